@@ -1,0 +1,36 @@
+package io.rsio.wire;
+
+/** Fixed numbers of the RSIO frame (docs/PROTOCOL.md §1). */
+public final class WireConstants {
+    public static final int MAGIC = 0x5253494F;
+    public static final int VERSION = 1;
+    public static final int HEADER_SIZE = 44;
+    public static final int DIGEST_SIZE = 4;
+
+    public static final int FLAG_FUA = 1;
+    public static final int FLAG_NO_HOLE = 1 << 1;
+    public static final int FLAG_REPLY = 1 << 15;
+    public static final int KNOWN_FLAGS = FLAG_FUA | FLAG_NO_HOLE | FLAG_REPLY;
+
+    /** Largest payload accepted before HELLO has agreed a limit. */
+    public static final int PRE_HELLO_MAX_PAYLOAD = 4096;
+    /** Largest max payload a HELLO may agree. */
+    public static final int MAX_PAYLOAD_LIMIT = 16 << 20;
+    /** Default max payload: 1 MiB of data per READ or WRITE. */
+    public static final int DEFAULT_MAX_PAYLOAD = 1 << 20;
+
+    public static final int FEATURE_HEADER_DIGEST = 1;
+    public static final int FEATURE_DATA_DIGEST = 1 << 1;
+    public static final int DEFAULT_FEATURES = FEATURE_HEADER_DIGEST | FEATURE_DATA_DIGEST;
+
+    public static final int NONCE_SIZE = 32;
+    public static final int PROOF_SIZE = 32;
+    public static final int MAX_STRING_BYTES = 1024;
+
+    public static final int OPEN_READ_ONLY = 1;
+    public static final int VOLUME_READ_ONLY = 1;
+
+    public static final int QUERY_GEOMETRY = 1;
+
+    private WireConstants() {}
+}

@@ -1,0 +1,48 @@
+package io.rsio.wire.message;
+
+import io.netty.buffer.ByteBuf;
+import io.rsio.block.Errno;
+import io.rsio.wire.Opcode;
+import java.util.List;
+
+/** Server-to-client messages: the REPLY flag set, the request's opcode and tag. */
+public sealed interface Reply extends Message {
+
+    record HelloReply(long tag, int version, int maxPayload, int features, String software) implements Reply {
+        public Opcode opcode() { return Opcode.HELLO; }
+    }
+
+    record AuthChallenge(long tag, int serverId, String serverName, byte[] serverNonce) implements Reply {
+        public Opcode opcode() { return Opcode.AUTH_START; }
+    }
+
+    record AuthAccepted(long tag, byte[] proof) implements Reply {
+        public Opcode opcode() { return Opcode.AUTH_PROOF; }
+    }
+
+    record VolumeList(long tag, List<VolumeInfo> volumes) implements Reply {
+        public Opcode opcode() { return Opcode.LIST; }
+    }
+
+    record Opened(long tag, int handle, VolumeInfo volume) implements Reply {
+        public Opcode opcode() { return Opcode.OPEN; }
+    }
+
+    record ReadData(long tag, ByteBuf data) implements Reply, DataMessage {
+        public Opcode opcode() { return Opcode.READ; }
+    }
+
+    /** Success without a payload: CLOSE, WRITE, FLUSH, DISCARD, WRITE_ZEROES, GOODBYE. */
+    record Done(long tag, Opcode opcode) implements Reply {}
+
+    record Geometry(long tag, long size, int blockSize, int preferredIoSize, int maxIoSize) implements Reply {
+        public Opcode opcode() { return Opcode.QUERY; }
+    }
+
+    record Pong(long tag, long timestamp) implements Reply {
+        public Opcode opcode() { return Opcode.PING; }
+    }
+
+    /** Any request refused or failed: status is never OK; the reason is for people, never a key. */
+    record Failure(long tag, Opcode opcode, Errno status, String reason) implements Reply {}
+}
