@@ -1,0 +1,109 @@
+package io.rsio.cli;
+
+import io.rsio.common.Args;
+import io.rsio.common.RsioEnvironment;
+import io.rsio.control.ControlClient;
+import io.rsio.control.ControlResponse;
+
+/**
+ * {@code rsconfig}: the administrator's command. Talks to rsiod over its control socket;
+ * exits 0 on success, 1 when rsiod is not running or refuses, 2 on a usage error.
+ */
+public final class RsconfigMain {
+    static final String USAGE = """
+            usage: rsconfig -q[v[v[v]]]     namespace view: namespaces, servers, volumes
+                   rsconfig -m status       multipath status: every path per client interface
+                   rsconfig --help
+              -q     the volumes rsiod's servers offer; each v adds detail (ids, paths,
+                     sizes in units, volume identity and NBD export)
+              -m status
+                     each client interface with a rep: line per server interface and its
+                     state (connected, connecting, down) and tx/rx state
+            rsconfig talks to rsiod at $RSIO_RUN_DIR/rsiod.sock (default /run/rsio/rsiod.sock).
+            exit status: 0 success, 1 rsiod not running or refused, 2 usage error
+            """;
+
+    private RsconfigMain() {}
+
+    private sealed interface Command {
+        record Query(int verbosity) implements Command {}
+
+        record Status() implements Command {}
+
+        record Help() implements Command {}
+    }
+
+    public static void main(String[] argv) {
+        Command command;
+        try {
+            command = parse(argv);
+        } catch (Args.UsageException e) {
+            System.err.println("rsconfig: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        System.exit(run(command));
+    }
+
+    private static Command parse(String[] argv) throws Args.UsageException {
+        Args args = new Args(argv);
+        if (!args.hasNext()) {
+            throw new Args.UsageException("no command given");
+        }
+        Command command = null;
+        while (args.hasNext()) {
+            String word = args.next();
+            Command next;
+            if (word.equals("--help") || word.equals("-h")) {
+                next = new Command.Help();
+            } else if (word.equals("-m")) {
+                String what = args.valueFor("-m");
+                if (!what.equals("status")) {
+                    throw new Args.UsageException("-m knows 'status', not '" + what + "'");
+                }
+                next = new Command.Status();
+            } else if (word.matches("-qv*")) {
+                next = new Command.Query(word.length() - 2);
+            } else if (word.matches("-v+") && command instanceof Command.Query q) {
+                next = new Command.Query(q.verbosity() + word.length() - 1);
+                command = null;
+            } else {
+                throw new Args.UsageException("unknown option " + word);
+            }
+            if (command != null) {
+                throw new Args.UsageException("give one command at a time");
+            }
+            command = next;
+        }
+        return command;
+    }
+
+    private static int run(Command command) {
+        if (command instanceof Command.Help) {
+            System.out.print(USAGE);
+            return 0;
+        }
+        ControlClient client = new ControlClient(RsioEnvironment.fromSystem().controlSocket());
+        try {
+            ControlResponse response = switch (command) {
+                case Command.Query q -> client.call("query");
+                case Command.Status s -> client.call("status");
+                case Command.Help h -> throw new IllegalStateException();
+            };
+            if (!response.ok()) {
+                System.err.println("rsconfig: rsiod refused: " + response.error());
+                return 1;
+            }
+            System.out.print(switch (command) {
+                case Command.Query q -> QueryFormatter.format(response, q.verbosity());
+                case Command.Status s -> StatusFormatter.format(response);
+                case Command.Help h -> "";
+            });
+            return 0;
+        } catch (ControlClient.ControlException e) {
+            System.err.println("rsconfig: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.rsio.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.rsio.common.NamedThreads;
+import io.rsio.common.RsioEnvironment;
+import io.rsio.common.Transport;
+import io.rsio.config.ClientConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * rsiod's core: one {@link NamespaceClient} per configured namespace, each with its paths and
+ * volumes, and the NBD exports of those volumes.
+ */
+public final class ClientDaemon implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(ClientDaemon.class);
+
+    private final ClientConfig config;
+    private final Path configFile;
+    private final long startedMillis = System.currentTimeMillis();
+    private final EventLoopGroup group;
+    private final ScheduledExecutorService timer;
+    private final NbdExportManager exports;
+    private final List<NamespaceClient> namespaces = new ArrayList<>();
+
+    private ClientDaemon(ClientConfig config, Path configFile, RsioEnvironment env,
+                         Optional<InetSocketAddress> nbdTcp) throws IOException {
+        this.config = config;
+        this.configFile = configFile;
+        Transport transport = Transport.best();
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.group = transport.newGroup(cores, "rsiod-io");
+        this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("rsiod-timer"));
+        try {
+            this.exports = new NbdExportManager(group, env.nbdSocketDir(), nbdTcp);
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            timer.shutdownNow();
+            throw e;
+        }
+        List<PathSpec> plan = new PathPlanner(config.interfaces()).plan(config);
+        for (ClientConfig.Namespace ns : config.namespaces()) {
+            List<PathSpec> specs = plan.stream().filter(p -> p.namespace().equals(ns.name())).toList();
+            namespaces.add(new NamespaceClient(NamespaceLogin.of(ns), specs, transport, group, timer, exports::export));
+        }
+        LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
+    }
+
+    public static ClientDaemon start(ClientConfig config, Path configFile, RsioEnvironment env,
+                                     Optional<InetSocketAddress> nbdTcp) throws IOException {
+        ClientDaemon daemon = new ClientDaemon(config, configFile, env, nbdTcp);
+        daemon.namespaces.forEach(NamespaceClient::start);
+        return daemon;
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public long startedMillis() {
+        return startedMillis;
+    }
+
+    public List<NamespaceClient> namespaces() {
+        return namespaces;
+    }
+
+    public Optional<Path> nbdSocket(VolumeClient volume) {
+        return exports.socketOf(volume);
+    }
+
+    @Override
+    public void close() {
+        exports.close();
+        namespaces.forEach(NamespaceClient::stop);
+        // Let GOODBYEs go out before the event loops stop.
+        group.shutdownGracefully(600, 3000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        timer.shutdownNow();
+    }
+}

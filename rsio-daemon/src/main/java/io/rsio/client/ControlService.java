@@ -1,0 +1,79 @@
+package io.rsio.client;
+
+import io.rsio.config.ClientConfig;
+import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.DaemonRow;
+import io.rsio.control.ControlRows.InterfaceRow;
+import io.rsio.control.ControlRows.NamespaceRow;
+import io.rsio.control.ControlRows.PathRow;
+import io.rsio.control.ControlRows.ServerRow;
+import io.rsio.control.ControlRows.VolumeRow;
+import io.rsio.wire.message.VolumeInfo;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Answers control-socket requests from the daemon's live state (docs/CONTROL.md). */
+public final class ControlService {
+    private final ClientDaemon daemon;
+
+    public ControlService(ClientDaemon daemon) {
+        this.daemon = daemon;
+    }
+
+    public ControlResponse handle(List<String> words) {
+        return switch (words.getFirst()) {
+            case "status" -> ControlResponse.ok(status());
+            case "query" -> ControlResponse.ok(query());
+            case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
+                    daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
+            default -> ControlResponse.error("unknown request '" + words.getFirst()
+                    + "' (known: status, query, daemon)");
+        };
+    }
+
+    private String nodeNames() {
+        return String.join(",", daemon.namespaces().stream().map(NamespaceClient::nodeName).distinct().toList());
+    }
+
+    private List<Record> status() {
+        List<Record> rows = new ArrayList<>();
+        List<ClientConfig.Interface> interfaces = daemon.config().interfaces();
+        for (int i = 0; i < interfaces.size(); i++) {
+            ClientConfig.Interface itf = interfaces.get(i);
+            rows.add(new InterfaceRow(i, itf.name(), itf.protocol(), itf.address(), itf.port()));
+        }
+        for (NamespaceClient ns : daemon.namespaces()) {
+            for (PathStatus p : ns.pathStatus()) {
+                PathSpec spec = p.spec();
+                boolean up = p.state() == PathState.CONNECTED;
+                rows.add(new PathRow(spec.interfaceIndex(), spec.repIndex(), ns.name(), spec.server().name(),
+                        spec.server().protocol(), spec.server().address(), spec.server().port(), p.state().label(),
+                        up ? (p.txOk() ? "ok" : "err") : "-", up ? (p.rxOk() ? "ok" : "err") : "-",
+                        p.serverName(), p.serverId(), p.rttMicros(), p.inFlight(), p.stateSinceMillis(), p.reason()));
+            }
+        }
+        return rows;
+    }
+
+    private List<Record> query() {
+        List<Record> rows = new ArrayList<>();
+        List<NamespaceClient> namespaces = daemon.namespaces();
+        for (int n = 0; n < namespaces.size(); n++) {
+            NamespaceClient ns = namespaces.get(n);
+            rows.add(new NamespaceRow(n, ns.name(), ns.id(), ns.nodeName()));
+            List<NamespaceClient.ServerView> servers = ns.servers();
+            for (int s = 0; s < servers.size(); s++) {
+                NamespaceClient.ServerView server = servers.get(s);
+                rows.add(new ServerRow(n, s, server.serverId(), server.serverName()));
+                for (VolumeInfo v : server.volumes()) {
+                    VolumeClient client = ns.volumes().stream().filter(c -> c.info().id().equals(v.id()))
+                            .findFirst().orElse(null);
+                    rows.add(new VolumeRow(n, s, v.name(), v.size(), v.blockSize(), v.deviceDir(), v.id().toString(),
+                            v.readOnly(), client == null ? 0 : client.readyPaths(),
+                            client == null ? "" : daemon.nbdSocket(client).map(Object::toString).orElse("")));
+                }
+            }
+        }
+        return rows;
+    }
+}

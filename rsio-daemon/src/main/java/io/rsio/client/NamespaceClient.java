@@ -1,0 +1,105 @@
+package io.rsio.client;
+
+import io.rsio.common.Transport;
+import io.netty.channel.EventLoopGroup;
+import io.rsio.wire.message.VolumeInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Everything rsiod knows of one namespace: its paths, the servers met on them and the volumes
+ * they export. Volumes are keyed by identity, so the same volume seen through two servers is
+ * one {@link VolumeClient} with paths to both.
+ */
+public final class NamespaceClient implements PathListener {
+    private static final Logger LOG = LogManager.getLogger(NamespaceClient.class);
+
+    /** A server as met at login: its name, id and what it lists for this client. */
+    public record ServerView(int serverId, String serverName, List<VolumeInfo> volumes) {}
+
+    private final NamespaceLogin login;
+    private final List<RsioPath> paths = new ArrayList<>();
+    private final Map<UUID, VolumeClient> volumes = new ConcurrentHashMap<>();
+    private final Map<Integer, ServerView> servers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final Consumer<VolumeClient> volumeAdded;
+
+    NamespaceClient(NamespaceLogin login, List<PathSpec> specs, Transport transport, EventLoopGroup group,
+                    ScheduledExecutorService timer, Consumer<VolumeClient> volumeAdded) {
+        this.login = login;
+        this.timer = timer;
+        this.volumeAdded = volumeAdded;
+        for (PathSpec spec : specs) {
+            paths.add(new RsioPath(spec, login, transport, group.next(), this));
+        }
+    }
+
+    public String name() {
+        return login.namespace();
+    }
+
+    public int id() {
+        return login.namespaceId();
+    }
+
+    public String nodeName() {
+        return login.nodeName();
+    }
+
+    void start() {
+        if (paths.isEmpty()) {
+            LOG.warn("namespace {}: no usable path (check the [interface] and [server] addresses)", name());
+        }
+        paths.forEach(RsioPath::start);
+    }
+
+    void stop() {
+        paths.forEach(RsioPath::stop);
+        volumes.values().forEach(VolumeClient::shutdown);
+    }
+
+    public List<PathStatus> pathStatus() {
+        return paths.stream().map(RsioPath::status).toList();
+    }
+
+    public List<ServerView> servers() {
+        return servers.values().stream().sorted(java.util.Comparator.comparingInt(ServerView::serverId)).toList();
+    }
+
+    public List<VolumeClient> volumes() {
+        return volumes.values().stream().sorted(java.util.Comparator.comparing(VolumeClient::name)).toList();
+    }
+
+    @Override
+    public void pathReady(RsioPath path, Map<VolumeInfo, Integer> opened) {
+        PathStatus status = path.status();
+        servers.put(status.serverId(), new ServerView(status.serverId(), status.serverName(),
+                opened.keySet().stream().sorted(java.util.Comparator.comparing(VolumeInfo::name)).toList()));
+        opened.forEach((info, handle) -> {
+            VolumeClient[] created = new VolumeClient[1];
+            VolumeClient client = volumes.computeIfAbsent(info.id(), id -> {
+                created[0] = new VolumeClient(name(), info, login.settings().nopathTimeout(), timer);
+                return created[0];
+            });
+            client.pathReady(path, info, handle);
+            if (created[0] != null) {
+                LOG.info("volume {}:{} available: {} bytes, block size {}", name(), info.name(), info.size(),
+                        info.blockSize());
+                volumeAdded.accept(client);
+            }
+        });
+    }
+
+    @Override
+    public void pathDown(RsioPath path, List<IoRequest> orphans) {
+        volumes.values().forEach(v -> v.pathDown(path));
+        orphans.forEach(r -> r.owner.retry(r));
+    }
+}

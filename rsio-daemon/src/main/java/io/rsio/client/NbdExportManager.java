@@ -1,0 +1,70 @@
+package io.rsio.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.rsio.nbd.NbdExports;
+import io.rsio.nbd.NbdServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Serves every volume as an NBD export: one unix socket per volume at
+ * {@code $RSIO_RUN_DIR/nbd/NAME.sock} (or {@code NAMESPACE:NAME.sock} when two namespaces
+ * have a volume of the same name), and optionally one loopback TCP port with all of them.
+ */
+final class NbdExportManager implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(NbdExportManager.class);
+
+    private final EventLoopGroup group;
+    private final Path socketDir;
+    private final Map<VolumeClient, NbdServer> servers = new ConcurrentHashMap<>();
+    private final Map<VolumeClient, Path> sockets = new ConcurrentHashMap<>();
+    private final NbdExports tcpExports = new NbdExports();
+    private NbdServer tcpServer;
+
+    NbdExportManager(EventLoopGroup group, Path socketDir, Optional<InetSocketAddress> tcp) throws IOException {
+        this.group = group;
+        this.socketDir = socketDir;
+        Files.createDirectories(socketDir);
+        if (tcp.isPresent()) {
+            tcpServer = NbdServer.start(group, tcpExports, null, tcp.get());
+            LOG.info("NBD exports also on TCP {}", tcp.get());
+        }
+    }
+
+    synchronized void export(VolumeClient volume) {
+        Path socket = socketDir.resolve(volume.name() + ".sock");
+        if (sockets.containsValue(socket)) {
+            socket = socketDir.resolve(volume.namespace() + ":" + volume.name() + ".sock");
+        }
+        try {
+            NbdExports exports = new NbdExports();
+            exports.add(volume);
+            servers.put(volume, NbdServer.start(group, exports, socket, null));
+            sockets.put(volume, socket);
+            tcpExports.add(volume);
+            LOG.info("volume {}:{} exported over NBD at {}", volume.namespace(), volume.name(), socket);
+        } catch (RuntimeException e) {
+            LOG.error("cannot export volume {}:{} at {}: {}", volume.namespace(), volume.name(), socket, e.getMessage());
+        }
+    }
+
+    Optional<Path> socketOf(VolumeClient volume) {
+        return Optional.ofNullable(sockets.get(volume));
+    }
+
+    @Override
+    public synchronized void close() {
+        servers.values().forEach(NbdServer::close);
+        servers.clear();
+        if (tcpServer != null) {
+            tcpServer.close();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.rsio.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rsio.common.NamedThreads;
+import io.rsio.common.Transport;
+import io.rsio.config.ServerConfig;
+import io.rsio.wire.codec.RsioFrameCodec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** rssrv's network side: one listener per configured interface, event loops, no thread per request. */
+public final class RsioServer implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(RsioServer.class);
+    static final String SOFTWARE = "rssrv/" + RsioServer.class.getPackage().getImplementationVersion();
+    static final int MAX_PAYLOAD = 4 << 20;
+    static final int IDLE_TIMEOUT_SECONDS = 90;
+
+    private final ServerConfig config;
+    private final VolumeCatalog catalog;
+    private final EventLoopGroup group;
+    private final ExecutorService storePool;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final List<Channel> listeners = new ArrayList<>();
+
+    private RsioServer(ServerConfig config, VolumeCatalog catalog) {
+        this.config = config;
+        this.catalog = catalog;
+        int cores = Runtime.getRuntime().availableProcessors();
+        Transport transport = Transport.best();
+        this.group = transport.newGroup(cores, "rssrv-io");
+        this.storePool = Executors.newFixedThreadPool(Math.max(4, cores * 4), new NamedThreads("rssrv-store"));
+        LOG.info("transport {}, {} event loops, {} store threads", transport.name(), cores, Math.max(4, cores * 4));
+    }
+
+    /** Opens the volumes and binds every interface; fails whole if any interface cannot be bound. */
+    public static RsioServer start(ServerConfig config) throws IOException {
+        VolumeCatalog catalog = VolumeCatalog.open(config);
+        RsioServer server = new RsioServer(config, catalog);
+        try {
+            server.bindAll();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bindAll() throws IOException {
+        Transport transport = Transport.best();
+        StoreExecutor executor = new StoreExecutor(storePool, PooledByteBufAllocator.DEFAULT);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        RsioFrameCodec codec = new RsioFrameCodec(true);
+                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
+                        ch.pipeline().addLast("idle", new IdleStateHandler(IDLE_TIMEOUT_SECONDS, 0, 0));
+                        ch.pipeline().addLast("codec", codec);
+                        ch.pipeline().addLast("session", new ServerSessionHandler(config, catalog, executor, codec));
+                    }
+                });
+        for (ServerConfig.Interface itf : config.interfaces()) {
+            InetSocketAddress address = new InetSocketAddress(itf.address(), itf.port());
+            try {
+                Channel listener = bootstrap.bind(address).sync().channel();
+                listeners.add(listener);
+                LOG.info("listening on interface {} {}/{} ({})", itf.name(), itf.address(), itf.port(), itf.protocol());
+            } catch (Exception e) {
+                throw new IOException("cannot listen on interface " + itf.name() + " " + itf.address() + "/"
+                        + itf.port() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public VolumeCatalog catalog() {
+        return catalog;
+    }
+
+    public List<InetSocketAddress> boundAddresses() {
+        return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    }
+
+    /** Stops listening, ends every session, waits for the store threads, then closes the volumes. */
+    @Override
+    public void close() {
+        listeners.forEach(l -> l.close().awaitUninterruptibly());
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        storePool.shutdown();
+        try {
+            storePool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        catalog.close();
+    }
+}

@@ -1,0 +1,261 @@
+package io.rsio.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.rsio.block.Errno;
+import io.rsio.config.ServerConfig;
+import io.rsio.wire.Opcode;
+import io.rsio.wire.WireConstants;
+import io.rsio.wire.codec.RsioFrameCodec;
+import io.rsio.wire.message.Reply;
+import io.rsio.wire.message.Request;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One client connection (one path) on the server: HELLO, then authentication, then volume
+ * requests. Requests run concurrently; replies go out as they complete, in any order.
+ */
+final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
+    private static final Logger LOG = LogManager.getLogger(ServerSessionHandler.class);
+    /** Beyond this many requests in flight the session stops reading, which bounds memory. */
+    static final int MAX_IN_FLIGHT = 512;
+
+    private enum Phase { HELLO, AUTH, READY, CLOSING }
+
+    private final ServerConfig config;
+    private final VolumeCatalog catalog;
+    private final StoreExecutor executor;
+    private final RsioFrameCodec codec;
+    private final Map<Integer, ServedVolume> handles = new HashMap<>();
+    private Phase phase = Phase.HELLO;
+    private ServerAuthenticator authenticator;
+    private int features;
+    private int maxPayload;
+    private String nodeName = "?";
+    private String peer = "?";
+    private int nextHandle = 1;
+    private int inFlight;
+
+    ServerSessionHandler(ServerConfig config, VolumeCatalog catalog, StoreExecutor executor, RsioFrameCodec codec) {
+        super(Request.class, false);
+        this.config = config;
+        this.catalog = catalog;
+        this.executor = executor;
+        this.codec = codec;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        peer = describe(ctx.channel());
+        LOG.debug("connection from {}", peer);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Request request) {
+        switch (request) {
+            case Request.Hello h -> onHello(ctx, h);
+            case Request.AuthStart a -> onAuthStart(ctx, a);
+            case Request.AuthProof p -> onAuthProof(ctx, p);
+            case Request.Ping p -> ctx.writeAndFlush(new Reply.Pong(p.tag(), p.timestamp()));
+            case Request.Goodbye g -> onGoodbye(ctx, g);
+            default -> {
+                if (phase != Phase.READY) {
+                    refuse(ctx, request, Errno.EACCES, "not authenticated");
+                } else {
+                    onVolumeRequest(ctx, request);
+                }
+            }
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, Request.Hello h) {
+        if (phase != Phase.HELLO) {
+            refuse(ctx, h, Errno.EINVAL, "HELLO was already exchanged");
+            return;
+        }
+        if (h.minVersion() > WireConstants.VERSION || h.maxVersion() < WireConstants.VERSION) {
+            LOG.warn("client at {} speaks versions {}..{}, this server {}; closing", peer, h.minVersion(),
+                    h.maxVersion(), WireConstants.VERSION);
+            ctx.writeAndFlush(new Reply.Failure(h.tag(), Opcode.HELLO, Errno.ENOTSUP,
+                    "no common protocol version (server speaks " + WireConstants.VERSION + ")"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        maxPayload = Math.min(Math.max(h.maxPayload(), WireConstants.PRE_HELLO_MAX_PAYLOAD), RsioServer.MAX_PAYLOAD);
+        features = h.features() & WireConstants.DEFAULT_FEATURES;
+        ctx.writeAndFlush(new Reply.HelloReply(h.tag(), WireConstants.VERSION, maxPayload, features, RsioServer.SOFTWARE));
+        codec.negotiated(maxPayload, features);
+        phase = Phase.AUTH;
+        authenticator = new ServerAuthenticator(config, address(ctx.channel().remoteAddress()),
+                address(ctx.channel().localAddress()), features);
+    }
+
+    private void onAuthStart(ChannelHandlerContext ctx, Request.AuthStart a) {
+        if (phase != Phase.AUTH) {
+            refuse(ctx, a, Errno.EINVAL, phase == Phase.HELLO ? "HELLO must come first" : "already authenticated");
+            return;
+        }
+        nodeName = a.nodeName();
+        ctx.writeAndFlush(authenticator.challenge(a));
+    }
+
+    private void onAuthProof(ChannelHandlerContext ctx, Request.AuthProof p) {
+        if (phase != Phase.AUTH || !authenticator.challenged()) {
+            refuse(ctx, p, Errno.EINVAL, "AUTH_PROOF without AUTH_START");
+            return;
+        }
+        switch (authenticator.verify(p)) {
+            case ServerAuthenticator.Verdict.Accepted ok -> {
+                phase = Phase.READY;
+                LOG.info("client {} logged in from {}", ok.nodeName(), peer);
+                ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof()));
+            }
+            case ServerAuthenticator.Verdict.Refused no -> {
+                phase = Phase.CLOSING;
+                LOG.warn("login refused: {}", no.logReason());
+                // One attempt per connection, and a pause before the answer, slows down guessing.
+                ctx.executor().schedule(() -> ctx.writeAndFlush(new Reply.Failure(p.tag(), Opcode.AUTH_PROOF,
+                                Errno.EACCES, "authentication failed: unknown node name or wrong node key"))
+                        .addListener(ChannelFutureListener.CLOSE), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void onGoodbye(ChannelHandlerContext ctx, Request.Goodbye g) {
+        LOG.info("client {} at {} said goodbye", nodeName, peer);
+        phase = Phase.CLOSING;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(new Reply.Done(g.tag(), Opcode.GOODBYE));
+        closeWhenIdle(ctx);
+    }
+
+    private void onVolumeRequest(ChannelHandlerContext ctx, Request request) {
+        switch (request) {
+            case Request.ListVolumes l -> ctx.writeAndFlush(new Reply.VolumeList(l.tag(),
+                    catalog.visibleTo(nodeName).stream().map(ServedVolume::info).toList()));
+            case Request.Open o -> onOpen(ctx, o);
+            case Request.Close c -> {
+                if (handles.remove(c.handle()) == null) {
+                    refuse(ctx, c, Errno.EBADF, "unknown handle " + c.handle());
+                } else {
+                    ctx.writeAndFlush(new Reply.Done(c.tag(), Opcode.CLOSE));
+                }
+            }
+            default -> onBlockRequest(ctx, request);
+        }
+    }
+
+    private void onOpen(ChannelHandlerContext ctx, Request.Open o) {
+        var volume = catalog.find(o.volume());
+        if (volume.isEmpty()) {
+            refuse(ctx, o, Errno.ENOENT, "no volume " + o.volume() + " in namespace " + config.namespace().name());
+            return;
+        }
+        if (!volume.get().allows(nodeName)) {
+            LOG.warn("client {} at {} may not open volume {} (not in its access list)", nodeName, peer, o.volume());
+            refuse(ctx, o, Errno.EACCES, "volume " + o.volume() + " is not shared with client " + nodeName);
+            return;
+        }
+        int handle = nextHandle++;
+        handles.put(handle, volume.get());
+        LOG.info("client {} at {} opened volume {} as handle {}", nodeName, peer, o.volume(), handle);
+        ctx.writeAndFlush(new Reply.Opened(o.tag(), handle, volume.get().info()));
+    }
+
+    private void onBlockRequest(ChannelHandlerContext ctx, Request request) {
+        int handle = handleOf(request);
+        ServedVolume volume = handles.get(handle);
+        if (volume == null) {
+            if (request instanceof Request.Write w) {
+                w.data().release();
+            }
+            refuse(ctx, request, Errno.EBADF, "unknown handle " + handle);
+            return;
+        }
+        if (++inFlight >= MAX_IN_FLIGHT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        Channel channel = ctx.channel();
+        executor.submit(volume, request, reply -> channel.eventLoop().execute(() -> complete(ctx, reply)));
+    }
+
+    private void complete(ChannelHandlerContext ctx, Reply reply) {
+        inFlight--;
+        ctx.writeAndFlush(reply, ctx.voidPromise());
+        if (phase == Phase.CLOSING) {
+            closeWhenIdle(ctx);
+        } else if (inFlight == MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void closeWhenIdle(ChannelHandlerContext ctx) {
+        if (inFlight == 0) {
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static int handleOf(Request request) {
+        return switch (request) {
+            case Request.Read r -> r.handle();
+            case Request.Write w -> w.handle();
+            case Request.Flush f -> f.handle();
+            case Request.Discard d -> d.handle();
+            case Request.WriteZeroes z -> z.handle();
+            case Request.Query q -> q.handle();
+            default -> 0;
+        };
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Request request, Errno status, String reason) {
+        ctx.writeAndFlush(new Reply.Failure(request.tag(), request.opcode(), status, reason));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            LOG.warn("closing connection of client {} at {}: nothing received for {} s", nodeName, peer,
+                    RsioServer.IDLE_TIMEOUT_SECONDS);
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (phase == Phase.READY || (phase == Phase.CLOSING && !handles.isEmpty())) {
+            LOG.info("client {} at {} disconnected", nodeName, peer);
+        }
+        handles.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (root instanceof java.io.IOException) {
+            LOG.info("connection of client {} at {} lost: {}", nodeName, peer, root.getMessage());
+        } else {
+            LOG.warn("closing connection of client {} at {}: {}", nodeName, peer, root.getMessage());
+        }
+        ctx.close();
+    }
+
+    private static String describe(Channel channel) {
+        return address(channel.remoteAddress()) + "/" + ((InetSocketAddress) channel.remoteAddress()).getPort();
+    }
+
+    static String address(java.net.SocketAddress address) {
+        return ((InetSocketAddress) address).getAddress().getHostAddress();
+    }
+}

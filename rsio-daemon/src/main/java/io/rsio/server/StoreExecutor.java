@@ -1,0 +1,100 @@
+package io.rsio.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.rsio.block.BlockException;
+import io.rsio.block.Errno;
+import io.rsio.server.store.VolumeStore;
+import io.rsio.wire.Opcode;
+import io.rsio.wire.WireConstants;
+import io.rsio.wire.message.Reply;
+import io.rsio.wire.message.Request;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Runs block requests against a {@link VolumeStore} on a bounded pool of store threads, so
+ * that a slow disk or an fdatasync never stalls an event loop, and hands each reply back.
+ */
+final class StoreExecutor {
+    private static final Logger LOG = LogManager.getLogger(StoreExecutor.class);
+
+    private final ExecutorService pool;
+    private final ByteBufAllocator allocator;
+
+    StoreExecutor(ExecutorService pool, ByteBufAllocator allocator) {
+        this.pool = pool;
+        this.allocator = allocator;
+    }
+
+    /** Executes {@code request} on {@code volume}; {@code done} receives exactly one reply. */
+    void submit(ServedVolume volume, Request request, Consumer<Reply> done) {
+        try {
+            pool.execute(() -> done.accept(execute(volume.store(), volume.info().name(), request)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            releaseData(request);
+            done.accept(new Reply.Failure(request.tag(), request.opcode(), Errno.ESHUTDOWN, "server is shutting down"));
+        }
+    }
+
+    private Reply execute(VolumeStore store, String volumeName, Request request) {
+        try {
+            return switch (request) {
+                case Request.Read r -> read(store, r);
+                case Request.Write w -> {
+                    store.write(w.offset(), w.data(), w.fua());
+                    yield new Reply.Done(w.tag(), Opcode.WRITE);
+                }
+                case Request.Flush f -> {
+                    store.flush();
+                    yield new Reply.Done(f.tag(), Opcode.FLUSH);
+                }
+                case Request.Discard d -> {
+                    store.discard(d.offset(), d.length());
+                    yield new Reply.Done(d.tag(), Opcode.DISCARD);
+                }
+                case Request.WriteZeroes z -> {
+                    store.writeZeroes(z.offset(), z.length(), !z.noHole());
+                    yield new Reply.Done(z.tag(), Opcode.WRITE_ZEROES);
+                }
+                case Request.Query q -> query(store, q);
+                default -> new Reply.Failure(request.tag(), request.opcode(), Errno.ENOTSUP,
+                        request.opcode() + " is not a block operation");
+            };
+        } catch (BlockException e) {
+            return new Reply.Failure(request.tag(), request.opcode(), e.errno(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{} on volume {} failed unexpectedly", request.opcode(), volumeName, e);
+            return new Reply.Failure(request.tag(), request.opcode(), Errno.EIO, "internal error: " + e);
+        } finally {
+            releaseData(request);
+        }
+    }
+
+    private Reply read(VolumeStore store, Request.Read r) {
+        ByteBuf buf = allocator.directBuffer(r.length(), r.length());
+        try {
+            store.read(r.offset(), buf, r.length());
+            return new Reply.ReadData(r.tag(), buf);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    private static Reply query(VolumeStore store, Request.Query q) {
+        if (q.code() != WireConstants.QUERY_GEOMETRY) {
+            return new Reply.Failure(q.tag(), Opcode.QUERY, Errno.ENOTSUP, "unknown query code " + q.code());
+        }
+        return new Reply.Geometry(q.tag(), store.size(), store.blockSize(), Math.max(4096, store.blockSize()),
+                WireConstants.DEFAULT_MAX_PAYLOAD);
+    }
+
+    private static void releaseData(Request request) {
+        if (request instanceof Request.Write w) {
+            w.data().release();
+        }
+    }
+}

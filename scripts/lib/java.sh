@@ -1,0 +1,75 @@
+# Sourced by the launchers: finds the checkout, selects a JDK 25, builds once if needed,
+# and defines rsio_java MAINCLASS ARGS... with the classpath and JVM options for that program.
+RSIO_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$RSIO_HOME/scripts/jdk.sh"
+
+rsio_build_if_needed() {
+  local jar
+  jar=$(ls "$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar 2>/dev/null | head -n 1)
+  if [ -z "$jar" ] || [ ! -d "$RSIO_HOME/rsio-daemon/target/lib" ]; then
+    echo "building RSIO (first run, about a minute)..." >&2
+    (cd "$RSIO_HOME" && mvn -B -ntp -q package -DskipTests) >&2 || {
+      echo "build failed: run 'cd $RSIO_HOME && mvn package' to see why" >&2; exit 1; }
+  fi
+}
+
+rsio_classpath() {
+  local cp="" jar
+  for jar in "$RSIO_HOME"/rsio-daemon/target/rsio-daemon-*.jar "$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar \
+             "$RSIO_HOME"/crsio-tui/target/lib/*.jar "$RSIO_HOME"/rsio-daemon/target/lib/*.jar; do
+    [ -f "$jar" ] && cp="$cp${cp:+:}$jar"
+  done
+  echo "$cp"
+}
+
+# rsio_java KIND NAME MAINCLASS ARGS...; KIND is cli (quick start, small heap) or daemon.
+rsio_java() {
+  local kind=$1 name=$2 main=$3; shift 3
+  rsio_build_if_needed
+  local cds_dir="$RSIO_HOME/rsio-daemon/target/cds"
+  mkdir -p "$cds_dir" 2>/dev/null
+  # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs.
+  local opts=(-XX:SharedArchiveFile="$cds_dir/$name.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off
+              --enable-native-access=ALL-UNNAMED)
+  if [ "$kind" = cli ]; then
+    opts+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m)
+  else
+    opts+=(-XX:+UseG1GC -Dio.netty.tryReflectionSetAccessible=true)
+  fi
+  exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "$(rsio_classpath)" "$main" "$@"
+}
+
+# rsio_daemon NAME MAINCLASS ARGS...: stays in the foreground with -f (or for --help);
+# otherwise starts the daemon in its own session and returns once it is ready.
+rsio_daemon() {
+  local name=$1 main=$2; shift 2
+  local arg
+  for arg in "$@"; do
+    case "$arg" in -f|-h|--help) rsio_java daemon "$name" "$main" "$@";; esac
+  done
+  rsio_build_if_needed
+  local run_dir=${RSIO_RUN_DIR:-/run/rsio} log_dir=${RSIO_LOG_DIR:-/var/log/rsio}
+  mkdir -p "$run_dir" "$log_dir" || exit 1
+  local pid_file="$run_dir/$name.pid" out="$log_dir/$name.out"
+  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "$name: already running (pid $(cat "$pid_file"))" >&2
+    exit 1
+  fi
+  rm -f "$pid_file"
+  RSIO_JAVA_OPTS="${RSIO_JAVA_OPTS:-} -Drsio.detached=true" setsid "$0" -f "$@" </dev/null >"$out" 2>&1 &
+  local child=$! i
+  for i in $(seq 1 600); do
+    if [ -f "$pid_file" ]; then
+      echo "$name started (pid $(cat "$pid_file")), log $log_dir/$name.log"
+      exit 0
+    fi
+    if ! kill -0 "$child" 2>/dev/null; then
+      cat "$out" >&2
+      echo "$name: did not start" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "$name: not ready after 60 s; see $out and $log_dir/$name.log" >&2
+  exit 1
+}
