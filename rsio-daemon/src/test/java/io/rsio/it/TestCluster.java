@@ -1,0 +1,191 @@
+package io.rsio.it;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real rssrv and a real rsiod on loopback, each its own JVM process, with configs, run
+ * directory and logs in one temporary directory. Tests drive it with rsconfig and NBD tools.
+ */
+final class TestCluster implements AutoCloseable {
+    static final Duration START_LIMIT = Duration.ofSeconds(30);
+
+    final Path dir;
+    final Path runDir;
+    final Path logDir;
+    final int port;
+    final Path serverConfig;
+    final Path clientConfig;
+    private final List<Process> processes = new ArrayList<>();
+    private Process rssrv;
+    private Process rsiod;
+
+    TestCluster(Path dir) throws IOException {
+        this.dir = dir;
+        this.runDir = Files.createDirectories(dir.resolve("run"));
+        this.logDir = Files.createDirectories(dir.resolve("log"));
+        this.port = freePort();
+        this.serverConfig = dir.resolve("rssrvcfg");
+        this.clientConfig = dir.resolve("rscltcfg");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The seed's server file on loopback, with two volumes of the given size. */
+    TestCluster writeServerConfig(String clients, long volumeMiB) throws IOException {
+        Files.writeString(serverConfig, """
+                [namespace osl]
+                namespaceid = 200
+                protocol    = tcp
+                port        = %d
+
+                [server big-9]
+                serverid = 1
+
+                [interface if1]
+                address     = 127.0.0.1
+
+                [clients]
+                %s
+
+                [volume oracle]
+                path   = %s
+                size   = %dM
+                device = av0
+
+                [volume S10_oracle]
+                path   = %s
+                size   = %dM
+                device = av0
+                """.formatted(port, clients, dir.resolve("oracle.img"), volumeMiB, dir.resolve("s10.img"), volumeMiB));
+        return this;
+    }
+
+    TestCluster writeClientConfig(String nodeName, String nodeKey) throws IOException {
+        Files.writeString(clientConfig, """
+                [defaults]
+                protocol      = tcp
+                port          = %d
+                ping_interval = 200ms
+                path_timeout  = 2s
+                reconnect_max = 500ms
+
+                [interface if0]
+                address       = 127.0.0.1
+
+                [namespace osl]
+                namespaceid   = 200
+                nodename      = %s
+                nodekey       = %s
+
+                [server big-9-1]
+                address       = 127.0.0.1
+                """.formatted(port, nodeName, nodeKey));
+        return this;
+    }
+
+    Map<String, String> env() {
+        return Map.of("RSIO_RUN_DIR", runDir.toString(), "RSIO_LOG_DIR", logDir.toString(),
+                "RSIO_DEV_DIR", dir.resolve("dev").toString());
+    }
+
+    void startServer() throws IOException, InterruptedException {
+        Files.deleteIfExists(runDir.resolve("rssrv.pid"));
+        rssrv = start("rssrv", Commands.java("io.rsio.server.RssrvMain", "-c", serverConfig.toString(), "-f"));
+        awaitPidFile("rssrv", rssrv);
+    }
+
+    void startClient() throws IOException, InterruptedException {
+        Files.deleteIfExists(runDir.resolve("rsiod.pid"));
+        rsiod = start("rsiod", Commands.java("io.rsio.client.RsiodMain", "-c", clientConfig.toString(), "-f"));
+        awaitPidFile("rsiod", rsiod);
+    }
+
+    void killServer() throws InterruptedException {
+        rssrv.destroyForcibly();
+        rssrv.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private Process start(String name, List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".out").toFile()));
+        builder.environment().putAll(env());
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private void awaitPidFile(String name, Process process) throws IOException, InterruptedException {
+        Path pid = runDir.resolve(name + ".pid");
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (!Files.exists(pid)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError(name + " did not start:\n" + Files.readString(logDir.resolve(name + ".out")));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    ProcessResult rsconfig(String... args) throws IOException, InterruptedException {
+        return Commands.run(Duration.ofSeconds(30), env(), Commands.java("io.rsio.cli.RsconfigMain", args));
+    }
+
+    Path nbdSocket(String volume) {
+        return runDir.resolve("nbd").resolve(volume + ".sock");
+    }
+
+    String nbdUri(String volume) {
+        return "nbd+unix:///" + volume + "?socket=" + nbdSocket(volume);
+    }
+
+    String log(String daemon) throws IOException {
+        Path log = logDir.resolve(daemon + ".log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** Polls until the condition holds; fails with the daemons' logs after the limit. */
+    void await(String what, Duration limit, BooleanSupplier condition) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within " + limit + ": " + what + "\n--- rsiod.log\n"
+                        + log("rsiod") + "--- rssrv.log\n" + log("rssrv"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    boolean statusShows(String text) {
+        try {
+            return rsconfig("-m", "status").stdout().contains(text);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
