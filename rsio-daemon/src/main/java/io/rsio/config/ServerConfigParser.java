@@ -167,7 +167,8 @@ final class ServerConfigParser {
     }
 
     private List<ServerConfig.Volume> volumes(List<ServerConfig.Client> clients) throws ConfigException {
-        Path base = file.toAbsolutePath().getParent();
+        Path absolute = file.toAbsolutePath();
+        Path base = absolute.getParent() != null ? absolute.getParent() : absolute; // "/" has no parent
         List<String> clientNames = clients.stream().map(ServerConfig.Client::name).toList();
         List<ServerConfig.Volume> volumes = new ArrayList<>();
         Map<Path, IniText.Section> paths = new HashMap<>();
