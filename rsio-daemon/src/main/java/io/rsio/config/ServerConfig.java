@@ -1,0 +1,124 @@
+package io.rsio.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The server's configuration, {@code /etc/dvsc/rssrvcfg}: one namespace, one server, its
+ * interfaces, the clients allowed to log in and the volumes it serves.
+ *
+ * <p>Values are validated and resolved: an interface's port and protocol are filled in from the
+ * namespace when the interface does not set them, a relative volume path is resolved against the
+ * config file's directory. See docs/CONFIG.md for the format.
+ *
+ * @param file       the file as named by the caller
+ * @param namespace  the namespace this server belongs to
+ * @param server     this server's identity
+ * @param interfaces the interfaces to listen on, in file order (1 to 8)
+ * @param clients    the clients allowed to log in, in file order (may be empty)
+ * @param volumes    the volumes served, in file order (may be empty)
+ */
+public record ServerConfig(Path file, Namespace namespace, Server server, List<Interface> interfaces,
+                           List<Client> clients, List<Volume> volumes) {
+
+    public ServerConfig {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(server, "server");
+        interfaces = List.copyOf(interfaces);
+        clients = List.copyOf(clients);
+        volumes = List.copyOf(volumes);
+    }
+
+    /** Reads and validates a server config file. */
+    public static ServerConfig load(Path file) throws ConfigException {
+        return parse(file, IniText.read(file));
+    }
+
+    /**
+     * Parses server config text. {@code nameForMessages} names the text in error messages and is
+     * the base for relative volume paths.
+     */
+    public static ServerConfig parse(Path nameForMessages, String text) throws ConfigException {
+        return ServerConfigParser.parse(nameForMessages, text);
+    }
+
+    /** The client with this name (names are case-sensitive). */
+    public Optional<Client> client(String name) {
+        return clients.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** The volume with this name (names are case-sensitive). */
+    public Optional<Volume> volume(String name) {
+        return volumes.stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    /** {@code [namespace NAME]}: the namespace id and its default protocol and port. */
+    public record Namespace(String name, int id, String protocol, int port) {
+        public Namespace {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(protocol, "protocol");
+        }
+    }
+
+    /** {@code [server NAME]}: this server's id, and whether it answers discovery broadcasts. */
+    public record Server(String name, int id, boolean discovery) {
+        public Server {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /** {@code [interface NAME]}: one address to listen on; port and protocol already resolved. */
+    public record Interface(String name, String address, String protocol, int port) {
+        public Interface {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(protocol, "protocol");
+        }
+    }
+
+    /** One {@code [clients]} line: a client's node name and its key. */
+    public record Client(String name, String key) {
+        public Client {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(key, "key");
+        }
+
+        /** Shows the name only: keys must never reach a log or a screen. */
+        @Override
+        public String toString() {
+            return "Client[name=" + name + ", key=(hidden)]";
+        }
+    }
+
+    /**
+     * {@code [volume NAME]}: a file or block device served as a volume.
+     *
+     * @param path      absolute path of the file or block device
+     * @param size      size in bytes, if configured (rssrv requires it to create a missing file)
+     * @param device    the device directory the server suggests to clients, e.g. {@code av0}
+     * @param access    the clients allowed to use it; empty means every client in [clients]
+     * @param blockSize 512 or 4096
+     * @param id        an explicit volume identity; when empty rssrv derives a stable one
+     */
+    public record Volume(String name, Path path, OptionalLong size, String device, List<String> access,
+                         int blockSize, boolean readOnly, Optional<UUID> id) {
+        public Volume {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(size, "size");
+            Objects.requireNonNull(device, "device");
+            access = List.copyOf(access);
+            Objects.requireNonNull(id, "id");
+        }
+
+        /** Whether the named client may use this volume. */
+        public boolean allows(String clientName) {
+            return access.isEmpty() || access.contains(clientName);
+        }
+    }
+}
