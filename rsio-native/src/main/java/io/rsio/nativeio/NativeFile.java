@@ -36,14 +36,15 @@ public final class NativeFile implements AutoCloseable {
 
     private final int fd;
     private final Path path;
-    private final boolean blockDevice;
+    /** The S_IFMT bits of st_mode, fixed at open. */
+    private final int type;
     /** Flag bits above plus, in the low bits, the number of calls using {@link #fd} now. */
     private final AtomicLong state = new AtomicLong();
 
-    private NativeFile(int fd, Path path, boolean blockDevice) {
+    private NativeFile(int fd, Path path, int type) {
         this.fd = fd;
         this.path = path;
-        this.blockDevice = blockDevice;
+        this.type = type;
     }
 
     /**
@@ -75,8 +76,7 @@ public final class NativeFile implements AutoCloseable {
             throw new NativeException(Libc.errno(cs), "open", path);
         }
         try {
-            int type = stat(fd, path).mode() & S_IFMT;
-            return new NativeFile(fd, path, type == S_IFBLK);
+            return new NativeFile(fd, path, stat(fd, path).mode() & S_IFMT);
         } catch (IOException | RuntimeException e) {
             Libc.close(cs, fd);
             throw e;
@@ -94,7 +94,12 @@ public final class NativeFile implements AutoCloseable {
 
     /** True for a block device (its size comes from BLKGETSIZE64, not from stat). */
     public boolean isBlockDevice() {
-        return blockDevice;
+        return type == S_IFBLK;
+    }
+
+    /** True for a regular file (not a device, directory, pipe or socket). */
+    public boolean isRegularFile() {
+        return type == S_IFREG;
     }
 
     /**
@@ -237,7 +242,7 @@ public final class NativeFile implements AutoCloseable {
     public long size() throws IOException {
         acquire();
         try {
-            if (!blockDevice) {
+            if (!isBlockDevice()) {
                 return stat(fd, path).size();
             }
             try (Arena arena = Arena.ofConfined()) {
@@ -293,7 +298,7 @@ public final class NativeFile implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NativeFile[" + path + ", fd " + fd + (blockDevice ? ", block device]" : "]");
+        return "NativeFile[" + path + ", fd " + fd + (isBlockDevice() ? ", block device]" : "]");
     }
 
     private void acquire() throws ClosedChannelException {

@@ -2,6 +2,7 @@ package io.rsio.nativeio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ class BlockDeviceNativeFileTest {
                 NativeFile dev = NativeFile.open(loop.device(), false, false, false);
                 Arena arena = Arena.ofConfined()) {
             assertTrue(dev.isBlockDevice());
+            assertFalse(dev.isRegularFile());
             assertEquals(SIZE, dev.size(), "BLKGETSIZE64");
 
             byte[] data = new byte[64 << 10];

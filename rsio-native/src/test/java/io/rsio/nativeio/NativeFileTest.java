@@ -146,6 +146,11 @@ class NativeFileTest {
             assertEquals(1L << 30, f.size());
             assertTrue(f.allocatedBytes() < MIB, "a grown file is a hole, allocated " + f.allocatedBytes());
             assertFalse(f.isBlockDevice());
+            assertTrue(f.isRegularFile());
+        }
+        try (NativeFile d = NativeFile.open(dir, true, false, false)) {
+            assertFalse(d.isRegularFile(), "a directory");
+            assertFalse(d.isBlockDevice());
         }
         assertEquals(1L << 30, Files.size(file));
     }
