@@ -1,0 +1,288 @@
+package io.rsio.server.store;
+
+import static io.rsio.server.store.StoreErrors.describe;
+
+import io.netty.buffer.ByteBuf;
+import io.rsio.block.BlockException;
+import io.rsio.block.Errno;
+import io.rsio.nativeio.LinuxErrno;
+import io.rsio.nativeio.NativeException;
+import io.rsio.nativeio.NativeFile;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * A volume kept in a regular file or on a block device, through positional system calls:
+ * flush and FUA use fdatasync, discard punches holes (BLKDISCARD on block devices), write
+ * zeroes punches holes or zeroes ranges in place.
+ *
+ * <p>Sizing, decided once at {@link #open}: a missing file is created sparse with the
+ * configured size; a smaller existing file is grown sparse to it; a file is never shrunk,
+ * so a larger file keeps its size and the volume uses all of it; a block device always
+ * has the device's size. The result is rounded down to whole blocks; bytes past the last
+ * whole block are never touched.
+ */
+public final class FileVolumeStore implements VolumeStore {
+    private static final Logger LOG = LogManager.getLogger(FileVolumeStore.class);
+
+    private final VolumeGeometry geometry;
+    private final NativeFile file;
+
+    private FileVolumeStore(VolumeGeometry geometry, NativeFile file) {
+        this.geometry = geometry;
+        this.file = file;
+    }
+
+    /**
+     * Opens (or creates) the volume's backing file or device.
+     *
+     * @param configuredSize the size from the configuration; needed to create a missing file
+     * @throws IOException when the path is missing and cannot be created, is neither a
+     *     regular file nor a block device, or is smaller than one block
+     */
+    public static FileVolumeStore open(String volumeName, Path path, OptionalLong configuredSize, int blockSize,
+            boolean readOnly) throws IOException {
+        VolumeGeometry.checkBlockSize(blockSize);
+        if (configuredSize.isPresent() && configuredSize.getAsLong() < blockSize) {
+            throw new IllegalArgumentException("volume " + volumeName + ": configured size "
+                    + configuredSize.getAsLong() + " is less than one block (" + blockSize + " bytes)");
+        }
+        boolean existed = Files.exists(path);
+        NativeFile file = openFile(volumeName, path, configuredSize, readOnly);
+        try {
+            long size = sizeVolume(volumeName, file, configuredSize, blockSize, readOnly);
+            if (!existed && !readOnly) {
+                syncDirectory(path);
+            }
+            LOG.info("volume {}: {} bytes in {} blocks of {} on {}{}", volumeName, size, size / blockSize,
+                    blockSize, path, readOnly ? " (read-only)" : "");
+            return new FileVolumeStore(new VolumeGeometry(volumeName, size, blockSize, readOnly), file);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static NativeFile openFile(String volumeName, Path path, OptionalLong configuredSize, boolean readOnly)
+            throws IOException {
+        // Only a writable volume with a known size may create its file.
+        boolean create = !readOnly && configuredSize.isPresent();
+        try {
+            return NativeFile.open(path, readOnly, create, false);
+        } catch (NativeException e) {
+            if (e.errno() != LinuxErrno.ENOENT) {
+                throw e;
+            }
+            String why = readOnly ? "a read-only volume is never created"
+                    : configuredSize.isEmpty() ? "no size is configured to create it"
+                    : "its directory does not exist";
+            throw new IOException("volume " + volumeName + ": " + path + " does not exist and " + why, e);
+        }
+    }
+
+    /** Settles the volume size and grows a regular file to it if needed. */
+    private static long sizeVolume(String volumeName, NativeFile file, OptionalLong configuredSize, int blockSize,
+            boolean readOnly) throws IOException {
+        long wanted = VolumeGeometry.roundDown(configuredSize.orElse(0), blockSize);
+        long actual = file.size();
+        if (file.isBlockDevice()) {
+            if (configuredSize.isPresent() && configuredSize.getAsLong() != actual) {
+                LOG.warn("volume {}: configured size {} ignored, device {} has {} bytes", volumeName,
+                        configuredSize.getAsLong(), file.path(), actual);
+            }
+        } else if (!file.isRegularFile()) {
+            throw new IOException("volume " + volumeName + ": " + file.path()
+                    + " is neither a regular file nor a block device");
+        } else if (actual < wanted) {
+            if (readOnly) {
+                LOG.warn("volume {}: {} has {} bytes, less than the configured {}; read-only, so not grown",
+                        volumeName, file.path(), actual, wanted);
+            } else {
+                file.truncate(wanted);
+                file.fdatasync();
+                actual = wanted;
+            }
+        } else if (configuredSize.isPresent() && actual > wanted) {
+            LOG.warn("volume {}: {} has {} bytes, more than the configured {}; using the file's size",
+                    volumeName, file.path(), actual, configuredSize.getAsLong());
+        }
+        long size = VolumeGeometry.roundDown(actual, blockSize);
+        if (size == 0) {
+            throw new IOException("volume " + volumeName + ": " + file.path() + " has " + actual
+                    + " bytes, less than one block of " + blockSize);
+        }
+        if (size != actual) {
+            LOG.warn("volume {}: the last {} bytes of {} are not a whole block and are not used", volumeName,
+                    actual - size, file.path());
+        }
+        return size;
+    }
+
+    /** Makes a new file's directory entry durable, so a crash cannot lose the file itself. */
+    private static void syncDirectory(Path path) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        try (NativeFile d = NativeFile.open(dir, true, false, false)) {
+            d.fdatasync();
+        }
+    }
+
+    @Override
+    public String name() {
+        return geometry.name();
+    }
+
+    @Override
+    public long size() {
+        return geometry.size();
+    }
+
+    @Override
+    public int blockSize() {
+        return geometry.blockSize();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return geometry.readOnly();
+    }
+
+    /** The backing path. */
+    public Path path() {
+        return file.path();
+    }
+
+    /** True when the volume is a block device rather than a file. */
+    public boolean isBlockDevice() {
+        return file.isBlockDevice();
+    }
+
+    @Override
+    public void read(long offset, ByteBuf dst, int length) {
+        geometry.check(StoreOperation.READ, offset, length);
+        dst.ensureWritable(length);
+        int index = dst.writerIndex();
+        int n;
+        try {
+            if (dst.isDirect() && dst.nioBufferCount() == 1) {
+                // A view of dst's own memory: the kernel copies straight into the buffer.
+                n = file.pread(dst.nioBuffer(index, length), offset);
+            } else {
+                n = readStaged(offset, dst, index, length);
+            }
+        } catch (IOException e) {
+            throw StoreErrors.failure(name(), describe(StoreOperation.READ, offset, length), e);
+        }
+        if (n != length) {
+            throw new BlockException(Errno.EIO, describe(StoreOperation.READ, offset, length) + " on volume "
+                    + name() + " got only " + n + " bytes: " + file.path() + " was shortened behind our back");
+        }
+        dst.writerIndex(index + length);
+    }
+
+    /** Heap or multi-part buffers: read into native memory, then copy. */
+    private int readStaged(long offset, ByteBuf dst, int index, int length) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(length);
+            int n = file.pread(staging, offset);
+            dst.setBytes(index, staging.asSlice(0, n).asByteBuffer());
+            return n;
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuf src, boolean fua) {
+        int length = src.readableBytes();
+        geometry.check(StoreOperation.WRITE, offset, length);
+        try {
+            long position = offset;
+            // nioBuffers are views (or copies) with their own positions: src's indexes stay put.
+            for (ByteBuffer part : src.nioBuffers(src.readerIndex(), length)) {
+                int n = part.remaining();
+                if (part.isDirect()) {
+                    file.pwrite(part, position);
+                } else {
+                    writeStaged(part, position);
+                }
+                position += n;
+            }
+            if (fua) {
+                file.fdatasync();
+            }
+        } catch (IOException e) {
+            throw StoreErrors.failure(name(), describe(StoreOperation.WRITE, offset, length), e);
+        }
+    }
+
+    private void writeStaged(ByteBuffer heapPart, long position) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(heapPart.remaining());
+            staging.copyFrom(MemorySegment.ofBuffer(heapPart));
+            file.pwrite(staging, position);
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            file.fdatasync();
+        } catch (IOException e) {
+            throw StoreErrors.failure(name(), "flush", e);
+        }
+    }
+
+    @Override
+    public void discard(long offset, long length) {
+        geometry.check(StoreOperation.DISCARD, offset, length);
+        try {
+            if (file.isBlockDevice()) {
+                file.discardBlocks(offset, length);
+            } else {
+                file.punchHole(offset, length);
+            }
+        } catch (IOException e) {
+            throw StoreErrors.failure(name(), describe(StoreOperation.DISCARD, offset, length), e);
+        }
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length, boolean mayPunchHole) {
+        geometry.check(StoreOperation.WRITE_ZEROES, offset, length);
+        try {
+            if (mayPunchHole) {
+                try {
+                    file.punchHole(offset, length);
+                    return;
+                } catch (NativeException e) {
+                    if (e.errno() != LinuxErrno.EOPNOTSUPP) {
+                        throw e;
+                    }
+                    // No hole punching here: zeroing in place is just as correct.
+                }
+            }
+            file.zeroRange(offset, length);
+        } catch (IOException e) {
+            throw StoreErrors.failure(name(), describe(StoreOperation.WRITE_ZEROES, offset, length), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            file.close();
+        } catch (IOException e) {
+            throw StoreErrors.failure(name(), "close", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileVolumeStore[" + geometry + ", " + file.path() + "]";
+    }
+}

@@ -1,0 +1,426 @@
+package io.rsio.nativeio;
+
+import static io.rsio.nativeio.LinuxAbi.*;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A file or block device opened with open(2) and used through positional system calls.
+ *
+ * <p>Thread safety: every method may be called from several threads at once, including
+ * {@link #close()} while I/O is running. The descriptor is really closed only after the last
+ * call in flight has finished, so a racing close can never make a pread hit a different file
+ * that happened to reuse the descriptor number. Calls that start after close fail with
+ * {@link ClosedChannelException}.
+ *
+ * <p>Buffers must be native memory (off-heap segments or direct ByteBuffers): the kernel
+ * copies straight into them. With {@code direct} (O_DIRECT) buffers, offsets and lengths must
+ * also be aligned to the device's logical block size, else the kernel answers EINVAL.
+ */
+public final class NativeFile implements AutoCloseable {
+    /** Set in {@link #state} once close() was called. */
+    private static final long CLOSING = 1L << 62;
+    /** Set in {@link #state} once the descriptor was handed back to the kernel. */
+    private static final long RELEASED = 1L << 61;
+    private static final long ZERO_CHUNK = 1 << 20;
+    /** "" for statx(fd, "", AT_EMPTY_PATH), which is fstat with a portable layout. */
+    private static final MemorySegment EMPTY_STRING = Arena.global().allocate(1);
+
+    private final int fd;
+    private final Path path;
+    /** The S_IFMT bits of st_mode, fixed at open. */
+    private final int type;
+    /** Flag bits above plus, in the low bits, the number of calls using {@link #fd} now. */
+    private final AtomicLong state = new AtomicLong();
+
+    private NativeFile(int fd, Path path, int type) {
+        this.fd = fd;
+        this.path = path;
+        this.type = type;
+    }
+
+    /**
+     * Opens {@code path} (O_CLOEXEC always). A file made by {@code create} gets mode 0600:
+     * volume files hold other machines' data.
+     *
+     * @param readOnly O_RDONLY instead of O_RDWR
+     * @param create O_CREAT: make a missing file (empty)
+     * @param direct O_DIRECT: bypass the page cache (alignment rules apply, see class doc)
+     */
+    public static NativeFile open(Path path, boolean readOnly, boolean create, boolean direct) throws IOException {
+        Objects.requireNonNull(path, "path");
+        int flags = (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+        if (create) {
+            flags |= O_CREAT;
+        }
+        if (direct) {
+            flags |= LinuxAbi.oDirect();
+        }
+        MemorySegment cs = Libc.callState();
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cPath = arena.allocateFrom(path.toString());
+            do {
+                fd = Libc.open(cs, cPath, flags, 0600);
+            } while (fd < 0 && Libc.errno(cs) == LinuxErrno.EINTR);
+        }
+        if (fd < 0) {
+            throw new NativeException(Libc.errno(cs), "open", path);
+        }
+        try {
+            return new NativeFile(fd, path, stat(fd, path).mode() & S_IFMT);
+        } catch (IOException | RuntimeException e) {
+            Libc.close(cs, fd);
+            throw e;
+        }
+    }
+
+    /** The raw descriptor, for calls this class does not wrap; valid until {@link #close()}. */
+    public int fd() {
+        return fd;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** True for a block device (its size comes from BLKGETSIZE64, not from stat). */
+    public boolean isBlockDevice() {
+        return type == S_IFBLK;
+    }
+
+    /** True for a regular file (not a device, directory, pipe or socket). */
+    public boolean isRegularFile() {
+        return type == S_IFREG;
+    }
+
+    /**
+     * Reads {@code dst.byteSize()} bytes starting at {@code offset}, retrying short reads;
+     * stops early only at end of file.
+     *
+     * @return the number of bytes read, less than the segment's size only at end of file
+     */
+    public int pread(MemorySegment dst, long offset) throws IOException {
+        long length = checkBuffer(dst, offset);
+        acquire();
+        try {
+            MemorySegment cs = Libc.callState();
+            long done = 0;
+            while (done < length) {
+                long n = Libc.pread(cs, fd, done == 0 ? dst : dst.asSlice(done), length - done, offset + done);
+                if (n > 0) {
+                    done += n;
+                } else if (n == 0) {
+                    break;
+                } else {
+                    int errno = Libc.errno(cs);
+                    if (errno != LinuxErrno.EINTR) {
+                        throw new NativeException(errno, "pread of " + length + " bytes at " + offset, path);
+                    }
+                }
+            }
+            return (int) done;
+        } finally {
+            release();
+        }
+    }
+
+    /** Writes all of {@code src} at {@code offset}, retrying short writes. @return its size */
+    public int pwrite(MemorySegment src, long offset) throws IOException {
+        long length = checkBuffer(src, offset);
+        acquire();
+        try {
+            MemorySegment cs = Libc.callState();
+            long done = 0;
+            while (done < length) {
+                long n = Libc.pwrite(cs, fd, done == 0 ? src : src.asSlice(done), length - done, offset + done);
+                if (n > 0) {
+                    done += n;
+                } else if (n == 0) {
+                    // POSIX allows it only for zero-length writes; looping would spin forever.
+                    throw new IOException("pwrite of " + length + " bytes at " + offset + " on " + path
+                            + " made no progress after " + done + " bytes");
+                } else {
+                    int errno = Libc.errno(cs);
+                    if (errno != LinuxErrno.EINTR) {
+                        throw new NativeException(errno, "pwrite of " + length + " bytes at " + offset, path);
+                    }
+                }
+            }
+            return (int) done;
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Reads into a direct buffer between its position and limit, like
+     * {@code FileChannel.read(dst, offset)}: the position advances by the bytes read. Netty's
+     * {@code ByteBuf.nioBuffer(index, length)} gives such a buffer for a direct ByteBuf.
+     */
+    public int pread(ByteBuffer dst, long offset) throws IOException {
+        int n = pread(directSegment(dst), offset);
+        dst.position(dst.position() + n);
+        return n;
+    }
+
+    /** Writes a direct buffer's remaining bytes; its position advances to its limit. */
+    public int pwrite(ByteBuffer src, long offset) throws IOException {
+        int n = pwrite(directSegment(src), offset);
+        src.position(src.position() + n);
+        return n;
+    }
+
+    /** Makes written data (and the size, if it changed) durable. */
+    public void fdatasync() throws IOException {
+        acquire();
+        try {
+            MemorySegment cs = Libc.callState();
+            while (Libc.fdatasync(cs, fd) != 0) {
+                int errno = Libc.errno(cs);
+                if (errno != LinuxErrno.EINTR) {
+                    throw new NativeException(errno, "fdatasync", path);
+                }
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Deallocates a range (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): afterwards it reads
+     * as zeros and, on filesystems that support it, takes no space; the size stays. Fails
+     * with EOPNOTSUPP where the filesystem cannot punch holes.
+     */
+    public void punchHole(long offset, long length) throws IOException {
+        fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length, "punch hole");
+    }
+
+    /**
+     * Makes a range read as zeros while keeping it allocated (FALLOC_FL_ZERO_RANGE). Where the
+     * filesystem lacks that (tmpfs, for one), writes zeros instead. Like a write, it extends
+     * the file if the range goes past its end.
+     */
+    public void zeroRange(long offset, long length) throws IOException {
+        try {
+            fallocate(FALLOC_FL_ZERO_RANGE, offset, length, "zero range");
+        } catch (NativeException e) {
+            if (e.errno() != LinuxErrno.EOPNOTSUPP) {
+                throw e;
+            }
+            writeZeros(offset, length);
+        }
+    }
+
+    /**
+     * Discards a block device range with the BLKDISCARD ioctl; the range's contents are
+     * undefined afterwards. Offset and length must be multiples of the logical block size.
+     * EOPNOTSUPP when the device cannot discard, ENOTTY on a regular file.
+     */
+    public void discardBlocks(long offset, long length) throws IOException {
+        checkRange(offset, length);
+        acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment range = arena.allocate(ValueLayout.JAVA_LONG, 2);
+            range.setAtIndex(ValueLayout.JAVA_LONG, 0, offset);
+            range.setAtIndex(ValueLayout.JAVA_LONG, 1, length);
+            ioctl(BLKDISCARD, range, "BLKDISCARD of " + length + " bytes at " + offset);
+        } finally {
+            release();
+        }
+    }
+
+    /** Size in bytes: st_size for files, BLKGETSIZE64 for block devices. */
+    public long size() throws IOException {
+        acquire();
+        try {
+            if (!isBlockDevice()) {
+                return stat(fd, path).size();
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+                ioctl(BLKGETSIZE64, size, "BLKGETSIZE64");
+                return size.get(ValueLayout.JAVA_LONG, 0);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** Bytes the file occupies on its filesystem (st_blocks × 512); less than size() when sparse. */
+    public long allocatedBytes() throws IOException {
+        acquire();
+        try {
+            return stat(fd, path).blocks() * 512;
+        } finally {
+            release();
+        }
+    }
+
+    /** Sets the file's size (ftruncate): growing adds a hole, shrinking drops data. */
+    public void truncate(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size);
+        }
+        acquire();
+        try {
+            MemorySegment cs = Libc.callState();
+            while (Libc.ftruncate(cs, fd, size) != 0) {
+                int errno = Libc.errno(cs);
+                if (errno != LinuxErrno.EINTR) {
+                    throw new NativeException(errno, "ftruncate to " + size + " bytes", path);
+                }
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Closes the descriptor, at once if no call is using it, else when the last one returns.
+     * A close(2) error is reported only in the first case; either way the descriptor is gone.
+     */
+    @Override
+    public void close() throws IOException {
+        long before = state.getAndUpdate(s -> s | CLOSING);
+        if (before == 0) {
+            releaseDescriptor(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NativeFile[" + path + ", fd " + fd + (isBlockDevice() ? ", block device]" : "]");
+    }
+
+    private void acquire() throws ClosedChannelException {
+        long before = state.getAndIncrement();
+        if ((before & CLOSING) != 0) {
+            release();
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void release() {
+        if (state.decrementAndGet() == CLOSING) {
+            try {
+                releaseDescriptor(false);
+            } catch (IOException e) {
+                // Nobody is left to tell; Linux frees the descriptor even when close fails.
+            }
+        }
+    }
+
+    /** Closes the descriptor exactly once, whichever of close() or the last call gets here. */
+    private void releaseDescriptor(boolean report) throws IOException {
+        if (state.compareAndSet(CLOSING, CLOSING | RELEASED)) {
+            MemorySegment cs = Libc.callState();
+            // No EINTR retry: on Linux the descriptor is released even then.
+            if (Libc.close(cs, fd) != 0 && report) {
+                throw new NativeException(Libc.errno(cs), "close", path);
+            }
+        }
+    }
+
+    private void fallocate(int mode, long offset, long length, String what) throws IOException {
+        checkRange(offset, length);
+        acquire();
+        try {
+            MemorySegment cs = Libc.callState();
+            while (Libc.fallocate(cs, fd, mode, offset, length) != 0) {
+                int errno = Libc.errno(cs);
+                if (errno != LinuxErrno.EINTR) {
+                    throw new NativeException(errno, what + " of " + length + " bytes at " + offset, path);
+                }
+            }
+        } finally {
+            release();
+        }
+    }
+
+    private void writeZeros(long offset, long length) throws IOException {
+        MemorySegment zeros = Zeros.CHUNK;
+        long done = 0;
+        while (done < length) {
+            long n = Math.min(ZERO_CHUNK, length - done);
+            pwrite(n == ZERO_CHUNK ? zeros : zeros.asSlice(0, n), offset + done);
+            done += n;
+        }
+    }
+
+    /** Caller holds a reference (acquire). */
+    private void ioctl(long request, MemorySegment arg, String what) throws IOException {
+        MemorySegment cs = Libc.callState();
+        while (Libc.ioctl(cs, fd, request, arg) != 0) {
+            int errno = Libc.errno(cs);
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeException(errno, what, path);
+            }
+        }
+    }
+
+    private static Stat stat(int fd, Path path) throws IOException {
+        MemorySegment cs = Libc.callState();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(STATX_STRUCT_SIZE, 8);
+            int mask = STATX_TYPE | STATX_MODE | STATX_SIZE | STATX_BLOCKS;
+            while (Libc.statx(cs, fd, EMPTY_STRING, AT_EMPTY_PATH, mask, buf) != 0) {
+                int errno = Libc.errno(cs);
+                if (errno != LinuxErrno.EINTR) {
+                    throw new NativeException(errno, "statx", path);
+                }
+            }
+            int got = buf.get(ValueLayout.JAVA_INT, STATX_MASK_OFFSET);
+            if ((got & mask) != mask) {
+                throw new IOException("statx on " + path + " did not report type, size and blocks (mask 0x"
+                        + Integer.toHexString(got) + ")");
+            }
+            return new Stat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, STATX_MODE_OFFSET)),
+                    buf.get(ValueLayout.JAVA_LONG, STATX_SIZE_OFFSET),
+                    buf.get(ValueLayout.JAVA_LONG, STATX_BLOCKS_OFFSET));
+        }
+    }
+
+    private static long checkBuffer(MemorySegment segment, long offset) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("buffer must be native (off-heap) memory, got " + segment);
+        }
+        if (segment.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("buffer larger than 2 GiB: " + segment.byteSize());
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative file offset " + offset);
+        }
+        return segment.byteSize();
+    }
+
+    private static MemorySegment directSegment(ByteBuffer buffer) {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("buffer must be a direct ByteBuffer");
+        }
+        return MemorySegment.ofBuffer(buffer);
+    }
+
+    private static void checkRange(long offset, long length) {
+        if (offset < 0 || length <= 0) {
+            throw new IllegalArgumentException("bad range: " + length + " bytes at " + offset);
+        }
+    }
+
+    /** The fields of struct statx this class uses. */
+    private record Stat(int mode, long size, long blocks) {}
+
+    /** 1 MiB of zeros, made on first use of the write fallback and never freed. */
+    private static final class Zeros {
+        /** Page-aligned so it also works for O_DIRECT descriptors. */
+        static final MemorySegment CHUNK = Arena.global().allocate(ZERO_CHUNK, 4096);
+    }
+}
