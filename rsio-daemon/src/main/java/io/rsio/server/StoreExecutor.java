@@ -52,7 +52,7 @@ final class StoreExecutor {
                     yield new Reply.Done(f.tag(), Opcode.FLUSH);
                 }
                 case Request.Discard d -> {
-                    store.discard(d.offset(), d.length());
+                    discard(store, d);
                     yield new Reply.Done(d.tag(), Opcode.DISCARD);
                 }
                 case Request.WriteZeroes z -> {
@@ -70,6 +70,17 @@ final class StoreExecutor {
             return new Reply.Failure(request.tag(), request.opcode(), Errno.EIO, "internal error: " + e);
         } finally {
             releaseData(request);
+        }
+    }
+
+    /** Discard is advisory: storage that cannot discard keeps the data, which is no error. */
+    private static void discard(VolumeStore store, Request.Discard d) {
+        try {
+            store.discard(d.offset(), d.length());
+        } catch (BlockException e) {
+            if (e.errno() != Errno.ENOTSUP) {
+                throw e;
+            }
         }
     }
 
