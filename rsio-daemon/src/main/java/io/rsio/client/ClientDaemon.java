@@ -50,7 +50,10 @@ public final class ClientDaemon implements AutoCloseable {
         List<PathSpec> plan = new PathPlanner(config.interfaces()).plan(config);
         for (ClientConfig.Namespace ns : config.namespaces()) {
             List<PathSpec> specs = plan.stream().filter(p -> p.namespace().equals(ns.name())).toList();
-            namespaces.add(new NamespaceClient(NamespaceLogin.of(ns), specs, transport, group, timer, exports::export));
+            // Exports bind sockets and wait for that, which an event loop must not do: the
+            // timer thread does it.
+            namespaces.add(new NamespaceClient(NamespaceLogin.of(ns), specs, transport, group, timer,
+                    volume -> timer.execute(() -> exports.export(volume))));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
     }

@@ -31,7 +31,9 @@ final class NbdExportManager implements AutoCloseable {
     NbdExportManager(EventLoopGroup group, Path socketDir, Optional<InetSocketAddress> tcp) throws IOException {
         this.group = group;
         this.socketDir = socketDir;
+        // The exports give raw access to the volumes: only rsiod's user may reach them.
         Files.createDirectories(socketDir);
+        Files.setPosixFilePermissions(socketDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         if (tcp.isPresent()) {
             tcpServer = NbdServer.start(group, tcpExports, null, tcp.get());
             LOG.info("NBD exports also on TCP {}", tcp.get());

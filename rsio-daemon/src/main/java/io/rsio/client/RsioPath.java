@@ -296,8 +296,8 @@ final class RsioPath {
     }
 
     private AuthTranscript transcript(Channel ch, Reply.AuthChallenge c) {
-        String clientAddress = ((InetSocketAddress) ch.localAddress()).getAddress().getHostAddress();
-        String serverAddress = ((InetSocketAddress) ch.remoteAddress()).getAddress().getHostAddress();
+        String clientAddress = NodeKeyAuth.addressText(((InetSocketAddress) ch.localAddress()).getAddress());
+        String serverAddress = NodeKeyAuth.addressText(((InetSocketAddress) ch.remoteAddress()).getAddress());
         return new AuthTranscript(WireConstants.VERSION, login.namespaceId(), login.nodeName(), c.serverId(),
                 c.serverName(), clientNonce, c.serverNonce(), clientAddress, serverAddress, features);
     }

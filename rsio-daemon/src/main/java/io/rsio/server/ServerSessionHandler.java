@@ -256,6 +256,6 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     }
 
     static String address(java.net.SocketAddress address) {
-        return ((InetSocketAddress) address).getAddress().getHostAddress();
+        return io.rsio.wire.auth.NodeKeyAuth.addressText(((InetSocketAddress) address).getAddress());
     }
 }

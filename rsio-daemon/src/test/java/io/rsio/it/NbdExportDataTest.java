@@ -13,22 +13,20 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real NBD tools write through rsiod's export; the bytes must land unchanged in rssrv's
  * volume file, and read back unchanged.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NbdExportDataTest {
     static final Duration TOOL_LIMIT = Duration.ofSeconds(60);
     @TempDir
-    Path dir;
-    TestCluster cluster;
+    static Path dir;
+    static TestCluster cluster;
 
     @BeforeAll
-    void start() throws Exception {
+    static void start() throws Exception {
         for (String tool : List.of("nbdcopy", "nbdinfo", "qemu-img")) {
             Commands.requireTool(tool);
         }
@@ -39,11 +37,11 @@ class NbdExportDataTest {
     }
 
     @AfterAll
-    void stop() throws Exception {
+    static void stop() throws Exception {
         cluster.close();
     }
 
-    private ProcessResult tool(String... command) throws Exception {
+    private static ProcessResult tool(String... command) throws Exception {
         ProcessResult result = Commands.run(TOOL_LIMIT, cluster.env(), List.of(command));
         assertEquals(0, result.exitCode(), () -> String.join(" ", command) + "\n" + result);
         return result;
@@ -83,7 +81,7 @@ class NbdExportDataTest {
         assertArrayEquals(data, readVolumeFile("s10.img", data.length));
     }
 
-    private byte[] readVolumeFile(String name, int length) throws Exception {
+    private static byte[] readVolumeFile(String name, int length) throws Exception {
         byte[] bytes = new byte[length];
         try (RandomAccessFile file = new RandomAccessFile(dir.resolve(name).toFile(), "r")) {
             file.readFully(bytes);

@@ -8,18 +8,16 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** rsconfig's views of a real rsiod logged in to a real rssrv, in the seed's format. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RsconfigViewsTest {
     @TempDir
-    Path dir;
-    TestCluster cluster;
+    static Path dir;
+    static TestCluster cluster;
 
     @BeforeAll
-    void start() throws Exception {
+    static void start() throws Exception {
         cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2\nvenus 0xvenus", 64)
                 .writeClientConfig("big-2", "0xbig2");
         cluster.startServer();
@@ -28,7 +26,7 @@ class RsconfigViewsTest {
     }
 
     @AfterAll
-    void stop() throws Exception {
+    static void stop() throws Exception {
         cluster.close();
     }
 
@@ -40,8 +38,8 @@ class RsconfigViewsTest {
                 000 osl
                   clt: big-2
                   srv: 000 big-9
-                    0 S10_oracle       disk         131072 blocks of  512 bytes
-                    0 oracle           disk         131072 blocks of  512 bytes
+                    0 S10_oracle       disk        131072 blocks of  512 bytes
+                    0 oracle           disk        131072 blocks of  512 bytes
                 """, result.stdout());
     }
 
