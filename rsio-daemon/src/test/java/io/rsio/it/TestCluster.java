@@ -119,6 +119,22 @@ final class TestCluster implements AutoCloseable {
         rssrv.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, then wait for the process to end by itself. */
+    void stopServerGracefully() throws InterruptedException {
+        stopGracefully(rssrv);
+    }
+
+    void stopClientGracefully() throws InterruptedException {
+        stopGracefully(rsiod);
+    }
+
+    private static void stopGracefully(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("did not stop within 20 s of SIGTERM");
+        }
+    }
+
     private Process start(String name, List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
