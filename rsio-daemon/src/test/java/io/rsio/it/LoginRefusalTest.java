@@ -43,6 +43,20 @@ class LoginRefusalTest {
         }
     }
 
+    @Test
+    void volumeOutsideTheClientsAccessListIsNeitherListedNorOpened() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2\nvenus 0xvenus", 16, "big-2")
+                .writeClientConfig("venus", "0xvenus")) {
+            cluster.startServer();
+            cluster.startClient();
+            cluster.await("connected", Duration.ofSeconds(20), () -> cluster.statusShows("connected tx: ok"));
+            String query = cluster.rsconfig("-q").stdout();
+            assertTrue(query.contains(" S10_oracle "), query);
+            assertFalse(query.contains(" oracle "), query);
+            assertFalse(java.nio.file.Files.exists(cluster.nbdSocket("oracle")), "no export for a volume not shared");
+        }
+    }
+
     private static boolean logContains(TestCluster cluster, String daemon, String text) {
         try {
             return cluster.log(daemon).contains(text);

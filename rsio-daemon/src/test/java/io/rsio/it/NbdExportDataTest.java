@@ -24,6 +24,7 @@ class NbdExportDataTest {
     @TempDir
     static Path dir;
     static TestCluster cluster;
+    static int nbdPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -32,7 +33,8 @@ class NbdExportDataTest {
         }
         cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 64).writeClientConfig("big-2", "0xbig2");
         cluster.startServer();
-        cluster.startClient();
+        nbdPort = TestCluster.freePort();
+        cluster.startClient("--nbd-port", Integer.toString(nbdPort));
         cluster.await("export socket", Duration.ofSeconds(20), () -> Files.exists(cluster.nbdSocket("oracle")));
     }
 
@@ -52,6 +54,15 @@ class NbdExportDataTest {
         String info = tool("nbdinfo", cluster.nbdUri("oracle")).stdout();
         assertTrue(info.contains("export-size: 67108864"), info);
         assertTrue(info.matches("(?s).*block_size_minimum: 512.*"), info);
+    }
+
+    @Test
+    void loopbackTcpPortServesEveryExport() throws Exception {
+        String list = tool("nbdinfo", "--list", "nbd://127.0.0.1:" + nbdPort).stdout();
+        assertTrue(list.contains("export=\"oracle\""), list);
+        assertTrue(list.contains("export=\"S10_oracle\""), list);
+        String info = tool("nbdinfo", "nbd://127.0.0.1:" + nbdPort + "/S10_oracle").stdout();
+        assertTrue(info.contains("export-size: 67108864"), info);
     }
 
     @Test

@@ -46,6 +46,11 @@ final class TestCluster implements AutoCloseable {
 
     /** The seed's server file on loopback, with two volumes of the given size. */
     TestCluster writeServerConfig(String clients, long volumeMiB) throws IOException {
+        return writeServerConfig(clients, volumeMiB, "");
+    }
+
+    /** As above; {@code oracleAccess} is the access list of volume oracle ("" for everyone). */
+    TestCluster writeServerConfig(String clients, long volumeMiB, String oracleAccess) throws IOException {
         Files.writeString(serverConfig, """
                 [namespace osl]
                 namespaceid = 200
@@ -65,12 +70,14 @@ final class TestCluster implements AutoCloseable {
                 path   = %s
                 size   = %dM
                 device = av0
+                %s
 
                 [volume S10_oracle]
                 path   = %s
                 size   = %dM
                 device = av0
-                """.formatted(port, clients, dir.resolve("oracle.img"), volumeMiB, dir.resolve("s10.img"), volumeMiB));
+                """.formatted(port, clients, dir.resolve("oracle.img"), volumeMiB,
+                oracleAccess.isEmpty() ? "" : "access = " + oracleAccess, dir.resolve("s10.img"), volumeMiB));
         return this;
     }
 
@@ -108,9 +115,11 @@ final class TestCluster implements AutoCloseable {
         awaitPidFile("rssrv", rssrv);
     }
 
-    void startClient() throws IOException, InterruptedException {
+    void startClient(String... extraArgs) throws IOException, InterruptedException {
         Files.deleteIfExists(runDir.resolve("rsiod.pid"));
-        rsiod = start("rsiod", Commands.java("io.rsio.client.RsiodMain", "-c", clientConfig.toString(), "-f"));
+        List<String> args = new ArrayList<>(List.of("-c", clientConfig.toString(), "-f"));
+        args.addAll(List.of(extraArgs));
+        rsiod = start("rsiod", Commands.java("io.rsio.client.RsiodMain", args.toArray(String[]::new)));
         awaitPidFile("rsiod", rsiod);
     }
 
