@@ -1,0 +1,62 @@
+package io.rsio.nbd.protocol;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Request command flags and the commands each is legal on. */
+public enum CommandFlag {
+    /** Valid on every command once SEND_FUA is advertised (clients set it on reads too). */
+    FUA(1),
+    /** WRITE_ZEROES only: the range must stay provisioned. */
+    NO_HOLE(1 << 1),
+    /** READ only, structured replies only: at most one content chunk. */
+    DF(1 << 2),
+    /** BLOCK_STATUS only: a single extent per context. */
+    REQ_ONE(1 << 3),
+    /** WRITE_ZEROES only: fail fast with ENOTSUP unless zeroing is faster than writing. */
+    FAST_ZERO(1 << 4);
+
+    private final int mask;
+
+    CommandFlag(int mask) {
+        this.mask = mask;
+    }
+
+    public int mask() {
+        return mask;
+    }
+
+    public boolean isSetIn(int flags) {
+        return (flags & mask) != 0;
+    }
+
+    /** Bits not defined by the spec; a request carrying any of them is refused. */
+    public static int unknownBits(int flags) {
+        int known = 0;
+        for (CommandFlag f : values()) {
+            known |= f.mask;
+        }
+        return flags & ~known & 0xffff;
+    }
+
+    /** The flags set in a wire value (known bits only). */
+    public static Set<CommandFlag> decode(int flags) {
+        EnumSet<CommandFlag> set = EnumSet.noneOf(CommandFlag.class);
+        for (CommandFlag f : values()) {
+            if (f.isSetIn(flags)) {
+                set.add(f);
+            }
+        }
+        return set;
+    }
+
+    /** Whether this flag may be sent with {@code command}. */
+    public boolean legalFor(NbdCommand command) {
+        return switch (this) {
+            case FUA -> true;
+            case NO_HOLE, FAST_ZERO -> command == NbdCommand.WRITE_ZEROES;
+            case DF -> command == NbdCommand.READ;
+            case REQ_ONE -> command == NbdCommand.BLOCK_STATUS;
+        };
+    }
+}

@@ -1,0 +1,255 @@
+package io.rsio.nbd.transmission;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.rsio.block.BlockException;
+import io.rsio.nbd.protocol.CommandFlag;
+import io.rsio.nbd.protocol.NbdCommand;
+import io.rsio.nbd.protocol.NbdError;
+import io.rsio.nbd.protocol.NbdProtocol;
+import io.rsio.nbd.protocol.NbdProtocolException;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Serves one connection's transmission phase: validates each request ({@link RequestValidator}),
+ * dispatches it to the target ({@link BlockIo}) and replies when the target completes. Requests
+ * run concurrently and are answered in completion order; the cookie ties replies to requests.
+ *
+ * <p>All state lives on the channel's event loop: completions arriving on target threads hop
+ * back before touching it. Reading pauses while too much is in flight or the socket is not
+ * writable, so a client that floods requests or stops reading replies cannot grow memory without
+ * bound. NBD_CMD_DISC stops reading, lets the in-flight requests reply, then closes.
+ */
+public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LogManager.getLogger(TransmissionHandler.class);
+
+    static final int MAX_INFLIGHT_REQUESTS = 128;
+    static final long MAX_INFLIGHT_BYTES = 4L * NbdProtocol.MAX_PAYLOAD;
+
+    private final ExportSession session;
+    private final BlockIo io;
+    private final String client;
+    private int inflight;
+    private long inflightBytes;
+    private long requests;
+    private boolean disconnecting;
+    /** True while a request is dispatched from channelRead: replies made then wait for channelReadComplete. */
+    private boolean dispatching;
+    private boolean flushPending;
+    private String closeReason = "connection closed";
+
+    public TransmissionHandler(ExportSession session, String client) {
+        this.session = session;
+        this.io = new BlockIo(session.target());
+        this.client = client;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        LOG.info("NBD client {} attached to export '{}' ({} bytes{}{}{})", client, session.exportName(),
+                session.target().size(), session.structuredReplies() ? ", structured replies" : "",
+                session.baseAllocation() ? ", base:allocation" : "",
+                session.target().readOnly() ? ", read-only" : "");
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        LOG.info("NBD client {} detached from export '{}' after {} requests: {}", client, session.exportName(),
+                requests, closeReason);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof NbdRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (disconnecting) {
+            // the client must not send anything after DISC; nothing more is served
+            LOG.debug("NBD client {}: ignoring {} after NBD_CMD_DISC", client, request);
+            request.releasePayload();
+            return;
+        }
+        requests++;
+        dispatching = true;
+        try {
+            switch (RequestValidator.validate(request, session)) {
+                case RequestValidator.Rejected r -> {
+                    request.releasePayload();
+                    LOG.debug("NBD client {}: refused {}: {}", client, request, r.reason());
+                    send(ctx, errorReply(request.cookie(), r.error(), r.reason()));
+                }
+                case RequestValidator.Accepted a -> dispatch(ctx, request, a);
+            }
+        } finally {
+            dispatching = false;
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a) {
+        boolean fua = a.has(CommandFlag.FUA);
+        switch (a.command()) {
+            case DISC -> {
+                disconnecting = true;
+                closeReason = "client sent NBD_CMD_DISC";
+                ctx.channel().config().setAutoRead(false);
+                closeWhenIdle(ctx);
+            }
+            case READ -> track(ctx, r, a, io.read(r.offset(), (int) r.length()), r.length());
+            case WRITE -> track(ctx, r, a, io.write(r.offset(), r.payload(), fua), r.length());
+            case FLUSH -> track(ctx, r, a, io.flush(), 0);
+            case TRIM -> track(ctx, r, a, io.discard(r.offset(), r.length(), fua), 0);
+            case WRITE_ZEROES -> {
+                if (a.has(CommandFlag.FAST_ZERO)) {
+                    // we cannot tell whether the target zeroes faster than it writes: the spec's
+                    // answer for that is a quick ENOTSUP, and the client then writes zeroes itself
+                    send(ctx, errorReply(r.cookie(), NbdError.ENOTSUP, "fast zero is not supported"));
+                    return;
+                }
+                track(ctx, r, a, io.writeZeroes(r.offset(), r.length(), !a.has(CommandFlag.NO_HOLE), fua), 0);
+            }
+            case CACHE -> send(ctx, NbdReply.SimpleReply.ok(r.cookie())); // a hint; nothing to prefetch into
+            case BLOCK_STATUS -> {
+                // Allocation is not tracked by the block layer: every range is reported as
+                // allocated data (status 0), which is always a correct answer for base:allocation.
+                NbdReply.Extent extent = new NbdReply.Extent(r.length(), 0);
+                send(ctx, new NbdReply.BlockStatusChunk(r.cookie(), NbdProtocol.BASE_ALLOCATION_CONTEXT_ID,
+                        List.of(extent), true));
+            }
+        }
+    }
+
+    private void track(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a,
+            CompletableFuture<?> future, long bytes) {
+        inflight++;
+        inflightBytes += bytes;
+        updateReading(ctx);
+        future.whenComplete((value, failure) -> onEventLoop(ctx,
+                () -> complete(ctx, r, a, value, failure, bytes),
+                () -> ReferenceCountUtil.release(value)));
+    }
+
+    private void complete(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a, Object value,
+            Throwable failure, long bytes) {
+        inflight--;
+        inflightBytes -= bytes;
+        if (!ctx.channel().isActive()) {
+            ReferenceCountUtil.release(value);
+        } else if (failure != null) {
+            NbdError error = NbdError.fromErrno(BlockException.errnoOf(failure), a.has(CommandFlag.FAST_ZERO));
+            LOG.debug("NBD client {}: {} failed: {}", client, r, failure);
+            send(ctx, errorReply(r.cookie(), error, "NBD_CMD_" + a.command() + " at offset " + r.offset()
+                    + ": " + describe(failure)));
+        } else if (a.command() == NbdCommand.READ) {
+            ByteBuf data = (ByteBuf) value;
+            send(ctx, session.structuredReplies()
+                    ? new NbdReply.DataChunk(r.cookie(), r.offset(), data, true)
+                    : new NbdReply.SimpleReply(r.cookie(), data));
+        } else {
+            send(ctx, NbdReply.SimpleReply.ok(r.cookie()));
+        }
+        updateReading(ctx);
+        closeWhenIdle(ctx);
+    }
+
+    /**
+     * Replies made while requests are being read (refusals, targets that complete at once) share
+     * one flush at channelReadComplete, which always follows channelRead; replies completing
+     * later, from an event-loop task, are flushed right away.
+     */
+    private void send(ChannelHandlerContext ctx, NbdReply reply) {
+        if (dispatching) {
+            ctx.write(reply, ctx.voidPromise());
+            flushPending = true;
+        } else {
+            ctx.writeAndFlush(reply, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Once structured replies are agreed every error goes in an error chunk (READ requires it). */
+    private NbdReply errorReply(long cookie, NbdError error, String message) {
+        return session.structuredReplies()
+                ? new NbdReply.ErrorChunk(cookie, error, message, true)
+                : new NbdReply.SimpleError(cookie, error);
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof BlockException b ? b.errno().description() + " (" + b.getMessage() + ")"
+                : BlockException.errnoOf(t).description();
+    }
+
+    private void updateReading(ChannelHandlerContext ctx) {
+        boolean read = !disconnecting && inflight < MAX_INFLIGHT_REQUESTS && inflightBytes < MAX_INFLIGHT_BYTES
+                && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read); // turning it back on also asks for a read
+        }
+    }
+
+    private void closeWhenIdle(ChannelHandlerContext ctx) {
+        if (disconnecting && inflight == 0 && ctx.channel().isActive()) {
+            // the empty write completes after every reply queued before it has been written
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        updateReading(ctx);
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (t instanceof NbdProtocolException) {
+            closeReason = "protocol violation: " + t.getMessage();
+            LOG.warn("NBD client {} on export '{}' broke the protocol, closing: {}", client, session.exportName(),
+                    t.getMessage());
+        } else if (t instanceof IOException) {
+            closeReason = "connection error: " + t.getMessage();
+        } else {
+            closeReason = "internal error: " + t;
+            LOG.error("NBD client {} on export '{}': unexpected failure, closing", client, session.exportName(), t);
+        }
+        ctx.close();
+    }
+
+    private static void onEventLoop(ChannelHandlerContext ctx, Runnable task, Runnable ifRejected) {
+        EventExecutor loop = ctx.executor();
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            ifRejected.run(); // the event loop is shutting down: the connection is gone anyway
+        }
+    }
+}
