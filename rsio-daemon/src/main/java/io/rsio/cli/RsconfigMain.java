@@ -13,12 +13,16 @@ public final class RsconfigMain {
     static final String USAGE = """
             usage: rsconfig -q[v[v[v]]]     namespace view: namespaces, servers, volumes
                    rsconfig -m status       multipath status: every path per client interface
+                   rsconfig -m stat         statistics: per path MB/s, IOPS, RTT, errors, failovers
                    rsconfig --help
               -q     the volumes rsiod's servers offer; each v adds detail (ids, paths,
                      sizes in units, volume identity and NBD export)
               -m status
                      each client interface with a rep: line per server interface and its
                      state (connected, connecting, down) and tx/rx state
+              -m stat
+                     per path: state, MB/s and IOPS read/write over the last second, requests
+                     in flight, RTT, errors, failovers, last state change; per volume totals
             rsconfig talks to rsiod at $RSIO_RUN_DIR/rsiod.sock (default /run/rsio/rsiod.sock).
             exit status: 0 success, 1 rsiod not running or refused, 2 usage error
             """;
@@ -29,6 +33,8 @@ public final class RsconfigMain {
         record Query(int verbosity) implements Command {}
 
         record Status() implements Command {}
+
+        record Stat() implements Command {}
 
         record Help() implements Command {}
     }
@@ -59,10 +65,11 @@ public final class RsconfigMain {
                 next = new Command.Help();
             } else if (word.equals("-m")) {
                 String what = args.valueFor("-m");
-                if (!what.equals("status")) {
-                    throw new Args.UsageException("-m knows 'status', not '" + what + "'");
-                }
-                next = new Command.Status();
+                next = switch (what) {
+                    case "status" -> new Command.Status();
+                    case "stat" -> new Command.Stat();
+                    default -> throw new Args.UsageException("-m knows 'status' and 'stat', not '" + what + "'");
+                };
             } else if (word.matches("-qv*")) {
                 next = new Command.Query(word.length() - 2);
             } else if (word.matches("-v+") && command instanceof Command.Query q) {
@@ -89,6 +96,7 @@ public final class RsconfigMain {
             ControlResponse response = switch (command) {
                 case Command.Query q -> client.call("query");
                 case Command.Status s -> client.call("status");
+                case Command.Stat s -> client.call("stat");
                 case Command.Help h -> throw new IllegalStateException();
             };
             if (!response.ok()) {
@@ -98,6 +106,7 @@ public final class RsconfigMain {
             System.out.print(switch (command) {
                 case Command.Query q -> QueryFormatter.format(response, q.verbosity());
                 case Command.Status s -> StatusFormatter.format(response);
+                case Command.Stat s -> StatFormatter.format(response);
                 case Command.Help h -> "";
             });
             return 0;

@@ -62,6 +62,10 @@ public final class ClientDaemon implements AutoCloseable {
                                      Optional<InetSocketAddress> nbdTcp) throws IOException {
         ClientDaemon daemon = new ClientDaemon(config, configFile, env, nbdTcp);
         daemon.namespaces.forEach(NamespaceClient::start);
+        java.util.Map<String, List<RsioPath>> byAddress = new java.util.LinkedHashMap<>();
+        daemon.namespaces.forEach(ns -> ns.paths().forEach(p -> byAddress
+                .computeIfAbsent(p.spec().clientInterface().address(), a -> new ArrayList<>()).add(p)));
+        new LinkMonitor(byAddress).start(daemon.timer);
         return daemon;
     }
 

@@ -6,6 +6,8 @@ import io.rsio.control.ControlRows.DaemonRow;
 import io.rsio.control.ControlRows.InterfaceRow;
 import io.rsio.control.ControlRows.NamespaceRow;
 import io.rsio.control.ControlRows.PathRow;
+import io.rsio.control.ControlRows.PathStatRow;
+import io.rsio.control.ControlRows.VolumeStatRow;
 import io.rsio.control.ControlRows.ServerRow;
 import io.rsio.control.ControlRows.VolumeRow;
 import io.rsio.wire.message.VolumeInfo;
@@ -24,10 +26,11 @@ public final class ControlService {
         return switch (words.getFirst()) {
             case "status" -> ControlResponse.ok(status());
             case "query" -> ControlResponse.ok(query());
+            case "stat" -> ControlResponse.ok(stat());
             case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
                     daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
             default -> ControlResponse.error("unknown request '" + words.getFirst()
-                    + "' (known: status, query, daemon)");
+                    + "' (known: status, query, stat, daemon)");
         };
     }
 
@@ -50,6 +53,33 @@ public final class ControlService {
                         spec.server().protocol(), spec.server().address(), spec.server().port(), p.state().label(),
                         up ? (p.txOk() ? "ok" : "err") : "-", up ? (p.rxOk() ? "ok" : "err") : "-",
                         p.serverName(), p.serverId(), p.rttMicros(), p.inFlight(), p.stateSinceMillis(), p.reason()));
+            }
+        }
+        return rows;
+    }
+
+    private List<Record> stat() {
+        List<Record> rows = new ArrayList<>();
+        for (NamespaceClient ns : daemon.namespaces()) {
+            for (RsioPath path : ns.paths()) {
+                PathStatus p = path.status();
+                PathStats s = path.stats();
+                PathStats.Rates r = s.rates();
+                PathSpec spec = p.spec();
+                rows.add(new PathStatRow(spec.interfaceIndex(), spec.clientInterface().name(), spec.repIndex(),
+                        spec.server().address(), spec.server().port(), p.state().label(), r.readBytesPerSecond(),
+                        r.writeBytesPerSecond(), r.readOpsPerSecond(), r.writeOpsPerSecond(), p.inFlight(),
+                        p.rttMicros(), s.errors.sum(), s.failovers.sum(), p.stateSinceMillis(), s.readBytes.sum(),
+                        s.writeBytes.sum()));
+            }
+        }
+        for (NamespaceClient ns : daemon.namespaces()) {
+            for (VolumeClient v : ns.volumes()) {
+                PathStats s = v.stats();
+                PathStats.Rates r = s.rates();
+                rows.add(new VolumeStatRow(ns.name(), v.name(), v.readyPaths(), r.readBytesPerSecond(),
+                        r.writeBytesPerSecond(), r.readOpsPerSecond(), r.writeOpsPerSecond(), s.errors.sum(),
+                        s.readBytes.sum(), s.writeBytes.sum()));
             }
         }
         return rows;

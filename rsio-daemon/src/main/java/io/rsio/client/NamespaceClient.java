@@ -65,6 +65,10 @@ public final class NamespaceClient implements PathListener {
         volumes.values().forEach(VolumeClient::shutdown);
     }
 
+    List<RsioPath> paths() {
+        return paths;
+    }
+
     public List<PathStatus> pathStatus() {
         return paths.stream().map(RsioPath::status).toList();
     }
@@ -85,7 +89,7 @@ public final class NamespaceClient implements PathListener {
         opened.forEach((info, handle) -> {
             VolumeClient[] created = new VolumeClient[1];
             VolumeClient client = volumes.computeIfAbsent(info.id(), id -> {
-                created[0] = new VolumeClient(name(), info, login.settings().nopathTimeout(), timer);
+                created[0] = new VolumeClient(name(), info, login.settings(), timer);
                 return created[0];
             });
             client.pathReady(path, info, handle);

@@ -51,6 +51,7 @@ final class RsioPath {
     private final PathListener listener;
     private final Map<Long, IoRequest> inFlight = new HashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
+    private final PathStats stats = new PathStats();
 
     private volatile PathState state = PathState.CONNECTING;
     private volatile String reason = "starting";
@@ -61,6 +62,9 @@ final class RsioPath {
     private volatile boolean rxOk;
     private volatile long stateSinceMillis = System.currentTimeMillis();
     private volatile boolean stopped;
+    /** The client interface's link is down: no reconnect attempts until it returns. */
+    private volatile boolean linkDown;
+    private volatile boolean hadWork;
 
     private Channel channel;
     private RsioFrameCodec codec;
@@ -76,6 +80,7 @@ final class RsioPath {
     private long lastReceiveNanos;
     private long retryMillis = FIRST_RETRY_MILLIS;
     private ScheduledFuture<?> pinger;
+    private String lastFailure;
 
     RsioPath(PathSpec spec, NamespaceLogin login, Transport transport, EventLoop loop, PathListener listener) {
         this.spec = spec;
@@ -94,6 +99,15 @@ final class RsioPath {
                 outstanding.get(), txOk, rxOk, stateSinceMillis);
     }
 
+    PathStats stats() {
+        return stats;
+    }
+
+    /** Round-trip time from the last PING, or -1 before the first. */
+    long rttNanos() {
+        return rttNanos;
+    }
+
     boolean isReady() {
         return state == PathState.CONNECTED;
     }
@@ -104,6 +118,37 @@ final class RsioPath {
 
     void start() {
         loop.execute(this::connect);
+        loop.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void sample() {
+        stats.sample(hadWork);
+        hadWork = outstanding.get() > 0;
+    }
+
+    /** The client interface lost its link: fail the path now instead of waiting for timeouts. */
+    void linkDown(String why) {
+        linkDown = true;
+        loop.execute(() -> {
+            if (channel != null && state != PathState.DOWN) {
+                Channel ch = channel;
+                lost(ch, why);
+                ch.close();
+            } else {
+                setState(PathState.DOWN, why);
+            }
+        });
+    }
+
+    /** The link is back: reconnect at once, with the back-off reset. */
+    void linkUp() {
+        linkDown = false;
+        loop.execute(() -> {
+            retryMillis = FIRST_RETRY_MILLIS;
+            if (state == PathState.DOWN) {
+                connect();
+            }
+        });
     }
 
     /** Says GOODBYE on a live path and stops reconnecting. */
@@ -131,6 +176,8 @@ final class RsioPath {
             return false;
         }
         outstanding.incrementAndGet();
+        stats.outstandingBytes.addAndGet(request.length);
+        hadWork = true;
         loop.execute(() -> send(request, handle));
         return true;
     }
@@ -138,6 +185,7 @@ final class RsioPath {
     private void send(IoRequest request, int handle) {
         if (phase != Phase.READY || channel == null || !channel.isActive()) {
             outstanding.decrementAndGet();
+            stats.outstandingBytes.addAndGet(-request.length);
             listener.pathDown(this, List.of(request));
             return;
         }
@@ -154,7 +202,7 @@ final class RsioPath {
     // ---- connection life cycle, all on the event loop ----
 
     private void connect() {
-        if (stopped) {
+        if (stopped || linkDown || channel != null && channel.isOpen()) {
             return;
         }
         setState(PathState.CONNECTING, "connecting");
@@ -227,6 +275,12 @@ final class RsioPath {
                 return;
             }
             outstanding.decrementAndGet();
+            stats.outstandingBytes.addAndGet(-request.length);
+            if (reply instanceof Reply.Failure) {
+                stats.errors.increment();
+            } else {
+                stats.completed(request.kind, request.length);
+            }
             request.owner.completed(this, request, reply);
             return;
         }
@@ -334,6 +388,8 @@ final class RsioPath {
         List<IoRequest> orphans = new ArrayList<>(inFlight.values());
         inFlight.clear();
         outstanding.addAndGet(-orphans.size());
+        stats.outstandingBytes.set(0);
+        stats.failovers.add(orphans.size());
         setState(PathState.DOWN, why);
         if (stopped) {
             LOG.info("stopped transmit for rep {}/{} on {}", spec.server().address(), spec.server().port(),
@@ -341,15 +397,19 @@ final class RsioPath {
         } else if (wasReady) {
             LOG.warn("path down: {} -> rep {}/{}: {} ({} request(s) moved to other paths)",
                     spec.clientInterface().name(), spec.server().address(), spec.server().port(), why, orphans.size());
-        } else {
+        } else if (!why.equals(lastFailure)) {
             LOG.warn("path {} not established: {}", spec.describe(), why);
+        } else {
+            // The same failure on every retry of a long outage would drown the log.
+            LOG.debug("path {} still not established: {}", spec.describe(), why);
         }
+        lastFailure = wasReady ? null : why;
         listener.pathDown(this, orphans);
         scheduleReconnect();
     }
 
     private void scheduleReconnect() {
-        if (stopped) {
+        if (stopped || linkDown) {
             return;
         }
         long delay = retryMillis;

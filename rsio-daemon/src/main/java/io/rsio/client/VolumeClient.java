@@ -1,44 +1,57 @@
 package io.rsio.client;
 
 import io.netty.buffer.ByteBuf;
-import io.rsio.block.BlockException;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.rsio.block.BlockTarget;
 import io.rsio.block.Errno;
-import io.rsio.wire.WireConstants;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.VolumeInfo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One RSIO volume as a {@link BlockTarget}, over every path that has it open (on one or more
- * servers exporting the same volume identity). Requests go to the ready path with the least
- * outstanding work; a request whose path dies is sent again on another; with no path at all
- * requests wait up to {@code nopath_timeout} and then fail with EIO.
+ * One RSIO volume as a {@link BlockTarget}, over every path that has it open, on one or more
+ * servers exporting the same volume identity. Large requests are cut into chunks that travel
+ * on several paths at once, so even one sequential stream uses every link; the
+ * {@link PathScheduler} places each chunk. A request whose path dies is sent again on
+ * another; with no path at all requests wait up to {@code nopath_timeout}, then fail with EIO.
  */
 public final class VolumeClient implements BlockTarget {
-    /** Discard and write-zeroes ranges are split into pieces the wire's 32-bit length can carry. */
+    /** Discard and write-zeroes ranges are split into pieces the wire's 31-bit length can carry. */
     static final int MAX_RANGE_PIECE = 1 << 30;
+    /** Largest read or write a front end may hand in one call; it is chunked on the way. */
+    static final int MAX_IO_SIZE = 8 << 20;
 
     private final String namespace;
     private volatile VolumeInfo info;
     private final Duration nopathTimeout;
+    private final int chunkSize;
+    private final PathScheduler scheduler;
     private final Map<RsioPath, Integer> handles = new ConcurrentHashMap<>();
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
+    private final PathStats stats = new PathStats();
+    private final ScheduledFuture<?> housekeeping;
+    private volatile List<RsioPath> ready = List.of();
 
-    VolumeClient(String namespace, VolumeInfo info, Duration nopathTimeout, ScheduledExecutorService timer) {
+    VolumeClient(String namespace, VolumeInfo info, io.rsio.config.ClientConfig.MultipathSettings settings,
+                 ScheduledExecutorService timer) {
         this.namespace = namespace;
         this.info = info;
-        this.nopathTimeout = nopathTimeout;
-        timer.scheduleAtFixedRate(this::expireWaiting, 100, 100, TimeUnit.MILLISECONDS);
+        this.nopathTimeout = settings.nopathTimeout();
+        this.chunkSize = settings.chunkSize();
+        this.scheduler = new PathScheduler(PathScheduler.Policy.of(settings.policy()));
+        this.housekeeping = timer.scheduleAtFixedRate(this::housekeeping, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     public String namespace() {
@@ -47,6 +60,10 @@ public final class VolumeClient implements BlockTarget {
 
     public VolumeInfo info() {
         return info;
+    }
+
+    PathStats stats() {
+        return stats;
     }
 
     @Override
@@ -66,7 +83,7 @@ public final class VolumeClient implements BlockTarget {
 
     @Override
     public int maxIoSize() {
-        return WireConstants.DEFAULT_MAX_PAYLOAD;
+        return MAX_IO_SIZE;
     }
 
     @Override
@@ -75,24 +92,73 @@ public final class VolumeClient implements BlockTarget {
     }
 
     public int readyPaths() {
-        return (int) handles.keySet().stream().filter(RsioPath::isReady).count();
+        return ready.size();
     }
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
-        return dispatch(new IoRequest(this, IoRequest.Kind.READ, offset, length, false, null))
-                .thenApply(ByteBuf.class::cast);
+        if (length <= chunkSize) {
+            return dispatch(new IoRequest(this, IoRequest.Kind.READ, offset, length, false, null))
+                    .thenApply(ByteBuf.class::cast);
+        }
+        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        for (int done = 0; done < length; done += chunkSize) {
+            int piece = Math.min(chunkSize, length - done);
+            parts.add(dispatch(new IoRequest(this, IoRequest.Kind.READ, offset + done, piece, false, null)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+            if (failure != null) {
+                parts.stream().filter(p -> !p.isCompletedExceptionally()).forEach(p -> ((ByteBuf) p.join()).release());
+                throw failure instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
+            }
+            CompositeByteBuf whole = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(parts.size());
+            parts.forEach(p -> whole.addComponent(true, (ByteBuf) p.join()));
+            return whole;
+        });
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
-        return dispatch(new IoRequest(this, IoRequest.Kind.WRITE, offset, data.readableBytes(), fua, data))
-                .thenApply(ignored -> null);
+        int length = data.readableBytes();
+        if (length <= chunkSize) {
+            return dispatch(new IoRequest(this, IoRequest.Kind.WRITE, offset, length, fua, data)).thenApply(x -> null);
+        }
+        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        try {
+            for (int done = 0; done < length; done += chunkSize) {
+                int piece = Math.min(chunkSize, length - done);
+                ByteBuf slice = data.retainedSlice(data.readerIndex() + done, piece);
+                parts.add(dispatch(new IoRequest(this, IoRequest.Kind.WRITE, offset + done, piece, fua, slice)));
+            }
+        } finally {
+            data.release(); // each chunk holds its own reference
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Flushes on every server that has a ready path: a server makes durable only what it
+     * wrote itself, and chunks of earlier writes may have gone to any of them.
+     */
     @Override
     public CompletableFuture<Void> flush() {
-        return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(ignored -> null);
+        Map<Integer, RsioPath> oneByServer = new LinkedHashMap<>();
+        for (RsioPath path : ready) {
+            oneByServer.putIfAbsent(path.status().serverId(), path);
+        }
+        if (oneByServer.size() <= 1) {
+            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
+        }
+        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        for (RsioPath path : oneByServer.values()) {
+            IoRequest flush = new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null);
+            Integer handle = handles.get(path);
+            if (handle == null || !path.submit(flush, handle)) {
+                dispatch(flush);
+            }
+            parts.add(flush.future);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
     @Override
@@ -128,33 +194,36 @@ public final class VolumeClient implements BlockTarget {
         return request.future;
     }
 
-    /** Picks the ready path with the least outstanding requests and sends; false if none is ready. */
+    /** Places the request on the path the scheduler picks; false when no path is ready. */
     private boolean send(IoRequest request) {
-        while (true) {
-            RsioPath best = null;
-            for (RsioPath path : handles.keySet()) {
-                if (path.isReady() && (best == null || path.outstanding() < best.outstanding())) {
-                    best = path;
-                }
-            }
-            if (best == null) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            RsioPath path = scheduler.pick(ready, request.length);
+            if (path == null) {
                 return false;
             }
-            Integer handle = handles.get(best);
-            if (handle != null && best.submit(request, handle)) {
+            Integer handle = handles.get(path);
+            if (handle != null && path.submit(request, handle)) {
                 return true;
             }
+            refreshReady();
         }
+        return false;
     }
 
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
         info = latest;
         handles.put(path, handle);
+        refreshReady();
         drainWaiting();
     }
 
     void pathDown(RsioPath path) {
         handles.remove(path);
+        refreshReady();
+    }
+
+    private void refreshReady() {
+        ready = handles.keySet().stream().filter(RsioPath::isReady).toList();
     }
 
     /** A request came back from a dead path: send it again, or let it wait for one. */
@@ -169,9 +238,11 @@ public final class VolumeClient implements BlockTarget {
             if (failure.status() == Errno.ESHUTDOWN) {
                 retry(request); // that server is going away; another may serve it
             } else {
+                stats.errors.increment();
                 request.fail(failure.status(), failure.reason());
             }
         } else {
+            stats.completed(request.kind, request.length);
             request.succeed(reply);
         }
     }
@@ -181,7 +252,7 @@ public final class VolumeClient implements BlockTarget {
             IoRequest next;
             synchronized (waiting) {
                 next = waiting.peek();
-                if (next == null || readyPaths() == 0) {
+                if (next == null || ready.isEmpty()) {
                     return;
                 }
                 waiting.poll();
@@ -195,7 +266,13 @@ public final class VolumeClient implements BlockTarget {
         }
     }
 
-    private void expireWaiting() {
+    private int samples;
+
+    private void housekeeping() {
+        refreshReady();
+        if (++samples % 10 == 0) {
+            stats.sample(false);
+        }
         long limit = System.nanoTime() - nopathTimeout.toNanos();
         List<IoRequest> expired = new ArrayList<>();
         synchronized (waiting) {
@@ -208,16 +285,18 @@ public final class VolumeClient implements BlockTarget {
             }
         }
         for (IoRequest r : expired) {
+            if (!r.isFinished()) {
+                stats.errors.increment();
+            }
             r.fail(Errno.EIO, "no path to volume " + namespace + ":" + info.name() + " for "
-                    + nopathTimeout.toSeconds() + " s");
+                    + nopathTimeout.toMillis() + " ms");
         }
-        if (!expired.isEmpty() || readyPaths() > 0) {
-            drainWaiting();
-        }
+        drainWaiting();
     }
 
     /** Fails every waiting request; used when rsiod stops. */
     void shutdown() {
+        housekeeping.cancel(false);
         List<IoRequest> left;
         synchronized (waiting) {
             left = new ArrayList<>(waiting);
@@ -225,5 +304,4 @@ public final class VolumeClient implements BlockTarget {
         }
         left.forEach(r -> r.fail(Errno.ESHUTDOWN, "rsiod is stopping"));
     }
-
 }

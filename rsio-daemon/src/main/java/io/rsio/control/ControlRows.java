@@ -22,9 +22,20 @@ public final class ControlRows {
     public record VolumeRow(int namespaceIndex, int serverIndex, String name, long size, int blockSize,
                             String device, String id, boolean readOnly, int readyPaths, String nbdSocket) {}
 
+    /** Statistics of one path for {@code rsconfig -m stat}; rates are per second over the last second. */
+    public record PathStatRow(int interfaceIndex, String interfaceName, int repIndex, String address, int port,
+                              String state, double readBytesPerSecond, double writeBytesPerSecond,
+                              double readIops, double writeIops, int inFlight, long rttMicros, long errors,
+                              long failovers, long stateSinceMillis, long readBytes, long writeBytes) {}
+
+    /** Totals of one volume over all its paths. */
+    public record VolumeStatRow(String namespace, String name, int readyPaths, double readBytesPerSecond,
+                                double writeBytesPerSecond, double readIops, double writeIops, long errors,
+                                long readBytes, long writeBytes) {}
+
     /** The daemon itself: for {@code rsconfig --version}-like checks and crsio's daemon screen. */
     public record DaemonRow(long pid, long startedMillis, String config, String node) {}
 
     static final Class<?>[] KINDS = {InterfaceRow.class, PathRow.class, NamespaceRow.class, ServerRow.class,
-            VolumeRow.class, DaemonRow.class};
+            VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class};
 }

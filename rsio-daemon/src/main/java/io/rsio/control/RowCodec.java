@@ -59,6 +59,8 @@ public final class RowCodec {
             return Integer.parseInt(text);
         } else if (type == long.class) {
             return Long.parseLong(text);
+        } else if (type == double.class) {
+            return Double.parseDouble(text);
         } else if (type == boolean.class) {
             return Boolean.parseBoolean(text);
         } else if (type == String.class) {
