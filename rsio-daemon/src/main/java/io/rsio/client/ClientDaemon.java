@@ -1,6 +1,8 @@
 package io.rsio.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.rsio.client.attach.AttachControl;
+import io.rsio.client.attach.AttachManager;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.common.Transport;
@@ -31,6 +33,9 @@ public final class ClientDaemon implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final NbdExportManager exports;
     private final List<NamespaceClient> namespaces = new ArrayList<>();
+    /** Block devices (rsconfig -a/-d/-l); closed first, while the volumes still have their paths. */
+    private final AttachManager attach;
+    private final AttachControl attachControl;
 
     private ClientDaemon(ClientConfig config, Path configFile, RsioEnvironment env,
                          Optional<InetSocketAddress> nbdTcp) throws IOException {
@@ -56,11 +61,14 @@ public final class ClientDaemon implements AutoCloseable {
                     volume -> timer.execute(() -> exports.export(volume))));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
+        this.attach = new AttachManager(env, this::namespaces);
+        this.attachControl = new AttachControl(attach, this::namespaces, () -> System.exit(0));
     }
 
     public static ClientDaemon start(ClientConfig config, Path configFile, RsioEnvironment env,
                                      Optional<InetSocketAddress> nbdTcp) throws IOException {
         ClientDaemon daemon = new ClientDaemon(config, configFile, env, nbdTcp);
+        daemon.attach.start(); // first: clears what a crashed rsiod left before anything new is made
         daemon.namespaces.forEach(NamespaceClient::start);
         java.util.Map<String, List<RsioPath>> byAddress = new java.util.LinkedHashMap<>();
         daemon.namespaces.forEach(ns -> ns.paths().forEach(p -> byAddress
@@ -89,8 +97,13 @@ public final class ClientDaemon implements AutoCloseable {
         return exports.socketOf(volume);
     }
 
+    public AttachControl attachControl() {
+        return attachControl;
+    }
+
     @Override
     public void close() {
+        attach.close();
         exports.close();
         namespaces.forEach(NamespaceClient::stop);
         // Let GOODBYEs go out before the event loops stop.

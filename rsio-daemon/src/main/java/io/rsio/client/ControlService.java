@@ -27,10 +27,11 @@ public final class ControlService {
             case "status" -> ControlResponse.ok(status());
             case "query" -> ControlResponse.ok(query());
             case "stat" -> ControlResponse.ok(stat());
+            case "attach", "detach", "local", "stop" -> daemon.attachControl().handle(words);
             case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
                     daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
             default -> ControlResponse.error("unknown request '" + words.getFirst()
-                    + "' (known: status, query, stat, daemon)");
+                    + "' (known: status, query, stat, daemon, attach, detach, local, stop)");
         };
     }
 
