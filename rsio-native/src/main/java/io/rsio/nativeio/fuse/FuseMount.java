@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -38,6 +40,8 @@ public final class FuseMount implements AutoCloseable {
     public static final String FS_TYPE = "fuse.rsio";
     /** A request is at most max_write plus its headers; the kernel refuses smaller read buffers. */
     static final int REQUEST_BUFFER = FuseInitReply.MAX_WRITE + 4096;
+    /** Threads that copy large READ replies into the kernel, off the network event loops. */
+    static final int BULK_REPLY_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final Path dir;
     private final VolumeFileSystem fs;
@@ -45,12 +49,14 @@ public final class FuseMount implements AutoCloseable {
     private final List<FuseChannel> channels = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
+    private final ExecutorService bulkReplies;
     private volatile boolean closed;
 
-    private FuseMount(Path dir, VolumeFileSystem fs, FuseInitReply negotiated) {
+    private FuseMount(Path dir, VolumeFileSystem fs, FuseInitReply negotiated, ExecutorService bulkReplies) {
         this.dir = dir;
         this.fs = fs;
         this.negotiated = negotiated;
+        this.bulkReplies = bulkReplies;
     }
 
     /** True when this host can serve FUSE (the device exists). */
@@ -78,10 +84,13 @@ public final class FuseMount implements AutoCloseable {
             Syscalls.mount("rsiod", dir, FS_TYPE, Syscalls.MS_NOSUID | Syscalls.MS_NODEV | Syscalls.MS_NOEXEC,
                     options);
             mounted = true;
-            VolumeFileSystem fs = new VolumeFileSystem(uid, 0);
             FuseChannel first = new FuseChannel(fd);
             FuseInitReply negotiated = init(first);
-            FuseMount mount = new FuseMount(dir, fs, negotiated);
+            AtomicInteger replyThreads = new AtomicInteger();
+            ExecutorService bulkReplies = Executors.newFixedThreadPool(BULK_REPLY_THREADS,
+                    task -> Thread.ofPlatform().daemon().name(threadPrefix + "-reply-" + replyThreads.getAndIncrement())
+                            .unstarted(task));
+            FuseMount mount = new FuseMount(dir, new VolumeFileSystem(uid, 0, bulkReplies), negotiated, bulkReplies);
             mount.channels.add(first);
             for (int i = 1; i < readers; i++) {
                 mount.channels.add(new FuseChannel(cloneDevice(fd)));
@@ -188,6 +197,7 @@ public final class FuseMount implements AutoCloseable {
                 // the descriptor is released anyway
             }
             if (running.decrementAndGet() == 0) {
+                bulkReplies.shutdown();
                 LOG.info("FUSE filesystem on {} ended", dir);
             }
         }

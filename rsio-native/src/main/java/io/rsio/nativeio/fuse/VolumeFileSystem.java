@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
@@ -41,6 +43,13 @@ final class VolumeFileSystem {
     /** Names are not cached, so a detached volume's file is gone at once. */
     static final long ENTRY_VALID_SECONDS = 0;
     private static final int SCRATCH_SIZE = 8 << 10;
+    /**
+     * READ replies at least this long are written by the bulk reply threads: copying them into
+     * the kernel (FUSE pins and copies page by page) would otherwise run on the network event
+     * loop that completed the read, serialising it with the socket receive. Short replies are
+     * written at once, where the extra hop would only add latency.
+     */
+    static final int BULK_REPLY = 64 << 10;
     private static final ThreadLocal<MemorySegment> SCRATCH =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_SIZE, 8));
 
@@ -86,9 +95,12 @@ final class VolumeFileSystem {
     private final int gid;
     private final long createdSeconds = System.currentTimeMillis() / 1000;
 
-    VolumeFileSystem(int uid, int gid) {
+    private final Executor bulkReplies;
+
+    VolumeFileSystem(int uid, int gid, Executor bulkReplies) {
         this.uid = uid;
         this.gid = gid;
+        this.bulkReplies = bulkReplies;
     }
 
     /** Adds a file; the name must be a valid file name and not taken. */
@@ -316,14 +328,24 @@ final class VolumeFileSystem {
         node.io.read(r.offset(), length).whenComplete((data, failure) -> {
             if (failure != null) {
                 error(sink, unique, errnoOf(failure));
-            } else {
+            } else if (length >= BULK_REPLY) {
                 try {
-                    sink.sendData(unique, data);
-                } finally {
-                    data.release();
+                    bulkReplies.execute(() -> sendData(sink, unique, data));
+                } catch (RejectedExecutionException e) {
+                    sendData(sink, unique, data); // shutting down: answer here rather than never
                 }
+            } else {
+                sendData(sink, unique, data);
             }
         });
+    }
+
+    private static void sendData(FuseReplySink sink, long unique, ByteBuf data) {
+        try {
+            sink.sendData(unique, data);
+        } finally {
+            data.release();
+        }
     }
 
     private void write(FuseRequest.Write r, FuseReplySink sink) {

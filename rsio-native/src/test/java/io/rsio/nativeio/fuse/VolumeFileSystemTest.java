@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +27,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NettyLeakCheck.class)
 class VolumeFileSystemTest {
     private static final int SIZE = 1 << 20;
+    /** Large READ replies go through it, as in a mount. */
+    private static final ExecutorService BULK = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bulk-replies");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A reply as the kernel would read it. */
     record Reply(int length, int error, long unique, byte[] bytes) {
@@ -71,7 +79,7 @@ class VolumeFileSystemTest {
     }
 
     private final MemoryBlockTarget target = new MemoryBlockTarget("vol", SIZE, 512, 64 << 10, false);
-    private final VolumeFileSystem fs = new VolumeFileSystem(0, 0);
+    private final VolumeFileSystem fs = new VolumeFileSystem(0, 0, BULK);
     private final Sink sink = new Sink();
     private long nextUnique = 100;
 
