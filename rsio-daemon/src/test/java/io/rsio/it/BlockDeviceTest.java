@@ -158,6 +158,13 @@ class BlockDeviceTest {
                     Arrays.copyOfRange(served, (int) offsets[i], (int) offsets[i] + lengths[i]),
                     "volume file at " + offsets[i]);
         }
+        // dd opens with O_TRUNC: a device ignores that, and so does the raw path.
+        byte[] block = new byte[4096];
+        Arrays.fill(block, (byte) 0x5a);
+        Path source = Files.write(dir.resolve("block.bin"), block);
+        devices.run("dd", "if=" + source, "of=" + c, "bs=4096", "count=1", "oflag=direct");
+        assertEquals(size, Files.size(c), "the raw path keeps the volume's size");
+        assertArrayEquals(block, Arrays.copyOf(Files.readAllBytes(dir.resolve("s10.img")), 4096), "dd's block landed");
         rsconfig(0, "-d", "S10_oracle");
     }
 
