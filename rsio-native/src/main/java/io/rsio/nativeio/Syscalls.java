@@ -51,6 +51,15 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = handle("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SYNCFS = handle("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = handle("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR = handle("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = handle("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = handle("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private Syscalls() {}
 
@@ -193,6 +202,70 @@ public final class Syscalls {
             }
         } finally {
             close(fd, path);
+        }
+    }
+
+    public static final int AF_UNIX = 1;
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 02000000;
+
+    /** socket(2) with SOCK_CLOEXEC added. */
+    public static int socket(int domain, int type, int protocol, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        int fd = (int) invoke(() -> (int) SOCKET.invokeExact(cs, domain, type | SOCK_CLOEXEC, protocol));
+        if (fd < 0) {
+            throw new NativeException(Libc.errno(cs), "socket", Path.of(what));
+        }
+        return fd;
+    }
+
+    /** socketpair(2) with SOCK_CLOEXEC added: the two connected descriptors. */
+    public static int[] socketpair(int domain, int type) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            if ((int) invoke(() -> (int) SOCKETPAIR.invokeExact(cs, domain, type | SOCK_CLOEXEC, 0, fds)) != 0) {
+                throw new NativeException(Libc.errno(cs), "socketpair", Path.of("socketpair"));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    /** bind(2) to the first {@code length} bytes of {@code address}. */
+    public static void bind(int fd, MemorySegment address, int length, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        if ((int) invoke(() -> (int) BIND.invokeExact(cs, fd, address, length)) != 0) {
+            throw new NativeException(Libc.errno(cs), "bind", Path.of(what));
+        }
+    }
+
+    /** One send(2) of the whole segment, retried on EINTR; returns the bytes sent. */
+    public static long send(int fd, MemorySegment data, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            long n = (long) invoke(() -> (long) SEND.invokeExact(cs, fd, data, data.byteSize(), 0));
+            if (n >= 0) {
+                return n;
+            }
+            if (Libc.errno(cs) != LinuxErrno.EINTR) {
+                throw new NativeException(Libc.errno(cs), "send", Path.of(what));
+            }
+        }
+    }
+
+    /** One recv(2) into {@code buf}, retried on EINTR; returns the bytes received. */
+    public static long recv(int fd, MemorySegment buf, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            long n = (long) invoke(() -> (long) RECV.invokeExact(cs, fd, buf, buf.byteSize(), 0));
+            if (n >= 0) {
+                return n;
+            }
+            if (Libc.errno(cs) != LinuxErrno.EINTR) {
+                throw new NativeException(Libc.errno(cs), "recv", Path.of(what));
+            }
         }
     }
 
