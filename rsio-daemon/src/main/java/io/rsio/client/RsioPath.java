@@ -217,6 +217,9 @@ final class RsioPath {
                     @Override
                     protected void initChannel(Channel ch) {
                         RsioFrameCodec c = new RsioFrameCodec(false);
+                        // Requests are submitted one task each; consolidating their flushes
+                        // turns a burst of chunks into one write system call.
+                        ch.pipeline().addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true));
                         ch.pipeline().addLast("codec", c);
                         ch.pipeline().addLast("path", new Handler(c));
                     }
