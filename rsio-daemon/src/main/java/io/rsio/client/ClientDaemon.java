@@ -32,7 +32,7 @@ public final class ClientDaemon implements AutoCloseable {
     private final NbdExportManager exports;
     private final List<NamespaceClient> namespaces = new ArrayList<>();
 
-    private ClientDaemon(ClientConfig config, Path configFile, RsioEnvironment env,
+    private ClientDaemon(ClientConfig config, Path configFile, Optional<RsioEnvironment> nbdEnv,
                          Optional<InetSocketAddress> nbdTcp) throws IOException {
         this.config = config;
         this.configFile = configFile;
@@ -41,7 +41,7 @@ public final class ClientDaemon implements AutoCloseable {
         this.group = transport.newGroup(cores, "rsiod-io");
         this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("rsiod-timer"));
         try {
-            this.exports = new NbdExportManager(group, env.nbdSocketDir(), nbdTcp);
+            this.exports = nbdEnv.isPresent() ? new NbdExportManager(group, nbdEnv.get().nbdSocketDir(), nbdTcp) : null;
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             timer.shutdownNow();
@@ -53,14 +53,29 @@ public final class ClientDaemon implements AutoCloseable {
             // Exports bind sockets and wait for that, which an event loop must not do: the
             // timer thread does it.
             namespaces.add(new NamespaceClient(NamespaceLogin.of(ns), specs, transport, group, timer,
-                    volume -> timer.execute(() -> exports.export(volume))));
+                    volume -> {
+                        if (exports != null) {
+                            timer.execute(() -> exports.export(volume));
+                        }
+                    }));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
     }
 
     public static ClientDaemon start(ClientConfig config, Path configFile, RsioEnvironment env,
                                      Optional<InetSocketAddress> nbdTcp) throws IOException {
-        ClientDaemon daemon = new ClientDaemon(config, configFile, env, nbdTcp);
+        return started(new ClientDaemon(config, configFile, Optional.of(env), nbdTcp));
+    }
+
+    /**
+     * The client core without NBD exports or control socket, inside another program: the
+     * protocol load generator uses it to measure RSIO without the NBD hop.
+     */
+    public static ClientDaemon startEmbedded(ClientConfig config) throws IOException {
+        return started(new ClientDaemon(config, config.file(), Optional.empty(), Optional.empty()));
+    }
+
+    private static ClientDaemon started(ClientDaemon daemon) {
         daemon.namespaces.forEach(NamespaceClient::start);
         java.util.Map<String, List<RsioPath>> byAddress = new java.util.LinkedHashMap<>();
         daemon.namespaces.forEach(ns -> ns.paths().forEach(p -> byAddress
@@ -86,12 +101,14 @@ public final class ClientDaemon implements AutoCloseable {
     }
 
     public Optional<Path> nbdSocket(VolumeClient volume) {
-        return exports.socketOf(volume);
+        return exports == null ? Optional.empty() : exports.socketOf(volume);
     }
 
     @Override
     public void close() {
-        exports.close();
+        if (exports != null) {
+            exports.close();
+        }
         namespaces.forEach(NamespaceClient::stop);
         // Let GOODBYEs go out before the event loops stop.
         group.shutdownGracefully(600, 3000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
