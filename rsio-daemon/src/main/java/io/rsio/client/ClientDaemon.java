@@ -37,8 +37,8 @@ public final class ClientDaemon implements AutoCloseable {
         this.config = config;
         this.configFile = configFile;
         Transport transport = Transport.best();
-        int cores = Runtime.getRuntime().availableProcessors();
-        this.group = transport.newGroup(cores, "rsiod-io");
+        int threads = Integer.getInteger("rsio.io.threads", Runtime.getRuntime().availableProcessors());
+        this.group = transport.newGroup(threads, "rsiod-io");
         this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("rsiod-timer"));
         try {
             this.exports = nbdEnv.isPresent() ? new NbdExportManager(group, nbdEnv.get().nbdSocketDir(), nbdTcp) : null;

@@ -42,6 +42,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private String peer = "?";
     private int nextHandle = 1;
     private int inFlight;
+    /** Replies written while reading a batch of requests share one flush at channelReadComplete. */
+    private boolean flushPending;
 
     ServerSessionHandler(ServerConfig config, VolumeCatalog catalog, StoreExecutor executor, RsioFrameCodec codec) {
         super(Request.class, false);
@@ -180,6 +182,14 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, request, Errno.EBADF, "unknown handle " + handle);
             return;
         }
+        if (request instanceof Request.Read read) {
+            Reply cached = executor.readIfCached(volume, read);
+            if (cached != null) {
+                ctx.write(cached, ctx.voidPromise());
+                flushPending = true;
+                return;
+            }
+        }
         if (++inFlight >= MAX_IN_FLIGHT) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -217,6 +227,15 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     private void refuse(ChannelHandlerContext ctx, Request request, Errno status, String reason) {
         ctx.writeAndFlush(new Reply.Failure(request.tag(), request.opcode(), status, reason));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -29,6 +29,27 @@ final class StoreExecutor {
         this.allocator = allocator;
     }
 
+    /**
+     * Answers a READ at once when its data is in the page cache (no thread hop, the common case
+     * for hot data); returns null when the read must wait for a disk and go to a store thread.
+     */
+    Reply readIfCached(ServedVolume volume, Request.Read r) {
+        ByteBuf buf = allocator.directBuffer(r.length(), r.length());
+        try {
+            if (volume.store().readIfCached(r.offset(), buf, r.length())) {
+                return new Reply.ReadData(r.tag(), buf);
+            }
+        } catch (BlockException e) {
+            buf.release();
+            return new Reply.Failure(r.tag(), Opcode.READ, e.errno(), e.getMessage());
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        buf.release();
+        return null;
+    }
+
     /** Executes {@code request} on {@code volume}; {@code done} receives exactly one reply. */
     void submit(ServedVolume volume, Request request, Consumer<Reply> done) {
         try {
