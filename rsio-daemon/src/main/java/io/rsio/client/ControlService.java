@@ -26,8 +26,9 @@ public final class ControlService {
             case "query" -> ControlResponse.ok(query());
             case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
                     daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
+            case "reload" -> new ReloadService(daemon).reload();
             default -> ControlResponse.error("unknown request '" + words.getFirst()
-                    + "' (known: status, query, daemon)");
+                    + "' (known: status, query, daemon, reload)");
         };
     }
 

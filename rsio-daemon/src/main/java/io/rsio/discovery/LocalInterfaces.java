@@ -69,8 +69,17 @@ public final class LocalInterfaces {
     public static Optional<LocalInterface> byAddress(String address) {
         String wanted = address.contains("%") ? address.substring(0, address.indexOf('%')) : address;
         try {
-            String normal = NodeKeyAuth.addressText(InetAddress.ofLiteral(wanted));
-            return list().stream().filter(i -> i.address().equals(normal)).findFirst();
+            InetAddress a = InetAddress.ofLiteral(wanted);
+            String normal = NodeKeyAuth.addressText(a);
+            List<LocalInterface> all = list();
+            Optional<LocalInterface> exact = all.stream().filter(i -> i.address().equals(normal)).findFirst();
+            if (exact.isPresent() || !a.isLoopbackAddress()) {
+                return exact;
+            }
+            // Every 127.x.y.z is this host's through lo's 127.0.0.0/8, assigned or not.
+            return all.stream().filter(i -> i.loopback() && i.address().contains(".") == normal.contains("."))
+                    .findFirst().map(lo -> new LocalInterface(lo.device(), normal, lo.prefix(), lo.broadcast(), true,
+                            lo.facts()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
