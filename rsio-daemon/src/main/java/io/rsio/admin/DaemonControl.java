@@ -113,7 +113,12 @@ public final class DaemonControl {
                 config.toAbsolutePath().toString(), "-f"));
         Process process;
         try {
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // rsiod finds its directories by these, as crsio did: both must agree.
+            builder.environment().put("RSIO_RUN_DIR", env.runDir().toString());
+            builder.environment().put("RSIO_LOG_DIR", env.logDir().toString());
+            builder.environment().put("RSIO_DEV_DIR", env.devDir().toString());
+            process = builder
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
@@ -131,7 +136,7 @@ public final class DaemonControl {
             }
             sleep(100);
         }
-        throw new DaemonException("rsiod not ready after " + START_LIMIT.toSeconds() + " s; see " + out);
+        throw new DaemonException("rsiod not ready after " + START_LIMIT.toSeconds() + " s: " + lastLine(out));
     }
 
     /**

@@ -10,11 +10,11 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /** A real rssrv (in this JVM) on a loopback address, with one small volume. */
-final class LocalServer implements AutoCloseable {
-    final RsioServer server;
+public final class LocalServer implements AutoCloseable {
+    public final RsioServer server;
     final ServerConfig config;
 
-    LocalServer(Path dir, String namespace, int namespaceId, String serverName, String address, int port,
+    public LocalServer(Path dir, String namespace, int namespaceId, String serverName, String address, int port,
                 String clients, boolean discovery) throws Exception {
         String text = """
                 [namespace %s]
@@ -41,7 +41,7 @@ final class LocalServer implements AutoCloseable {
     }
 
     /** A port free for both TCP and UDP on every 127.0.0.x we use. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -123,8 +123,11 @@ public final class ClientConfigEditor {
             requireAbsent(d, "interface", name);
             List<ConfigDocument.Section> interfaces = d.sections("interface");
             int at;
+            List<ConfigDocument.Section> namespaces = d.sections("namespace");
             if (!interfaces.isEmpty()) {
                 at = d.after(interfaces.getLast());
+            } else if (!namespaces.isEmpty()) {
+                at = d.before(namespaces.getFirst()); // interfaces before namespaces, as in the seed
             } else if (d.find("defaults", "").isPresent()) {
                 at = d.after(d.find("defaults", "").get());
             } else {

@@ -197,8 +197,9 @@ public final class ConfigDocument {
     }
 
     /**
-     * Removes a section: its header and its lines up to its last entry. Comments after the last
-     * entry are kept (they usually introduce what follows), and one surplus blank line goes.
+     * Removes a section: the comment lines directly above its header (they introduce it), the
+     * header and its lines up to its last entry. Comments after the last entry are kept (they
+     * usually introduce what follows), and one surplus blank line goes.
      */
     public void removeSection(String kind, String name) {
         removeSection(require(kind, name));
@@ -206,7 +207,7 @@ public final class ConfigDocument {
 
     /** {@link #removeSection(String, String)} on a section found by position. */
     public void removeSection(Section s) {
-        int from = s.header();
+        int from = before(s);
         int to = lastContentLine(s) + 1;
         lines.subList(from, to).clear();
         // Collapse the blank line left doubled, or leading at the top of the file.
