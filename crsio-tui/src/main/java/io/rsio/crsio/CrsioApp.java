@@ -274,6 +274,7 @@ public final class CrsioApp {
                 return false;
             }
         }
+        boolean hadFile = snapshot.exists();
         try {
             snapshot = store.save(editor.text(), snapshot);
         } catch (ConfigFileStore.ChangedOnDiskException e) {
@@ -289,7 +290,8 @@ public final class CrsioApp {
         }
         editor.markSaved();
         updateTitle();
-        status("Saved " + options.configFile() + " (previous version in " + store.backup().getFileName() + ")");
+        status("Saved " + options.configFile() + (hadFile ? " (previous version in " + store.backup().getFileName()
+                + ")" : ""));
         if (current != null) {
             current.shown();
         }
@@ -371,7 +373,7 @@ public final class CrsioApp {
             status("No actions on this screen");
             return;
         }
-        int i = Dialogs.pick(gui, "Action", current.name(), actions.stream().map(Action::label).toList());
+        int i = Dialogs.pick(gui, "Action", "Actions on " + current.name() + ":", actions.stream().map(Action::label).toList());
         if (i >= 0) {
             actions.get(i).run().run();
         }
@@ -416,6 +418,10 @@ public final class CrsioApp {
             return true;
         }
         boolean typing = gui.getFocusedInteractable() instanceof TextBox box && !box.isReadOnly();
+        if (key.getKeyType() == KeyType.Character && (key.isCtrlDown() || key.isAltDown())
+                && !current.onKey(key)) {
+            return true; // Lanterna's text box would insert Ctrl-A as "a": such keys mean nothing here
+        }
         if (key.getKeyType() == KeyType.Character && !key.isCtrlDown() && !key.isAltDown() && !typing) {
             if (current.onKey(key)) {
                 return true;

@@ -124,7 +124,7 @@ public final class Dialogs {
             Panel grid = new Panel(new GridLayout(2).setHorizontalSpacing(1));
             for (Field f : fields) {
                 grid.addComponent(new Label(f.label()));
-                TextBox box = new TextBox(new TerminalSize(40, 1), f.value());
+                TextBox box = new FieldBox(40, f.value());
                 if (f.masked()) {
                     box.setMask('*');
                 }

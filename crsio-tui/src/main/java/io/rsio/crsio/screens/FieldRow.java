@@ -4,6 +4,8 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.TextBox;
+import io.rsio.crsio.FieldBox;
+import io.rsio.crsio.Text;
 import java.util.function.Function;
 
 /**
@@ -11,8 +13,10 @@ import java.util.function.Function;
  * cannot be used. {@code check} returns null when the text is fine, else the problem.
  */
 final class FieldRow {
+    /** Wider hints would squeeze the grid's other columns at 80 columns. */
+    static final int HINT_WIDTH = 44;
     final String key;
-    final TextBox box;
+    final FieldBox box;
     final Label hint;
     private final String normalHint;
     private String problem;
@@ -21,7 +25,7 @@ final class FieldRow {
         this.key = key;
         this.normalHint = normalHint;
         grid.addComponent(new Label(label));
-        box = new TextBox(new TerminalSize(width, 1), value);
+        box = new FieldBox(width, value);
         grid.addComponent(box);
         hint = new Label(normalHint);
         grid.addComponent(hint);
@@ -40,7 +44,13 @@ final class FieldRow {
 
     private void apply(Function<String, String> check, String text) {
         problem = check.apply(text.strip());
-        hint.setText(problem == null ? normalHint : "! " + problem);
+        hint.setText(problem == null ? normalHint : Text.cut("! " + withoutFound(problem), HINT_WIDTH));
+    }
+
+    /** The parsers end with ", found "TEXT"": the field shows the text already. */
+    static String withoutFound(String problem) {
+        int i = problem.lastIndexOf(", found ");
+        return i > 0 ? problem.substring(0, i) : problem;
     }
 
     String problem() {

@@ -344,8 +344,8 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
             text.append("Paths not tested: enter node name and key, then F7 > Test paths.");
         }
         fillServers();
-        Dialogs.message(app.gui(), "Namespace servers", Text.wrap(text.toString().strip(), 70));
         app.status(entries.size() + " server interface(s); F3 saves");
+        Dialogs.message(app.gui(), "Namespace servers", Text.wrap(text.toString().strip(), 70));
     }
 
     private String clientName(String address) {
