@@ -18,6 +18,7 @@ import java.util.List;
 /** Follows rsiod's log ($RSIO_LOG_DIR/rsiod.log), like {@code rsclogcat -f}. */
 public final class LogScreen implements Screen {
     static final int LINES = 200;
+    static final int WIDTH = 77;
 
     private final CrsioApp app;
     private final Panel panel = new Panel(new BorderLayout());
@@ -68,7 +69,8 @@ public final class LogScreen implements Screen {
             if (lines == null) {
                 return; // unchanged since the last look
             }
-            text.setText(String.join("\n", lines));
+            // Log lines are longer than the screen: wrap them rather than hide their ends.
+            text.setText(String.join("\n", lines.stream().map(l -> Text.wrap(l, WIDTH)).toList()));
             if (following) {
                 text.setCaretPosition(Math.max(0, text.getLineCount() - 1), 0);
             }
