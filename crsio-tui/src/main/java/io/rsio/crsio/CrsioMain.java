@@ -2,7 +2,6 @@ package io.rsio.crsio;
 
 import com.googlecode.lanterna.gui2.AsynchronousTextGUIThread;
 import com.googlecode.lanterna.gui2.MultiWindowTextGUI;
-import com.googlecode.lanterna.gui2.SeparateTextGUIThread;
 import com.googlecode.lanterna.gui2.TextGUIThread;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
@@ -111,7 +110,7 @@ public final class CrsioMain {
         try {
             screen = new TerminalScreen(terminal);
             screen.startScreen();
-            MultiWindowTextGUI gui = new MultiWindowTextGUI(new SeparateTextGUIThread.Factory(), screen);
+            MultiWindowTextGUI gui = new MultiWindowTextGUI(CalmGuiThread.factory(), screen);
             app = CrsioApp.create(gui, options);
             CrsioApp started = app;
             gui.getGUIThread().setExceptionHandler(new TextGUIThread.ExceptionHandler() {

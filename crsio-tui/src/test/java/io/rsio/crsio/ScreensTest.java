@@ -130,6 +130,16 @@ class ScreensTest {
     }
 
     @Test
+    void scoFunctionKeysWorkAndTheUserIsToldToChangePutty() throws Exception {
+        try (TuiHarness t = open()) {
+            t.terminal.addInput(new KeyProfiles.ScoKeyStroke(F1));
+            t.await("Help: Main menu");
+            t.key(Enter);
+            t.await("PuTTY sends SCO function keys");
+        }
+    }
+
+    @Test
     void ctrlCAsksBeforeQuitting() throws Exception {
         try (TuiHarness t = open()) {
             t.terminal.addInput(new KeyStroke('c', true, false));

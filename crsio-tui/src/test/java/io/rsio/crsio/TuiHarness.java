@@ -4,7 +4,6 @@ import com.googlecode.lanterna.TerminalPosition;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.AsynchronousTextGUIThread;
 import com.googlecode.lanterna.gui2.MultiWindowTextGUI;
-import com.googlecode.lanterna.gui2.SeparateTextGUIThread;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.TerminalScreen;
@@ -34,7 +33,7 @@ final class TuiHarness implements AutoCloseable {
                 "RSIO_LOG_DIR", dir.resolve("log").toString(), "RSIO_DEV_DIR", dir.resolve("dev").toString()));
         screen = new TerminalScreen(terminal);
         screen.startScreen();
-        gui = new MultiWindowTextGUI(new SeparateTextGUIThread.Factory(), screen);
+        gui = new MultiWindowTextGUI(CalmGuiThread.factory(), screen);
         app = CrsioApp.create(gui, new CrsioApp.Options(config, env, DaemonControl.thisJava(), Duration.ofMillis(400),
                 Duration.ofMillis(250)));
         app.start();
