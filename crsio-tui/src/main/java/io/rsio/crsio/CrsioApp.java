@@ -300,7 +300,7 @@ public final class CrsioApp {
     }
 
     private void offerReload(DaemonState state) {
-        if (!state.answering()) {
+        if (!state.answering() || exited()) {
             return;
         }
         int c = Dialogs.choice(gui, "rsiod is running", "Saved. Reload the running rsiod so it uses the new file?\n"
