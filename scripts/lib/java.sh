@@ -4,6 +4,8 @@ RSIO_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$RSIO_HOME/scripts/jdk.sh"
 
 rsio_build_if_needed() {
+  # Tests run the launchers against the classes Maven just compiled (RSIO_CLASSPATH), not jars.
+  [ -n "${RSIO_CLASSPATH:-}" ] && return 0
   local jar
   jar=$(ls "$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar 2>/dev/null | head -n 1)
   if [ -z "$jar" ] || [ ! -d "$RSIO_HOME/rsio-daemon/target/lib" ]; then
@@ -14,6 +16,7 @@ rsio_build_if_needed() {
 }
 
 rsio_classpath() {
+  if [ -n "${RSIO_CLASSPATH:-}" ]; then echo "$RSIO_CLASSPATH"; return; fi
   local cp="" jar
   for jar in "$RSIO_HOME"/rsio-daemon/target/rsio-daemon-*.jar "$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar \
              "$RSIO_HOME"/crsio-tui/target/lib/*.jar "$RSIO_HOME"/rsio-daemon/target/lib/*.jar; do

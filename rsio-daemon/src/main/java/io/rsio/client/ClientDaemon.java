@@ -24,13 +24,13 @@ import org.apache.logging.log4j.Logger;
 public final class ClientDaemon implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ClientDaemon.class);
 
-    private final ClientConfig config;
+    private volatile ClientConfig config; // what runs; a reload may add namespaces
     private final Path configFile;
     private final long startedMillis = System.currentTimeMillis();
     private final EventLoopGroup group;
     private final ScheduledExecutorService timer;
     private final NbdExportManager exports;
-    private final List<NamespaceClient> namespaces = new ArrayList<>();
+    private final List<NamespaceClient> namespaces = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ClientDaemon(ClientConfig config, Path configFile, Optional<RsioEnvironment> nbdEnv,
                          Optional<InetSocketAddress> nbdTcp) throws IOException {
@@ -98,6 +98,24 @@ public final class ClientDaemon implements AutoCloseable {
 
     public List<NamespaceClient> namespaces() {
         return namespaces;
+    }
+
+    /**
+     * Starts a namespace added to the config file since rsiod started (control request
+     * {@code reload}, see {@link ReloadService}). The running namespaces are not touched, so
+     * attached volumes stay up. {@code fileConfig} is the new file, for path planning.
+     */
+    synchronized void addNamespace(ClientConfig fileConfig, ClientConfig.Namespace ns) {
+        List<PathSpec> specs = new PathPlanner(config.interfaces()).plan(fileConfig).stream()
+                .filter(p -> p.namespace().equals(ns.name())).toList();
+        NamespaceClient client = new NamespaceClient(NamespaceLogin.of(ns), specs, Transport.best(), group, timer,
+                volume -> timer.execute(() -> exports.export(volume)));
+        List<ClientConfig.Namespace> running = new ArrayList<>(config.namespaces());
+        running.add(ns);
+        config = new ClientConfig(config.file(), config.defaults(), config.interfaces(), running);
+        namespaces.add(client);
+        LOG.info("reload: namespace {} (id {}) added, {} path(s) planned", ns.name(), ns.id(), specs.size());
+        client.start();
     }
 
     public Optional<Path> nbdSocket(VolumeClient volume) {

@@ -29,8 +29,9 @@ public final class ControlService {
             case "stat" -> ControlResponse.ok(stat());
             case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
                     daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
+            case "reload" -> new ReloadService(daemon).reload();
             default -> ControlResponse.error("unknown request '" + words.getFirst()
-                    + "' (known: status, query, stat, daemon)");
+                    + "' (known: status, query, stat, daemon, reload)");
         };
     }
 

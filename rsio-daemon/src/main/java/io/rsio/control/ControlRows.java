@@ -36,6 +36,12 @@ public final class ControlRows {
     /** The daemon itself: for {@code rsconfig --version}-like checks and crsio's daemon screen. */
     public record DaemonRow(long pid, long startedMillis, String config, String node) {}
 
+    /**
+     * One finding of {@code reload}: {@code action} is {@code applied} (done, nothing dropped),
+     * {@code restart} (rsiod must be restarted for it) or {@code none} (the file is unchanged).
+     */
+    public record ReloadRow(String action, String change) {}
+
     static final Class<?>[] KINDS = {InterfaceRow.class, PathRow.class, NamespaceRow.class, ServerRow.class,
-            VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class};
+            VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class, ReloadRow.class};
 }

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.Transport;
 import io.rsio.config.ServerConfig;
+import io.rsio.server.discovery.DiscoveryResponder;
 import io.rsio.wire.codec.RsioFrameCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,6 +40,8 @@ public final class RsioServer implements AutoCloseable {
     private final ExecutorService storePool;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
+    /** Answers crsio's "Find NEW Namespace" (UDP); null with {@code discovery = no}. */
+    private volatile DiscoveryResponder discovery;
 
     private RsioServer(ServerConfig config, VolumeCatalog catalog) {
         this.config = config;
@@ -56,6 +59,9 @@ public final class RsioServer implements AutoCloseable {
         RsioServer server = new RsioServer(config, catalog);
         try {
             server.bindAll();
+            if (config.server().discovery()) {
+                server.discovery = DiscoveryResponder.start(config, server.group);
+            }
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -100,6 +106,11 @@ public final class RsioServer implements AutoCloseable {
         return catalog;
     }
 
+    /** The discovery responder, absent when the config says {@code discovery = no}. */
+    public java.util.Optional<DiscoveryResponder> discovery() {
+        return java.util.Optional.ofNullable(discovery);
+    }
+
     public List<InetSocketAddress> boundAddresses() {
         return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
@@ -107,6 +118,9 @@ public final class RsioServer implements AutoCloseable {
     /** Stops listening, ends every session, waits for the store threads, then closes the volumes. */
     @Override
     public void close() {
+        if (discovery != null) {
+            discovery.close();
+        }
         listeners.forEach(l -> l.close().awaitUninterruptibly());
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         storePool.shutdown();
