@@ -85,7 +85,7 @@ class DaemonScreensTest {
 
                 open(t, 5); // Path Status
                 String paths = t.await("1/1 path(s) connected");
-                assertTrue(t.line("if0").contains("big-9-1") && t.line("if0").contains("connected"), paths);
+                assertTrue(t.line("if0").contains("127.0.0.1/") && t.line("if0").contains("connected"), paths);
                 t.ch('p');
                 t.await("PAUSED");
                 t.ch('p');

@@ -33,8 +33,8 @@ public final class PathStatusScreen implements Screen {
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
     private final Label reason = new Label("");
-    private final Table<String> table = new Table<>("If", "Rep", "Server", "Address/port", "State", "tx", "rx",
-            "RTT us", "InFl", "Since");
+    private final Table<String> table = new Table<>("If", "Rep", "Address/port", "State", "tx/rx", "rdMB/s",
+            "wrMB/s", "rdIOPS", "wrIOPS", "RTTus", "InFl", "Err", "Fov");
     private int interval;
     private int ticks;
     private boolean paused;
@@ -82,11 +82,23 @@ public final class PathStatusScreen implements Screen {
         }
         asking = true;
         ControlClient client = new ControlClient(app.options().env().controlSocket());
-        app.background(() -> client.call("status"), this::answered, e -> {
+        // status for states and reasons, stat for the per-path rates: two small requests
+        app.background(() -> merge(client.call("status"), client.call("stat")), this::answered, e -> {
             asking = false;
             stale = CrsioApp.message(e);
             render(null);
         });
+    }
+
+    private static ControlResponse merge(ControlResponse status, ControlResponse stat) {
+        if (!status.ok()) {
+            return status;
+        }
+        List<Record> all = new java.util.ArrayList<>(status.rows());
+        if (stat.ok()) {
+            all.addAll(stat.rows());
+        }
+        return ControlResponse.ok(all);
     }
 
     private void answered(ControlResponse r) {
@@ -108,16 +120,23 @@ public final class PathStatusScreen implements Screen {
             rows = r.rows(PathRow.class);
             int sel = table.getSelectedRow();
             table.getTableModel().clear();
+            Map<String, io.rsio.control.ControlRows.PathStatRow> stats = r.rows(
+                    io.rsio.control.ControlRows.PathStatRow.class).stream().collect(Collectors.toMap(
+                    s -> s.interfaceIndex() + "/" + s.repIndex(), s -> s, (a, b) -> a));
             for (PathRow p : rows) {
+                var st = stats.get(p.interfaceIndex() + "/" + p.repIndex());
                 table.getTableModel().addRow(names.getOrDefault(p.interfaceIndex(), "if?"), String.format("%03d", p.repIndex()),
-                        Text.cut(p.serverSection(), 12), Text.cut(p.address() + "/" + p.port(), 21), p.state(), p.tx(),
-                        p.rx(), p.rttMicros() < 0 ? "-" : Long.toString(p.rttMicros()), Integer.toString(p.inFlight()),
-                        p.stateSinceMillis() <= 0 ? "-" : LocalTime.ofInstant(java.time.Instant.ofEpochMilli(
-                                p.stateSinceMillis()), java.time.ZoneId.systemDefault()).format(CLOCK));
+                        Text.cut(p.address() + "/" + p.port(), 21), p.state(), p.tx() + "/" + p.rx(),
+                        st == null ? "-" : String.format("%.1f", st.readBytesPerSecond() / 1e6),
+                        st == null ? "-" : String.format("%.1f", st.writeBytesPerSecond() / 1e6),
+                        st == null ? "-" : String.format("%.0f", st.readIops()),
+                        st == null ? "-" : String.format("%.0f", st.writeIops()),
+                        p.rttMicros() < 0 ? "-" : Long.toString(p.rttMicros()), Integer.toString(p.inFlight()),
+                        st == null ? "-" : Long.toString(st.errors()), st == null ? "-" : Long.toString(st.failovers()));
             }
             if (rows.isEmpty()) {
                 table.getTableModel().addRow("-", "", "no paths: no namespace or no interface configured", "", "", "",
-                        "", "", "", "");
+                        "", "", "", "", "", "", "");
             }
             table.setSelectedRow(Math.max(0, Math.min(sel, table.getTableModel().getRowCount() - 1)));
         }
