@@ -25,7 +25,8 @@ public final class RsconfigMain {
                      in flight, RTT, errors, failovers, last state change; per volume totals
             rsconfig talks to rsiod at $RSIO_RUN_DIR/rsiod.sock (default /run/rsio/rsiod.sock).
             exit status: 0 success, 1 rsiod not running or refused, 2 usage error
-            """;
+            block devices:
+            """ + DeviceCommands.USAGE;
 
     private RsconfigMain() {}
 
@@ -40,6 +41,9 @@ public final class RsconfigMain {
     }
 
     public static void main(String[] argv) {
+        if (DeviceCommands.handles(argv)) {
+            System.exit(DeviceCommands.run(argv));
+        }
         Command command;
         try {
             command = parse(argv);

@@ -1,6 +1,8 @@
 package io.rsio.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.rsio.client.attach.AttachControl;
+import io.rsio.client.attach.AttachManager;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.common.Transport;
@@ -31,6 +33,9 @@ public final class ClientDaemon implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final NbdExportManager exports;
     private final List<NamespaceClient> namespaces = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Block devices (rsconfig -a/-d/-l); closed first, while the volumes still have their paths. None when embedded. */
+    private final AttachManager attach;
+    private final AttachControl attachControl;
 
     private ClientDaemon(ClientConfig config, Path configFile, Optional<RsioEnvironment> nbdEnv,
                          Optional<InetSocketAddress> nbdTcp) throws IOException {
@@ -60,6 +65,8 @@ public final class ClientDaemon implements AutoCloseable {
                     }));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
+        this.attach = nbdEnv.map(e -> new AttachManager(e, this::namespaces)).orElse(null);
+        this.attachControl = attach == null ? null : new AttachControl(attach, this::namespaces, () -> System.exit(0));
     }
 
     public static ClientDaemon start(ClientConfig config, Path configFile, RsioEnvironment env,
@@ -76,6 +83,9 @@ public final class ClientDaemon implements AutoCloseable {
     }
 
     private static ClientDaemon started(ClientDaemon daemon) {
+        if (daemon.attach != null) {
+            daemon.attach.start(); // first: clears what a crashed rsiod left before anything new is made
+        }
         daemon.namespaces.forEach(NamespaceClient::start);
         java.util.Map<String, List<RsioPath>> byAddress = new java.util.LinkedHashMap<>();
         daemon.namespaces.forEach(ns -> ns.paths().forEach(p -> byAddress
@@ -122,8 +132,15 @@ public final class ClientDaemon implements AutoCloseable {
         return exports == null ? Optional.empty() : exports.socketOf(volume);
     }
 
+    public AttachControl attachControl() {
+        return attachControl;
+    }
+
     @Override
     public void close() {
+        if (attach != null) {
+            attach.close();
+        }
         if (exports != null) {
             exports.close();
         }

@@ -27,11 +27,12 @@ public final class ControlService {
             case "status" -> ControlResponse.ok(status());
             case "query" -> ControlResponse.ok(query());
             case "stat" -> ControlResponse.ok(stat());
+            case "attach", "detach", "local", "stop" -> daemon.attachControl().handle(words);
             case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
                     daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
             case "reload" -> new ReloadService(daemon).reload();
             default -> ControlResponse.error("unknown request '" + words.getFirst()
-                    + "' (known: status, query, stat, daemon, reload)");
+                    + "' (known: status, query, stat, daemon, reload, attach, detach, local, stop)");
         };
     }
 

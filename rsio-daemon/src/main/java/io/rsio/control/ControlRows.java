@@ -42,6 +42,30 @@ public final class ControlRows {
      */
     public record ReloadRow(String action, String change) {}
 
+    /**
+     * How this host attaches block devices: the first row of {@code local} ({@code rsconfig -l}).
+     * {@code method} is {@code fuse+loop} or {@code nbd-export} (no block devices).
+     */
+    public record BlockLayerRow(String method, String reason, String fuseDir) {}
+
+    /**
+     * One attached device for {@code rsconfig -l}: the seed's {@code osl:oracle@0} with its
+     * {@code c:} (raw) and {@code b:} (block device) paths, blocks and servers; {@code device}
+     * is the kernel device underneath (/dev/loopN), {@code backing} the file it is bound to,
+     * {@code state} {@code attached} or {@code detaching} (waiting for its last user).
+     */
+    public record LocalRow(String namespace, String name, String deviceDir, String charPath, String blockPath,
+                           long size, int blockSize, int servers, String method, String device, String backing,
+                           boolean directIo, boolean readOnly, String state) {}
+
+    /**
+     * What an {@code attach}, {@code detach} or {@code stop} did to one volume: {@code action} is
+     * attached, already, detached, forced, pending, refused or failed; {@code message} says why.
+     */
+    public record DeviceRow(String action, String namespace, String name, String blockPath, String charPath,
+                            String device, String message) {}
+
     static final Class<?>[] KINDS = {InterfaceRow.class, PathRow.class, NamespaceRow.class, ServerRow.class,
-            VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class, ReloadRow.class};
+            VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class, ReloadRow.class,
+            BlockLayerRow.class, LocalRow.class, DeviceRow.class};
 }

@@ -123,6 +123,22 @@ final class TestCluster implements AutoCloseable {
         awaitPidFile("rsiod", rsiod);
     }
 
+    /** SIGKILL for rsiod: a crash, nothing is cleaned up. */
+    void killClient() throws InterruptedException {
+        rsiod.destroyForcibly();
+        rsiod.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** True while rsiod's process runs. */
+    boolean clientAlive() {
+        return rsiod != null && rsiod.isAlive();
+    }
+
+    /** {@code $RSIO_DEV_DIR} of this cluster: block device links appear under it. */
+    Path devDir() {
+        return dir.resolve("dev");
+    }
+
     void killServer() throws InterruptedException {
         rssrv.destroyForcibly();
         rssrv.waitFor(10, TimeUnit.SECONDS);

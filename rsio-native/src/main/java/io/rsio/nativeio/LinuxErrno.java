@@ -13,6 +13,7 @@ public final class LinuxErrno {
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EIO = 5;
+    public static final int ENXIO = 6;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
@@ -28,9 +29,12 @@ public final class LinuxErrno {
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
     public static final int ENOSYS = 38;
+    public static final int EPROTO = 71;
     public static final int EOVERFLOW = 75;
     /** Same number as ENOTSUP on Linux. */
     public static final int EOPNOTSUPP = 95;
+    public static final int ENOTCONN = 107;
+    public static final int ESTALE = 116;
     public static final int EDQUOT = 122;
 
     private static final String[] NAMES = {

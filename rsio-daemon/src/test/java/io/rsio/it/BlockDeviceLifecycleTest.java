@@ -1,0 +1,201 @@
+package io.rsio.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Block devices across rsiod's life (root only): stopping with devices attached, SIGTERM with a
+ * mounted device, a crash and the next start's cleanup, and growth of a volume on the server.
+ * Each test has its own rssrv and rsiod.
+ */
+class BlockDeviceLifecycleTest {
+    @TempDir
+    Path dir;
+    TestCluster cluster;
+    BlockDevices devices;
+
+    @BeforeEach
+    void start() throws Exception {
+        BlockDevices.requireKernelDevices();
+        cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 32).writeClientConfig("big-2", "0xbig2");
+        devices = new BlockDevices(cluster);
+        cluster.startServer();
+        cluster.startClient();
+        cluster.await("path connected", Duration.ofSeconds(20), () -> cluster.statusShows("connected tx: ok rx: ok"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            cluster.close();
+            devices.cleanUp();
+            devices.assertNothingLeft();
+        } finally {
+            devices.cleanUp();
+        }
+    }
+
+    private ProcessResult rsconfig(int expectedExit, String... args) throws Exception {
+        ProcessResult r = cluster.rsconfig(args);
+        assertEquals(expectedExit, r.exitCode(), () -> "rsconfig " + String.join(" ", args) + "\n" + r
+                + "\n--- rsiod.log\n" + log());
+        return r;
+    }
+
+    private String log() {
+        try {
+            return cluster.log("rsiod");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private void awaitClientExit() throws Exception {
+        cluster.await("rsiod exited", Duration.ofSeconds(20), () -> !cluster.clientAlive());
+    }
+
+    @Test
+    void stopIsRefusedWhileADeviceIsMountedAndDetachesEverythingOtherwise() throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        rsconfig(0, "-a");
+        devices.loopOf("oracle");
+        devices.loopOf("S10_oracle");
+        Path b = devices.blockLink("oracle");
+        devices.run("mkfs.ext4", "-q", "-F", b.toString());
+        devices.run("mount", b.toString(), mnt.toString());
+
+        ProcessResult refused = rsconfig(1, "--stop");
+        assertTrue(refused.stderr().contains(b + " (osl:oracle) is mounted on " + mnt), refused.stderr());
+        assertTrue(cluster.clientAlive(), "rsiod keeps running");
+        assertEquals(2, rsconfig(0, "-l").stdout().lines().count(), "both devices still attached");
+
+        devices.run("umount", mnt.toString());
+        ProcessResult stopped = rsconfig(0, "--stop");
+        assertTrue(stopped.stdout().contains("osl:oracle detached"), stopped.stdout());
+        assertTrue(stopped.stdout().contains("rsiod stopping"), stopped.stdout());
+        awaitClientExit();
+        assertTrue(log().contains("rsiod stopped"), log());
+        devices.assertNothingLeft();
+    }
+
+    @Test
+    void sigtermWithAMountedDeviceDetachesTheRestAndNeverLeavesAHungDevice() throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        rsconfig(0, "-a");
+        Path loop = devices.loopOf("oracle");
+        devices.loopOf("S10_oracle");
+        Path b = devices.blockLink("oracle");
+        devices.run("mkfs.ext4", "-q", "-F", b.toString());
+        devices.run("mount", b.toString(), mnt.toString());
+        Files.writeString(mnt.resolve("before-stop"), "synced by rsiod on its way out");
+
+        cluster.stopClientGracefully(); // SIGTERM; fails the test if rsiod takes over 20 s
+        String log = log();
+        assertTrue(log.contains("rsiod is stopping while osl:oracle"), log);
+        assertTrue(log.contains("is mounted on " + mnt), log);
+        assertTrue(log.contains("detached osl:S10_oracle"), "the unused device was detached cleanly:\n" + log);
+        assertFalse(Files.exists(devices.blockLink("S10_oracle"), LinkOption.NOFOLLOW_LINKS));
+
+        // The mounted device fails at once instead of hanging, and goes away with the mount.
+        ProcessResult read = devices.tryRun("dd", "if=" + loop, "of=/dev/null", "bs=4096", "count=1", "iflag=direct");
+        assertNotEquals(0, read.exitCode(), "I/O on the orphaned device fails: " + read);
+        assertTrue(read.stderr().contains("Input/output error"), read.stderr());
+        devices.run("umount", mnt.toString());
+        cluster.await("loop device released after the unmount", Duration.ofSeconds(10),
+                () -> uncheck(() -> devices.ourLoops().isEmpty()));
+
+        // The file written before SIGTERM was synced to the volume: attach again and read it.
+        cluster.startClient();
+        cluster.await("path connected", Duration.ofSeconds(20), () -> cluster.statusShows("connected tx: ok rx: ok"));
+        rsconfig(0, "-a", "oracle");
+        devices.loopOf("oracle");
+        devices.run("mount", b.toString(), mnt.toString());
+        assertEquals("synced by rsiod on its way out", Files.readString(mnt.resolve("before-stop")));
+        devices.run("umount", mnt.toString());
+        rsconfig(0, "-d");
+    }
+
+    @Test
+    void afterACrashTheNextRsiodCleansUpAndAttachesAgain() throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        rsconfig(0, "-a");
+        Path loopOracle = devices.loopOf("oracle");
+        devices.loopOf("S10_oracle");
+        Path b = devices.blockLink("oracle");
+        devices.run("mkfs.ext4", "-q", "-F", b.toString());
+        devices.run("mount", b.toString(), mnt.toString());
+        Files.writeString(mnt.resolve("before-crash"), "durable");
+        devices.run("sync");
+        devices.run("umount", mnt.toString());
+
+        cluster.killClient(); // SIGKILL: nothing cleaned up
+        ProcessResult read = devices.tryRun("dd", "if=" + loopOracle, "of=/dev/null", "bs=4096", "count=1",
+                "iflag=direct");
+        assertNotEquals(0, read.exitCode(), "the dead daemon's device fails with EIO, it does not hang");
+        assertEquals(2, devices.ourLoops().size(), "the crash left both loop devices");
+        assertTrue(devices.ourMounts().stream().anyMatch(m -> m.fsType().equals("fuse.rsio")), "and the FUSE mount");
+
+        Files.deleteIfExists(cluster.runDir.resolve("rsiod.pid"));
+        cluster.startClient();
+        assertEquals(List.of(), devices.ourLoops(), "stale loop devices removed at start");
+        assertFalse(devices.ourMounts().stream().anyMatch(m -> m.fsType().equals("fuse.rsio")), "stale mount gone");
+        assertFalse(Files.exists(b, LinkOption.NOFOLLOW_LINKS), "stale link removed");
+        assertTrue(log().contains("left by a previous rsiod"), log());
+
+        rsconfig(0, "-a", "oracle");
+        devices.loopOf("oracle");
+        devices.run("mount", b.toString(), mnt.toString());
+        assertEquals("durable", Files.readString(mnt.resolve("before-crash")));
+        devices.run("umount", mnt.toString());
+        rsconfig(0, "-d");
+    }
+
+    @Test
+    void growthOnTheServerReachesTheAttachedDevice() throws Exception {
+        rsconfig(0, "-a", "oracle");
+        Path loop = devices.loopOf("oracle");
+        assertEquals(32L << 20, deviceSize(loop));
+        cluster.stopServerGracefully();
+        cluster.writeServerConfig("big-2 0xbig2", 48); // rssrv grows the file to the configured size
+        cluster.startServer();
+        long blocks = (48L << 20) / 512;
+        cluster.await("rsconfig -lv shows the new size", Duration.ofSeconds(30),
+                () -> uncheck(() -> cluster.rsconfig("-lv").stdout().contains(blocks + " blocks")));
+        cluster.await("the loop device has the new size", Duration.ofSeconds(10),
+                () -> uncheck(() -> deviceSize(loop) == 48L << 20));
+        assertTrue(log().contains("osl:oracle grew on the server from 33554432 to 50331648 bytes"), log());
+        ProcessResult dd = devices.run("dd", "if=/dev/zero", "of=" + devices.blockLink("oracle"), "bs=1M", "seek=40",
+                "count=8", "oflag=direct", "conv=notrunc");
+        assertTrue(dd.stderr().contains("8388608 bytes"), dd.stderr());
+        rsconfig(0, "-d");
+    }
+
+    private long deviceSize(Path loop) throws Exception {
+        return Long.parseLong(Files.readString(Path.of("/sys/block", loop.getFileName().toString(), "size")).trim())
+                * 512;
+    }
+
+    private interface Check {
+        boolean get() throws Exception;
+    }
+
+    private static boolean uncheck(Check check) {
+        try {
+            return check.get();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

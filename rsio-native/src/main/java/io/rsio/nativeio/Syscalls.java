@@ -1,0 +1,309 @@
+package io.rsio.nativeio;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+
+/**
+ * System calls on raw descriptors that {@link NativeFile} does not wrap: what the block-device
+ * layer needs for {@code /dev/fuse} (read, writev, the clone ioctl), loop devices (ioctls with
+ * an integer or a pointer argument) and mounts (mount, umount2, syncfs).
+ *
+ * <p>Every call that fails throws a {@link NativeException} with the errno and a message naming
+ * the call and the file; EINTR is retried where the call is restartable. Descriptors are plain
+ * ints: the caller owns them and closes them with {@link #close}.
+ */
+public final class Syscalls {
+    public static final int O_RDONLY = LinuxAbi.O_RDONLY;
+    public static final int O_RDWR = LinuxAbi.O_RDWR;
+    public static final int O_CLOEXEC = LinuxAbi.O_CLOEXEC;
+    /** For block devices: fails with EBUSY while a filesystem or driver holds the device. */
+    public static final int O_EXCL = 0200;
+
+    public static final long MS_NOSUID = 2;
+    public static final long MS_NODEV = 4;
+    public static final long MS_NOEXEC = 8;
+    /** umount2: detach now, clean up when the last user is gone. */
+    public static final int MNT_DETACH = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = handle("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = handle("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITEV = handle("writev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle IOCTL_PTR = handle("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_LONG = handle("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MOUNT = handle("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = handle("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYNCFS = handle("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = handle("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR = handle("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = handle("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = handle("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+
+    private Syscalls() {}
+
+    /** O_DIRECT for this architecture. */
+    public static int oDirect() {
+        return LinuxAbi.oDirect();
+    }
+
+    /** open(2) with O_CLOEXEC added; returns the descriptor. */
+    public static int open(Path path, int flags) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cPath = arena.allocateFrom(path.toString());
+            do {
+                fd = (int) invoke(() -> (int) OPEN.invokeExact(cs, cPath, flags | O_CLOEXEC, 0600));
+            } while (fd < 0 && Libc.errno(cs) == LinuxErrno.EINTR);
+        }
+        if (fd < 0) {
+            throw new NativeException(Libc.errno(cs), "open", path);
+        }
+        return fd;
+    }
+
+    /** close(2); never retried (Linux releases the descriptor even on EINTR). */
+    public static void close(int fd, Path what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        if ((int) invoke(() -> (int) CLOSE.invokeExact(cs, fd)) != 0) {
+            throw new NativeException(Libc.errno(cs), "close", what);
+        }
+    }
+
+    /** One read(2) into {@code buf} (up to its size), retried on EINTR; returns the byte count. */
+    public static long read(int fd, MemorySegment buf, Path what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            long n;
+            try {
+                n = (long) READ.invokeExact(cs, fd, buf, buf.byteSize());
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (n >= 0) {
+                return n;
+            }
+            int errno = Libc.errno(cs);
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeException(errno, "read", what);
+            }
+        }
+    }
+
+    /**
+     * One writev(2) of {@code count} iovecs ({void *base; size_t len} pairs in {@code iov}),
+     * retried on EINTR; returns the bytes written.
+     */
+    public static long writev(int fd, MemorySegment iov, int count, Path what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            long n;
+            try {
+                n = (long) WRITEV.invokeExact(cs, fd, iov, count);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (n >= 0) {
+                return n;
+            }
+            int errno = Libc.errno(cs);
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeException(errno, "writev", what);
+            }
+        }
+    }
+
+    /** ioctl(2) with a pointer argument; returns the (non-negative) result. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String name, Path what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            int r = (int) invoke(() -> (int) IOCTL_PTR.invokeExact(cs, fd, request, arg));
+            if (r >= 0) {
+                return r;
+            }
+            int errno = Libc.errno(cs);
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeException(errno, name, what);
+            }
+        }
+    }
+
+    /** ioctl(2) with an integer argument (or none: pass 0); returns the (non-negative) result. */
+    public static int ioctl(int fd, long request, long arg, String name, Path what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            int r = (int) invoke(() -> (int) IOCTL_LONG.invokeExact(cs, fd, request, arg));
+            if (r >= 0) {
+                return r;
+            }
+            int errno = Libc.errno(cs);
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeException(errno, name, what);
+            }
+        }
+    }
+
+    /** mount(2). {@code data} is the filesystem's option string. */
+    public static void mount(String source, Path target, String fsType, long flags, String data)
+            throws NativeException {
+        MemorySegment cs = Libc.callState();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocateFrom(source);
+            MemorySegment dst = arena.allocateFrom(target.toString());
+            MemorySegment type = arena.allocateFrom(fsType);
+            MemorySegment opts = arena.allocateFrom(data);
+            if ((int) invoke(() -> (int) MOUNT.invokeExact(cs, src, dst, type, flags, opts)) != 0) {
+                throw new NativeException(Libc.errno(cs), "mount of " + fsType, target);
+            }
+        }
+    }
+
+    /** umount2(2), e.g. with {@link #MNT_DETACH}. */
+    public static void umount2(Path target, int flags) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dst = arena.allocateFrom(target.toString());
+            if ((int) invoke(() -> (int) UMOUNT2.invokeExact(cs, dst, flags)) != 0) {
+                throw new NativeException(Libc.errno(cs), flags == 0 ? "umount" : "umount2 (flags " + flags + ")",
+                        target);
+            }
+        }
+    }
+
+    /** syncfs(2) on the filesystem that holds {@code path} (a mount point, say). */
+    public static void syncfs(Path path) throws NativeException {
+        int fd = open(path, O_RDONLY);
+        try {
+            MemorySegment cs = Libc.callState();
+            if ((int) invoke(() -> (int) SYNCFS.invokeExact(cs, fd)) != 0) {
+                throw new NativeException(Libc.errno(cs), "syncfs", path);
+            }
+        } finally {
+            close(fd, path);
+        }
+    }
+
+    public static final int AF_UNIX = 1;
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 02000000;
+
+    /** socket(2) with SOCK_CLOEXEC added. */
+    public static int socket(int domain, int type, int protocol, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        int fd = (int) invoke(() -> (int) SOCKET.invokeExact(cs, domain, type | SOCK_CLOEXEC, protocol));
+        if (fd < 0) {
+            throw new NativeException(Libc.errno(cs), "socket", Path.of(what));
+        }
+        return fd;
+    }
+
+    /** socketpair(2) with SOCK_CLOEXEC added: the two connected descriptors. */
+    public static int[] socketpair(int domain, int type) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            if ((int) invoke(() -> (int) SOCKETPAIR.invokeExact(cs, domain, type | SOCK_CLOEXEC, 0, fds)) != 0) {
+                throw new NativeException(Libc.errno(cs), "socketpair", Path.of("socketpair"));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    /** bind(2) to the first {@code length} bytes of {@code address}. */
+    public static void bind(int fd, MemorySegment address, int length, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        if ((int) invoke(() -> (int) BIND.invokeExact(cs, fd, address, length)) != 0) {
+            throw new NativeException(Libc.errno(cs), "bind", Path.of(what));
+        }
+    }
+
+    /** One send(2) of the whole segment, retried on EINTR; returns the bytes sent. */
+    public static long send(int fd, MemorySegment data, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            long n = (long) invoke(() -> (long) SEND.invokeExact(cs, fd, data, data.byteSize(), 0));
+            if (n >= 0) {
+                return n;
+            }
+            if (Libc.errno(cs) != LinuxErrno.EINTR) {
+                throw new NativeException(Libc.errno(cs), "send", Path.of(what));
+            }
+        }
+    }
+
+    /** One recv(2) into {@code buf}, retried on EINTR; returns the bytes received. */
+    public static long recv(int fd, MemorySegment buf, String what) throws NativeException {
+        MemorySegment cs = Libc.callState();
+        while (true) {
+            long n = (long) invoke(() -> (long) RECV.invokeExact(cs, fd, buf, buf.byteSize(), 0));
+            if (n >= 0) {
+                return n;
+            }
+            if (Libc.errno(cs) != LinuxErrno.EINTR) {
+                throw new NativeException(Libc.errno(cs), "recv", Path.of(what));
+            }
+        }
+    }
+
+    /** The C library's text for an errno. */
+    public static String strerror(int errno) {
+        return Libc.strerror(errno);
+    }
+
+    private static MethodHandle handle(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsupportedOperationException("C library has no " + name + "()"));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        Object run() throws Throwable;
+    }
+
+    /** Downcalls only throw on programming errors (wrong segment kind, closed arena). */
+    private static Object invoke(Call call) {
+        try {
+            return call.run();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            return re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed unexpectedly", t);
+    }
+}
