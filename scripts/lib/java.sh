@@ -32,8 +32,11 @@ rsio_java() {
   local cds_dir="$RSIO_HOME/rsio-daemon/target/cds"
   mkdir -p "$cds_dir" 2>/dev/null
   # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs.
-  local opts=(-XX:SharedArchiveFile="$cds_dir/$name.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off
-              --enable-native-access=ALL-UNNAMED)
+  local opts=(--enable-native-access=ALL-UNNAMED)
+  # The class-data-sharing archive needs a classpath of jars only: not for class directories.
+  if [ -z "${RSIO_CLASSPATH:-}" ]; then
+    opts+=(-XX:SharedArchiveFile="$cds_dir/$name.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
   if [ "$kind" = cli ]; then
     opts+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m)
   else
