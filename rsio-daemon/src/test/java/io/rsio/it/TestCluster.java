@@ -128,6 +128,46 @@ final class TestCluster implements AutoCloseable {
         rssrv.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Starts rsiod over whatever a crashed one left in the run directory (pid file, control
+     * socket, NBD sockets) and waits until the pid file names the new process.
+     */
+    void restartClientOverStaleFiles(String... extraArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("-c", clientConfig.toString(), "-f"));
+        args.addAll(List.of(extraArgs));
+        rsiod = start("rsiod", Commands.java("io.rsio.client.RsiodMain", args.toArray(String[]::new)));
+        Path pid = runDir.resolve("rsiod.pid");
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (!(Files.exists(pid) && Files.readString(pid).trim().equals(Long.toString(rsiod.pid())))) {
+            if (!rsiod.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("rsiod did not start:\n" + Files.readString(logDir.resolve("rsiod.out")));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** kill -9 of rsiod; waits until the process is gone. */
+    void killClient() throws InterruptedException {
+        rsiod.destroyForcibly();
+        rsiod.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    long serverPid() {
+        return rssrv.pid();
+    }
+
+    long clientPid() {
+        return rsiod.pid();
+    }
+
+    boolean serverAlive() {
+        return rssrv != null && rssrv.isAlive();
+    }
+
+    boolean clientAlive() {
+        return rsiod != null && rsiod.isAlive();
+    }
+
     /** SIGTERM, then wait for the process to end by itself. */
     void stopServerGracefully() throws InterruptedException {
         stopGracefully(rssrv);
