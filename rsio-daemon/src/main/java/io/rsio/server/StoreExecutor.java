@@ -68,6 +68,10 @@ final class StoreExecutor {
         } catch (RuntimeException e) {
             LOG.error("{} on volume {} failed unexpectedly", request.opcode(), volumeName, e);
             return new Reply.Failure(request.tag(), request.opcode(), Errno.EIO, "internal error: " + e);
+        } catch (OutOfMemoryError e) {
+            // Every request gets exactly one reply, or its session would wait for it forever.
+            LOG.error("{} on volume {}: out of memory: {}", request.opcode(), volumeName, e.getMessage());
+            return new Reply.Failure(request.tag(), request.opcode(), Errno.ENOMEM, "server out of memory");
         } finally {
             releaseData(request);
         }

@@ -115,6 +115,16 @@ final class TestCluster implements AutoCloseable {
         awaitPidFile("rssrv", rssrv);
     }
 
+    /** Starts rssrv with extra JVM options, e.g. a small heap to prove memory stays bounded. */
+    void startServerWithJvmOptions(List<String> jvmOptions) throws IOException, InterruptedException {
+        Files.deleteIfExists(runDir.resolve("rssrv.pid"));
+        List<String> command = new ArrayList<>(Commands.java("io.rsio.server.RssrvMain", "-c", serverConfig.toString(),
+                "-f"));
+        command.addAll(command.indexOf("-cp"), jvmOptions); // after the defaults, so they win
+        rssrv = start("rssrv", command);
+        awaitPidFile("rssrv", rssrv);
+    }
+
     void startClient(String... extraArgs) throws IOException, InterruptedException {
         Files.deleteIfExists(runDir.resolve("rsiod.pid"));
         List<String> args = new ArrayList<>(List.of("-c", clientConfig.toString(), "-f"));
