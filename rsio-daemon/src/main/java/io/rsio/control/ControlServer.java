@@ -29,6 +29,14 @@ import org.apache.logging.log4j.Logger;
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ControlServer.class);
     private static final int MAX_LINE = 4096;
+    /** A connection that has not sent its whole request line by then is closed. */
+    static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rsiod-control-deadline");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Path socket;
     private final ServerSocketChannel listener;
@@ -79,7 +87,17 @@ public final class ControlServer implements AutoCloseable {
                 out.write(ControlResponse.error("permission denied: only " + self + " may control rsiod").render());
                 return;
             }
-            String line = readBoundedLine(in);
+            // A blocking read has no timeout of its own: closing the channel ends it.
+            var deadline = DEADLINES.schedule(() -> {
+                LOG.warn("control socket: request not complete within {} ms, closing", REQUEST_TIMEOUT_MILLIS);
+                closeQuietly(connection);
+            }, REQUEST_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            String line;
+            try {
+                line = readBoundedLine(in);
+            } finally {
+                deadline.cancel(false);
+            }
             if (line == null) {
                 return;
             }
@@ -93,8 +111,27 @@ public final class ControlServer implements AutoCloseable {
             }
             out.write(response.render());
             out.flush();
+        } catch (OverlongRequest e) {
+            LOG.warn("control socket: {}, closing", e.getMessage());
         } catch (IOException e) {
             LOG.debug("control connection ended: {}", e.getMessage());
+        }
+    }
+
+    /** The peer sent more than a request line may hold. */
+    private static final class OverlongRequest extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OverlongRequest() {
+            super("control request longer than " + MAX_LINE + " characters");
+        }
+    }
+
+    private static void closeQuietly(SocketChannel connection) {
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // closing is all that was asked
         }
     }
 
@@ -103,7 +140,7 @@ public final class ControlServer implements AutoCloseable {
         int ch;
         while ((ch = in.read()) != -1 && ch != '\n') {
             if (line.length() >= MAX_LINE) {
-                throw new IOException("control request longer than " + MAX_LINE + " characters");
+                throw new OverlongRequest();
             }
             line.append((char) ch);
         }

@@ -44,6 +44,8 @@ final class FakeRsioServer implements AutoCloseable {
         STUCK_AFTER_LOGIN,
         /** Logs in for real, then answers the first I/O request with half a frame and goes silent. */
         HALF_FRAME_AFTER_LOGIN,
+        /** Logs in for real, then answers the first I/O request with random bytes. */
+        GARBAGE_AFTER_LOGIN,
         /** Answers AUTH_START as server {@code serverId}/{@code serverName}, then a made-up proof. */
         IMPOSTOR
     }
@@ -157,6 +159,12 @@ final class FakeRsioServer implements AutoCloseable {
                 default -> {
                     // The first I/O request: from here on this server is stuck.
                     stuck = true;
+                    if (mode == Mode.GARBAGE_AFTER_LOGIN) {
+                        byte[] junk = new byte[256];
+                        java.util.concurrent.ThreadLocalRandom.current().nextBytes(junk);
+                        junk[0] = 'X'; // never the magic's first byte
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(junk));
+                    }
                     if (mode == Mode.HALF_FRAME_AFTER_LOGIN) {
                         writeHalfFrame(ctx, new Reply.Failure(request.tag(), request.opcode(),
                                 io.rsio.block.Errno.EIO, "never completed"));

@@ -96,7 +96,7 @@ final class NbdTestClient implements AutoCloseable {
         }
     }
 
-    private static long handshake(SocketChannel ch, String export) throws IOException {
+    static long handshake(SocketChannel ch, String export) throws IOException {
         ByteBuffer greeting = readFully(ch, 18);
         if (greeting.getLong() != NBDMAGIC || greeting.getLong() != IHAVEOPT) {
             throw new IOException("not an NBD fixed-newstyle server");

@@ -77,7 +77,8 @@ class StuckPeerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FakeRsioServer.Mode.class, names = {"STUCK_AFTER_LOGIN", "HALF_FRAME_AFTER_LOGIN"})
+    @EnumSource(value = FakeRsioServer.Mode.class, names = {"STUCK_AFTER_LOGIN", "HALF_FRAME_AFTER_LOGIN",
+            "GARBAGE_AFTER_LOGIN"})
     void ioFailsOverFromAStuckServerToARealOne(FakeRsioServer.Mode mode) throws Exception {
         try (FakeRsioServer stuck = fake(mode);
              TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", VOLUME_MIB)) {
@@ -99,8 +100,9 @@ class StuckPeerTest {
             long[] acked = ledger.ackedSnapshot();
             assertEquals(List.of(), WriteLedger.check(Files.readAllBytes(dir.resolve("oracle.img")), acked, acked,
                     "acknowledged"));
+            String why = mode == FakeRsioServer.Mode.GARBAGE_AFTER_LOGIN ? "bad magic 0x58[0-9a-f]{6}" : "no answer for \\d+ ms";
             assertTrue(cluster.log("rsiod").matches("(?s).*path down: if0 -> rep 127\\.0\\.0\\.1/" + stuck.port()
-                    + ": no answer for \\d+ ms \\([1-9]\\d* request\\(s\\) moved to other paths\\).*"), cluster.log("rsiod"));
+                    + ": " + why + " \\([1-9]\\d* request\\(s\\) moved to other paths\\).*"), cluster.log("rsiod"));
             System.out.printf("[stuck] %s beside a real server: %s, 0 errors%n", mode, ledger);
         }
     }
