@@ -82,11 +82,9 @@ public final class ControlServer implements AutoCloseable {
              Writer out = new OutputStreamWriter(Channels.newOutputStream(connection), StandardCharsets.UTF_8)) {
             UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
             String self = System.getProperty("user.name");
-            if (!peer.user().getName().equals(self) && !peer.user().getName().equals("root")) {
-                LOG.warn("control socket: refused user {}", peer.user().getName());
-                out.write(ControlResponse.error("permission denied: only " + self + " may control rsiod").render());
-                return;
-            }
+            boolean allowed = peer.user().getName().equals(self) || peer.user().getName().equals("root");
+            // The request line is read even from a refused peer (bounded, with the deadline):
+            // closing on it unread would turn the refusal into a "broken pipe" at the client.
             // A blocking read has no timeout of its own: closing the channel ends it.
             var deadline = DEADLINES.schedule(() -> {
                 LOG.warn("control socket: request not complete within {} ms, closing", REQUEST_TIMEOUT_MILLIS);
@@ -97,6 +95,12 @@ public final class ControlServer implements AutoCloseable {
                 line = readBoundedLine(in);
             } finally {
                 deadline.cancel(false);
+            }
+            if (!allowed) {
+                LOG.warn("control socket: refused user {}", peer.user().getName());
+                out.write(ControlResponse.error("permission denied: only " + self + " may control rsiod").render());
+                out.flush();
+                return;
             }
             if (line == null) {
                 return;

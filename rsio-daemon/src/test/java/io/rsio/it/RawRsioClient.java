@@ -92,14 +92,18 @@ final class RawRsioClient implements AutoCloseable {
         return sent.toByteArray();
     }
 
-    /** The next reply, waiting at most {@code limit}; an AssertionError when none comes. */
+    /**
+     * The next reply, waiting at most {@code limit}; an AssertionError when none comes. Frames
+     * go into the codec one at a time, and a HELLO reply switches the codec to what it agreed
+     * before the next frame is decoded, so any byte stream of replies decodes correctly.
+     */
     Reply receive(Duration limit) throws IOException {
         long deadline = System.nanoTime() + limit.toNanos();
         byte[] chunk = new byte[65536];
         while (true) {
-            Object decoded = codec.readInbound();
-            if (decoded != null) {
-                return (Reply) decoded;
+            Reply next = nextFrame();
+            if (next != null) {
+                return next;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -113,12 +117,41 @@ final class RawRsioClient implements AutoCloseable {
                 continue;
             }
             if (n < 0) {
-                codec.finish();
+                if (pending.length > 0) {
+                    throw new java.io.EOFException("connection closed inside a frame (" + pending.length + " bytes)");
+                }
                 throw new java.io.EOFException("connection closed by the server");
             }
-            codec.writeInbound(Unpooled.wrappedBuffer(chunk.clone(), 0, n));
+            byte[] grown = java.util.Arrays.copyOf(pending, pending.length + n);
+            System.arraycopy(chunk, 0, grown, pending.length, n);
+            pending = grown;
         }
     }
+
+    private byte[] pending = new byte[0];
+
+    /** Decodes one whole frame from {@code pending}, or returns null when none is complete. */
+    private Reply nextFrame() {
+        if (pending.length < 44) {
+            return null;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pending);
+        int payload = b.getInt(36);
+        boolean digest = helloDone && (features & WireConstants.FEATURE_DATA_DIGEST) != 0 && payload != 0;
+        long total = 44L + Integer.toUnsignedLong(payload) + (digest ? 4 : 0);
+        if (pending.length < total) {
+            return null;
+        }
+        codec.writeInbound(Unpooled.wrappedBuffer(java.util.Arrays.copyOf(pending, (int) total)));
+        pending = java.util.Arrays.copyOfRange(pending, (int) total, pending.length);
+        Reply reply = (Reply) codec.readInbound();
+        if (reply instanceof Reply.HelloReply h && !helloDone) {
+            negotiate(h);
+        }
+        return reply;
+    }
+
+    private boolean helloDone;
 
     /** True when the server closes the connection within {@code limit} (replies on the way are dropped). */
     boolean closedByServer(Duration limit) throws IOException {
@@ -149,9 +182,14 @@ final class RawRsioClient implements AutoCloseable {
         if (!(reply instanceof Reply.HelloReply h)) {
             throw new AssertionError("HELLO refused: " + reply);
         }
+        return h;
+    }
+
+    /** Applies what a HELLO reply agreed to this client's codec (for raw byte streams sent with {@link #sendRaw}). */
+    void negotiate(Reply.HelloReply h) {
+        helloDone = true;
         features = h.features();
         ((RsioFrameCodec) codec.pipeline().first()).negotiated(h.maxPayload(), h.features());
-        return h;
     }
 
     /** HELLO and the full mutual login; returns the server's AUTH_PROOF answer (accepted or a failure). */

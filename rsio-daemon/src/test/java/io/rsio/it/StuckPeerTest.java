@@ -125,27 +125,11 @@ class StuckPeerTest {
     }
 
     private static void writeClientConfig(TestCluster cluster, List<Integer> serverPorts) throws Exception {
-        StringBuilder servers = new StringBuilder();
-        for (int i = 0; i < serverPorts.size(); i++) {
-            servers.append("[server srv-").append(i).append("]\naddress = 127.0.0.1\nport = ")
-                    .append(serverPorts.get(i)).append("\n\n");
-        }
-        Files.writeString(cluster.clientConfig, """
-                [defaults]
+        cluster.writeClientConfig("big-2", "0xbig2", """
                 ping_interval  = 100ms
                 path_timeout   = %dms
                 nopath_timeout = %dms
-                reconnect_max  = 500ms
-
-                [interface if0]
-                address = 127.0.0.1
-
-                [namespace osl]
-                namespaceid = 200
-                nodename    = big-2
-                nodekey     = 0xbig2
-
-                %s""".formatted(PATH_TIMEOUT.toMillis(), NOPATH_TIMEOUT.toMillis(), servers));
+                reconnect_max  = 500ms""".formatted(PATH_TIMEOUT.toMillis(), NOPATH_TIMEOUT.toMillis()), serverPorts);
     }
 
     static String statusOf(TestCluster cluster) {

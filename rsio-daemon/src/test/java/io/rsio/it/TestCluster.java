@@ -104,6 +104,33 @@ final class TestCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A client config for namespace osl (id 200) whose servers are 127.0.0.1 on each of
+     * {@code serverPorts} (real, fake or relayed), with {@code defaults} as the [defaults] body.
+     */
+    TestCluster writeClientConfig(String nodeName, String nodeKey, String defaults, List<Integer> serverPorts)
+            throws IOException {
+        StringBuilder servers = new StringBuilder();
+        for (int i = 0; i < serverPorts.size(); i++) {
+            servers.append("[server srv-").append(i).append("]\naddress = 127.0.0.1\nport = ")
+                    .append(serverPorts.get(i)).append("\n\n");
+        }
+        Files.writeString(clientConfig, """
+                [defaults]
+                %s
+
+                [interface if0]
+                address = 127.0.0.1
+
+                [namespace osl]
+                namespaceid = 200
+                nodename    = %s
+                nodekey     = %s
+
+                %s""".formatted(defaults, nodeName, nodeKey, servers));
+        return this;
+    }
+
     Map<String, String> env() {
         return Map.of("RSIO_RUN_DIR", runDir.toString(), "RSIO_LOG_DIR", logDir.toString(),
                 "RSIO_DEV_DIR", dir.resolve("dev").toString());
