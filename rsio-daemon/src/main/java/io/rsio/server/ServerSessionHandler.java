@@ -52,6 +52,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private int nextHandle = 1;
     private int inFlight;
     private long inFlightBytes;
+    private int skippedAfterClose;
     /** Tags of block requests without a reply yet: a reused one is refused (docs/PROTOCOL.md §1). */
     private final InFlightTags tags = new InFlightTags();
 
@@ -226,7 +227,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         inFlightBytes += bytes;
         updateReading(ctx);
         Channel channel = ctx.channel();
-        executor.submit(volume, request, reply -> channel.eventLoop().execute(() -> complete(ctx, reply, tag, bytes)));
+        executor.submit(volume, request, channel::isActive,
+                reply -> channel.eventLoop().execute(() -> complete(ctx, reply, tag, bytes)));
     }
 
     private void complete(ChannelHandlerContext ctx, Reply reply, long tag, long bytes) {
@@ -238,6 +240,13 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             // which would release READ data) is gone; the data must be released here.
             if (reply instanceof Reply.ReadData rd) {
                 rd.data().release();
+            }
+            if (reply instanceof Reply.Failure f && f.status() == Errno.ESHUTDOWN) {
+                skippedAfterClose++;
+            }
+            if (inFlight == 0 && skippedAfterClose > 0) {
+                LOG.info("client {} at {}: {} request(s) queued when the connection closed were not executed",
+                        nodeName, peer, skippedAfterClose);
             }
             return;
         }

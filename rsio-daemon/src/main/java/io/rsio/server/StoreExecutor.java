@@ -31,8 +31,27 @@ final class StoreExecutor {
 
     /** Executes {@code request} on {@code volume}; {@code done} receives exactly one reply. */
     void submit(ServedVolume volume, Request request, Consumer<Reply> done) {
+        submit(volume, request, () -> true, done);
+    }
+
+    /**
+     * As above, but a request whose {@code stillWanted} is false when a store thread takes it
+     * is not executed (its reply says so): a connection that died with requests queued must
+     * not have them written later, after the client has sent them again elsewhere and
+     * perhaps written newer data over the same blocks.
+     */
+    void submit(ServedVolume volume, Request request, java.util.function.BooleanSupplier stillWanted,
+                Consumer<Reply> done) {
         try {
-            pool.execute(() -> done.accept(execute(volume.store(), volume.info().name(), request)));
+            pool.execute(() -> {
+                if (!stillWanted.getAsBoolean()) {
+                    releaseData(request);
+                    done.accept(new Reply.Failure(request.tag(), request.opcode(), Errno.ESHUTDOWN,
+                            "connection closed before the request was executed"));
+                    return;
+                }
+                done.accept(execute(volume.store(), volume.info().name(), request));
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             releaseData(request);
             done.accept(new Reply.Failure(request.tag(), request.opcode(), Errno.ESHUTDOWN, "server is shutting down"));

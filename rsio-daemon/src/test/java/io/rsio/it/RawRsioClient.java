@@ -253,6 +253,12 @@ final class RawRsioClient implements AutoCloseable {
         });
     }
 
+    /** Closes with a reset (SO_LINGER 0): the server sees the connection die at once. */
+    void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        close();
+    }
+
     void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
