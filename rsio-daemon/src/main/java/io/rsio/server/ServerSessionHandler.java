@@ -137,10 +137,11 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, p, Errno.EINVAL, "AUTH_PROOF without AUTH_START");
             return;
         }
-        switch (authenticator.verify(p)) {
+        byte[] tlsBinding = io.rsio.tls.TlsContexts.exporter(ctx.channel()).orElse(null);
+        switch (authenticator.verify(p, tlsBinding)) {
             case ServerAuthenticator.Verdict.Accepted ok -> {
                 phase = Phase.READY;
-                LOG.info("client {} logged in from {}", ok.nodeName(), peer);
+                LOG.info("client {} logged in from {}{}", ok.nodeName(), peer, tlsBinding == null ? "" : " over TLS");
                 ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof()));
             }
             case ServerAuthenticator.Verdict.Refused no -> {
