@@ -115,11 +115,15 @@ public final class ClientDaemon implements AutoCloseable {
      * {@code reload}, see {@link ReloadService}). The running namespaces are not touched, so
      * attached volumes stay up. {@code fileConfig} is the new file, for path planning.
      */
-    synchronized void addNamespace(ClientConfig fileConfig, ClientConfig.Namespace ns) {
+    synchronized void addNamespace(ClientConfig fileConfig, ClientConfig.Namespace ns) throws IOException {
         List<PathSpec> specs = new PathPlanner(config.interfaces()).plan(fileConfig).stream()
                 .filter(p -> p.namespace().equals(ns.name())).toList();
         NamespaceClient client = new NamespaceClient(NamespaceLogin.of(ns), specs, Transport.best(), group, timer,
-                volume -> timer.execute(() -> exports.export(volume)));
+                volume -> {
+                    if (exports != null) {
+                        timer.execute(() -> exports.export(volume));
+                    }
+                });
         List<ClientConfig.Namespace> running = new ArrayList<>(config.namespaces());
         running.add(ns);
         config = new ClientConfig(config.file(), config.defaults(), config.interfaces(), running);

@@ -64,9 +64,13 @@ final class ReloadService {
             } else if (idTaken) {
                 rows.add(restart("namespace " + ns.name() + " added with the id of a running namespace"));
             } else {
-                daemon.addNamespace(file, ns);
-                rows.add(new ReloadRow("applied", "namespace " + ns.name() + " (id " + ns.id() + ") added with "
-                        + ns.servers().size() + " server interface(s)"));
+                try {
+                    daemon.addNamespace(file, ns);
+                    rows.add(new ReloadRow("applied", "namespace " + ns.name() + " (id " + ns.id() + ") added with "
+                            + ns.servers().size() + " server interface(s)"));
+                } catch (java.io.IOException e) {
+                    rows.add(restart("namespace " + ns.name() + " could not be added: " + e.getMessage()));
+                }
             }
         }
         if (rows.isEmpty()) {

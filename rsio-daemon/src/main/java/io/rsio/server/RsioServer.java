@@ -71,6 +71,13 @@ public final class RsioServer implements AutoCloseable {
 
     private void bindAll() throws IOException {
         Transport transport = Transport.best();
+        io.rsio.config.TlsSettings tls = config.namespace().tls();
+        io.netty.handler.ssl.SslContext sslContext = tls.enabled() ? io.rsio.tls.TlsContexts.server(tls) : null;
+        if (sslContext != null) {
+            LOG.info("TLS 1.3 {} (certificate {})", tls.mode() == io.rsio.config.TlsSettings.Mode.REQUIRED
+                    ? "required on every connection" : "offered; plain connections accepted too",
+                    tls.certificate().orElseThrow());
+        }
         StoreExecutor executor = new StoreExecutor(storePool, PooledByteBufAllocator.DEFAULT);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -78,11 +85,22 @@ public final class RsioServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // Above 32 MiB of unsent replies a session stops reading requests until 8 MiB
+                // are left (ServerSessionHandler): a client that never reads cannot fill memory.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new io.netty.channel.WriteBufferWaterMark(8 << 20, 32 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         RsioFrameCodec codec = new RsioFrameCodec(true);
+                        if (sslContext != null) {
+                            // "required": TLS only (plain bytes fail as non-TLS records);
+                            // "yes": the first bytes tell a TLS handshake from an RSIO frame.
+                            ch.pipeline().addLast("tls", tls.mode() == io.rsio.config.TlsSettings.Mode.REQUIRED
+                                    ? sslContext.newHandler(ch.alloc())
+                                    : new io.netty.handler.ssl.OptionalSslHandler(sslContext));
+                        }
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
                         ch.pipeline().addLast("idle", new IdleStateHandler(IDLE_TIMEOUT_SECONDS, 0, 0));
                         ch.pipeline().addLast("codec", codec);
