@@ -199,12 +199,6 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** kill -9 of rsiod; waits until the process is gone. */
-    void killClient() throws InterruptedException {
-        rsiod.destroyForcibly();
-        rsiod.waitFor(10, TimeUnit.SECONDS);
-    }
-
     long serverPid() {
         return rssrv.pid();
     }
@@ -215,10 +209,6 @@ final class TestCluster implements AutoCloseable {
 
     boolean serverAlive() {
         return rssrv != null && rssrv.isAlive();
-    }
-
-    boolean clientAlive() {
-        return rsiod != null && rsiod.isAlive();
     }
 
     /** SIGTERM, then wait for the process to end by itself. */
