@@ -4,6 +4,8 @@ RSIO_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$RSIO_HOME/scripts/jdk.sh"
 
 rsio_build_if_needed() {
+  # Tests run the launchers against the classes Maven just compiled (RSIO_CLASSPATH), not jars.
+  [ -n "${RSIO_CLASSPATH:-}" ] && return 0
   local jar
   jar=$(ls "$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar 2>/dev/null | head -n 1)
   if [ -z "$jar" ] || [ ! -d "$RSIO_HOME/rsio-daemon/target/lib" ]; then
@@ -14,6 +16,7 @@ rsio_build_if_needed() {
 }
 
 rsio_classpath() {
+  if [ -n "${RSIO_CLASSPATH:-}" ]; then echo "$RSIO_CLASSPATH"; return; fi
   local cp="" jar
   for jar in "$RSIO_HOME"/rsio-daemon/target/rsio-daemon-*.jar "$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar \
              "$RSIO_HOME"/crsio-tui/target/lib/*.jar "$RSIO_HOME"/rsio-daemon/target/lib/*.jar; do
@@ -29,8 +32,11 @@ rsio_java() {
   local cds_dir="$RSIO_HOME/rsio-daemon/target/cds"
   mkdir -p "$cds_dir" 2>/dev/null
   # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs.
-  local opts=(-XX:SharedArchiveFile="$cds_dir/$name.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off
-              --enable-native-access=ALL-UNNAMED)
+  local opts=(--enable-native-access=ALL-UNNAMED)
+  # The class-data-sharing archive needs a classpath of jars only: not for class directories.
+  if [ -z "${RSIO_CLASSPATH:-}" ]; then
+    opts+=(-XX:SharedArchiveFile="$cds_dir/$name.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
   if [ "$kind" = cli ]; then
     opts+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m)
   else

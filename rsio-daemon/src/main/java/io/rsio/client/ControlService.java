@@ -30,8 +30,9 @@ public final class ControlService {
             case "attach", "detach", "local", "stop" -> daemon.attachControl().handle(words);
             case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
                     daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
+            case "reload" -> new ReloadService(daemon).reload();
             default -> ControlResponse.error("unknown request '" + words.getFirst()
-                    + "' (known: status, query, stat, daemon, attach, detach, local, stop)");
+                    + "' (known: status, query, stat, daemon, reload, attach, detach, local, stop)");
         };
     }
 

@@ -1,16 +1,30 @@
 package io.rsio.client;
 
+import io.netty.handler.ssl.SslContext;
 import io.rsio.config.ClientConfig;
+import io.rsio.tls.TlsContexts;
+import java.io.IOException;
 
-/** What a path needs to log in to a namespace; the node key stays here and in no log line. */
+/**
+ * What a path needs to log in to a namespace; the node key stays here and in no log line.
+ * {@code tls} is the namespace's TLS context, or null when its paths run without TLS.
+ */
 record NamespaceLogin(String namespace, int namespaceId, String nodeName, String nodeKey,
-                      ClientConfig.MultipathSettings settings) {
-    @Override
-    public String toString() {
-        return "NamespaceLogin[" + namespace + " id " + namespaceId + " node " + nodeName + "]";
+                      ClientConfig.MultipathSettings settings, SslContext tls) {
+    NamespaceLogin(String namespace, int namespaceId, String nodeName, String nodeKey,
+                   ClientConfig.MultipathSettings settings) {
+        this(namespace, namespaceId, nodeName, nodeKey, settings, null);
     }
 
-    static NamespaceLogin of(ClientConfig.Namespace ns) {
-        return new NamespaceLogin(ns.name(), ns.id(), ns.nodeName(), ns.nodeKey(), ns.multipath());
+    @Override
+    public String toString() {
+        return "NamespaceLogin[" + namespace + " id " + namespaceId + " node " + nodeName
+                + (tls != null ? " tls" : "") + "]";
+    }
+
+    /** @throws IOException when the namespace's TLS settings cannot be put to use */
+    static NamespaceLogin of(ClientConfig.Namespace ns) throws IOException {
+        return new NamespaceLogin(ns.name(), ns.id(), ns.nodeName(), ns.nodeKey(), ns.multipath(),
+                ns.tls().enabled() ? TlsContexts.client(ns.tls()) : null);
     }
 }

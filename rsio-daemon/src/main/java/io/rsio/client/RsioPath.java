@@ -74,6 +74,8 @@ final class RsioPath {
     private byte[] sessionKey;
     private int features;
     private AuthTranscript pendingTranscript;
+    /** The TLS exporter value the login is bound to, or null without TLS. */
+    private byte[] tlsBinding;
     private List<VolumeInfo> listed = List.of();
     private int openIndex;
     private final Map<VolumeInfo, Integer> opened = new LinkedHashMap<>();
@@ -217,6 +219,14 @@ final class RsioPath {
                     @Override
                     protected void initChannel(Channel ch) {
                         RsioFrameCodec c = new RsioFrameCodec(false);
+                        if (login.tls() != null) {
+                            // TLS from the first byte; HELLO waits in the SslHandler for the handshake.
+                            ch.pipeline().addLast("tls", login.tls().newHandler(ch.alloc(), spec.server().address(),
+                                    spec.server().port()));
+                        }
+                        // Requests are submitted one task each; consolidating their flushes
+                        // turns a burst of chunks into one write system call.
+                        ch.pipeline().addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true));
                         ch.pipeline().addLast("codec", c);
                         ch.pipeline().addLast("path", new Handler(c));
                     }
@@ -317,12 +327,16 @@ final class RsioPath {
                 serverId = c.serverId();
                 sessionKey = NodeKeyAuth.deriveKey(login.nodeKey(), login.namespaceId(), login.nodeName());
                 AuthTranscript transcript = transcript(ch, c);
+                tlsBinding = io.rsio.tls.TlsContexts.exporter(ch).orElse(null);
                 phase = Phase.AUTH_PROOF;
-                ch.writeAndFlush(new Request.AuthProof(nextTag++, transcript.clientProof(sessionKey)));
+                ch.writeAndFlush(new Request.AuthProof(nextTag++, tlsBinding == null
+                        ? transcript.clientProof(sessionKey) : transcript.clientProof(sessionKey, tlsBinding)));
                 pendingTranscript = transcript;
             }
             case Reply.AuthAccepted a when phase == Phase.AUTH_PROOF -> {
-                if (!NodeKeyAuth.proofMatches(pendingTranscript.serverProof(sessionKey), a.proof())) {
+                byte[] expected = tlsBinding == null ? pendingTranscript.serverProof(sessionKey)
+                        : pendingTranscript.serverProof(sessionKey, tlsBinding);
+                if (!NodeKeyAuth.proofMatches(expected, a.proof())) {
                     lost(ch, "server " + serverName + " could not prove it knows this node's key (impostor?)");
                     ch.close();
                     return;

@@ -79,6 +79,11 @@ public final class RsiodMain {
             System.err.println("rsiod: " + e.getMessage());
             return 1;
         }
+        io.rsio.config.ConfigFilePermissions permissions = io.rsio.config.ConfigFilePermissions.check(configFile);
+        if (permissions.refusal().isPresent()) {
+            System.err.println("rsiod: " + permissions.refusal().get());
+            return 1;
+        }
         DaemonProcess process = new DaemonProcess("rsiod", env);
         try {
             process.prepareDirectories();
@@ -89,6 +94,7 @@ public final class RsiodMain {
         String node = config.namespaces().isEmpty() ? "rsiod" : config.namespaces().getFirst().nodeName();
         DaemonLogging.init(node, env.logFile("rsiod"), foreground);
         Logger log = LogManager.getLogger(RsiodMain.class);
+        permissions.warnings().forEach(log::warn);
         ClientDaemon daemon;
         ControlServer control;
         try {

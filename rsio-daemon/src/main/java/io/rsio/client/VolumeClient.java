@@ -257,6 +257,15 @@ public final class VolumeClient implements BlockTarget {
                 }
                 waiting.poll();
             }
+            if (!next.isFinished() && next.startNanos < System.nanoTime() - nopathTimeout.toNanos()) {
+                // It has outlived nopath_timeout bouncing between paths that never answer (a
+                // server that logs in and then stalls): sending it to the next one would let
+                // such a server hold the I/O forever.
+                stats.errors.increment();
+                next.fail(Errno.EIO, "no path to volume " + namespace + ":" + info.name() + " completed it within "
+                        + nopathTimeout.toMillis() + " ms");
+                continue;
+            }
             if (!next.isFinished() && !send(next)) {
                 synchronized (waiting) {
                     waiting.addFirst(next);

@@ -97,22 +97,30 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
      * @param nodeName this client's name in the namespace (the server's [clients] name)
      * @param nodeKey  this client's key (never shown by {@link #toString()})
      * @param servers  one entry per server interface, in file order
+     * @param tls      transport security of this namespace's paths ({@link TlsSettings#OFF} by default)
      */
     public record Namespace(String name, int id, String nodeName, String nodeKey, MultipathSettings multipath,
-                            List<Server> servers) {
+                            List<Server> servers, TlsSettings tls) {
         public Namespace {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(nodeName, "nodeName");
             Objects.requireNonNull(nodeKey, "nodeKey");
             Objects.requireNonNull(multipath, "multipath");
             servers = List.copyOf(servers);
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        /** A namespace without TLS (the form before TLS settings existed). */
+        public Namespace(String name, int id, String nodeName, String nodeKey, MultipathSettings multipath,
+                         List<Server> servers) {
+            this(name, id, nodeName, nodeKey, multipath, servers, TlsSettings.OFF);
         }
 
         /** Everything but the key: keys must never reach a log or a screen. */
         @Override
         public String toString() {
             return "Namespace[name=" + name + ", id=" + id + ", nodeName=" + nodeName + ", nodeKey=(hidden)"
-                    + ", multipath=" + multipath + ", servers=" + servers + "]";
+                    + ", multipath=" + multipath + ", servers=" + servers + ", tls=" + tls + "]";
         }
     }
 

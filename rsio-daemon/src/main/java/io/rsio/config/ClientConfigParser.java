@@ -19,8 +19,9 @@ final class ClientConfigParser {
     private static final List<String> DEFAULTS_KEYS =
             Stream.concat(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream()).toList();
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
-    private static final List<String> NAMESPACE_KEYS = Stream.concat(
-            Stream.of("namespaceid", "nodename", "nodekey", "protocol", "port"), MULTIPATH_KEYS.stream()).toList();
+    private static final List<String> NAMESPACE_KEYS = Stream.of(
+            Stream.of("namespaceid", "nodename", "nodekey", "protocol", "port"), MULTIPATH_KEYS.stream(),
+            TlsSettings.CLIENT_KEYS.stream()).flatMap(k -> k).toList();
     private static final List<String> SERVER_KEYS = List.of("address", "port", "protocol");
 
     /** A [namespace] section and the [server] sections that follow it. */
@@ -138,8 +139,9 @@ final class ClientConfigParser {
             String protocol = r.get("protocol", ConfigValues::parseProtocol, defaults.protocol());
             int port = r.get("port", ConfigValues::parsePort, defaults.port());
             ClientConfig.MultipathSettings multipath = multipath(r, defaults.multipath());
+            TlsSettings tls = TlsSettings.client(r);
             namespaces.add(new ClientConfig.Namespace(s.name(), id, nodeName, nodeKey, multipath,
-                    servers(g, protocol, port)));
+                    servers(g, protocol, port), tls));
         }
         return namespaces;
     }

@@ -57,11 +57,17 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
         return volumes.stream().filter(v -> v.name().equals(name)).findFirst();
     }
 
-    /** {@code [namespace NAME]}: the namespace id and its default protocol and port. */
-    public record Namespace(String name, int id, String protocol, int port) {
+    /** {@code [namespace NAME]}: the namespace id, its default protocol and port, and its TLS settings. */
+    public record Namespace(String name, int id, String protocol, int port, TlsSettings tls) {
         public Namespace {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        /** A namespace without TLS (the form before TLS settings existed). */
+        public Namespace(String name, int id, String protocol, int port) {
+            this(name, id, protocol, port, TlsSettings.OFF);
         }
     }
 

@@ -17,7 +17,8 @@ final class ServerConfigParser {
 
     private static final String FILE_KIND = "rssrvcfg";
     private static final List<String> KINDS = List.of("namespace", "server", "interface", "clients", "volume");
-    private static final List<String> NAMESPACE_KEYS = List.of("namespaceid", "protocol", "port");
+    private static final List<String> NAMESPACE_KEYS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("namespaceid", "protocol", "port"), TlsSettings.SERVER_KEYS.stream()).toList();
     private static final List<String> SERVER_KEYS = List.of("serverid", "discovery");
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> VOLUME_KEYS =
@@ -104,10 +105,13 @@ final class ServerConfigParser {
 
     private ServerConfig.Namespace namespace() throws ConfigException {
         SectionReader r = new SectionReader(file, namespaceSection, NAMESPACE_KEYS);
+        Path absolute = file.toAbsolutePath();
+        Path base = absolute.getParent() != null ? absolute.getParent() : absolute;
         return new ServerConfig.Namespace(namespaceSection.name(),
                 r.require("namespaceid", ConfigValues::parseId),
                 r.get("protocol", ConfigValues::parseProtocol, ConfigDefaults.PROTOCOL),
-                r.get("port", ConfigValues::parsePort, ConfigDefaults.PORT));
+                r.get("port", ConfigValues::parsePort, ConfigDefaults.PORT),
+                TlsSettings.server(r, base));
     }
 
     private ServerConfig.Server server() throws ConfigException {

@@ -37,6 +37,12 @@ public final class ControlRows {
     public record DaemonRow(long pid, long startedMillis, String config, String node) {}
 
     /**
+     * One finding of {@code reload}: {@code action} is {@code applied} (done, nothing dropped),
+     * {@code restart} (rsiod must be restarted for it) or {@code none} (the file is unchanged).
+     */
+    public record ReloadRow(String action, String change) {}
+
+    /**
      * How this host attaches block devices: the first row of {@code local} ({@code rsconfig -l}).
      * {@code method} is {@code fuse+loop} or {@code nbd-export} (no block devices).
      */
@@ -60,6 +66,6 @@ public final class ControlRows {
                             String device, String message) {}
 
     static final Class<?>[] KINDS = {InterfaceRow.class, PathRow.class, NamespaceRow.class, ServerRow.class,
-            VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class,
+            VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class, ReloadRow.class,
             BlockLayerRow.class, LocalRow.class, DeviceRow.class};
 }

@@ -29,6 +29,14 @@ import org.apache.logging.log4j.Logger;
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ControlServer.class);
     private static final int MAX_LINE = 4096;
+    /** A connection that has not sent its whole request line by then is closed. */
+    static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rsiod-control-deadline");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Path socket;
     private final ServerSocketChannel listener;
@@ -74,12 +82,26 @@ public final class ControlServer implements AutoCloseable {
              Writer out = new OutputStreamWriter(Channels.newOutputStream(connection), StandardCharsets.UTF_8)) {
             UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
             String self = System.getProperty("user.name");
-            if (!peer.user().getName().equals(self) && !peer.user().getName().equals("root")) {
+            boolean allowed = peer.user().getName().equals(self) || peer.user().getName().equals("root");
+            // The request line is read even from a refused peer (bounded, with the deadline):
+            // closing on it unread would turn the refusal into a "broken pipe" at the client.
+            // A blocking read has no timeout of its own: closing the channel ends it.
+            var deadline = DEADLINES.schedule(() -> {
+                LOG.warn("control socket: request not complete within {} ms, closing", REQUEST_TIMEOUT_MILLIS);
+                closeQuietly(connection);
+            }, REQUEST_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            String line;
+            try {
+                line = readBoundedLine(in);
+            } finally {
+                deadline.cancel(false);
+            }
+            if (!allowed) {
                 LOG.warn("control socket: refused user {}", peer.user().getName());
                 out.write(ControlResponse.error("permission denied: only " + self + " may control rsiod").render());
+                out.flush();
                 return;
             }
-            String line = readBoundedLine(in);
             if (line == null) {
                 return;
             }
@@ -93,8 +115,27 @@ public final class ControlServer implements AutoCloseable {
             }
             out.write(response.render());
             out.flush();
+        } catch (OverlongRequest e) {
+            LOG.warn("control socket: {}, closing", e.getMessage());
         } catch (IOException e) {
             LOG.debug("control connection ended: {}", e.getMessage());
+        }
+    }
+
+    /** The peer sent more than a request line may hold. */
+    private static final class OverlongRequest extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OverlongRequest() {
+            super("control request longer than " + MAX_LINE + " characters");
+        }
+    }
+
+    private static void closeQuietly(SocketChannel connection) {
+        try {
+            connection.close();
+        } catch (IOException ignored) {
+            // closing is all that was asked
         }
     }
 
@@ -103,7 +144,7 @@ public final class ControlServer implements AutoCloseable {
         int ch;
         while ((ch = in.read()) != -1 && ch != '\n') {
             if (line.length() >= MAX_LINE) {
-                throw new IOException("control request longer than " + MAX_LINE + " characters");
+                throw new OverlongRequest();
             }
             line.append((char) ch);
         }

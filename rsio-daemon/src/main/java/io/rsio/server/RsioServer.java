@@ -15,6 +15,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.Transport;
 import io.rsio.config.ServerConfig;
+import io.rsio.server.discovery.DiscoveryResponder;
 import io.rsio.wire.codec.RsioFrameCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,6 +40,8 @@ public final class RsioServer implements AutoCloseable {
     private final ExecutorService storePool;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
+    /** Answers crsio's "Find NEW Namespace" (UDP); null with {@code discovery = no}. */
+    private volatile DiscoveryResponder discovery;
 
     private RsioServer(ServerConfig config, VolumeCatalog catalog) {
         this.config = config;
@@ -56,6 +59,9 @@ public final class RsioServer implements AutoCloseable {
         RsioServer server = new RsioServer(config, catalog);
         try {
             server.bindAll();
+            if (config.server().discovery()) {
+                server.discovery = DiscoveryResponder.start(config, server.group);
+            }
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -65,6 +71,13 @@ public final class RsioServer implements AutoCloseable {
 
     private void bindAll() throws IOException {
         Transport transport = Transport.best();
+        io.rsio.config.TlsSettings tls = config.namespace().tls();
+        io.netty.handler.ssl.SslContext sslContext = tls.enabled() ? io.rsio.tls.TlsContexts.server(tls) : null;
+        if (sslContext != null) {
+            LOG.info("TLS 1.3 {} (certificate {})", tls.mode() == io.rsio.config.TlsSettings.Mode.REQUIRED
+                    ? "required on every connection" : "offered; plain connections accepted too",
+                    tls.certificate().orElseThrow());
+        }
         StoreExecutor executor = new StoreExecutor(storePool, PooledByteBufAllocator.DEFAULT);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -72,11 +85,22 @@ public final class RsioServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // Above 32 MiB of unsent replies a session stops reading requests until 8 MiB
+                // are left (ServerSessionHandler): a client that never reads cannot fill memory.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new io.netty.channel.WriteBufferWaterMark(8 << 20, 32 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         RsioFrameCodec codec = new RsioFrameCodec(true);
+                        if (sslContext != null) {
+                            // "required": TLS only (plain bytes fail as non-TLS records);
+                            // "yes": the first bytes tell a TLS handshake from an RSIO frame.
+                            ch.pipeline().addLast("tls", tls.mode() == io.rsio.config.TlsSettings.Mode.REQUIRED
+                                    ? sslContext.newHandler(ch.alloc())
+                                    : new io.netty.handler.ssl.OptionalSslHandler(sslContext));
+                        }
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
                         ch.pipeline().addLast("idle", new IdleStateHandler(IDLE_TIMEOUT_SECONDS, 0, 0));
                         ch.pipeline().addLast("codec", codec);
@@ -100,6 +124,11 @@ public final class RsioServer implements AutoCloseable {
         return catalog;
     }
 
+    /** The discovery responder, absent when the config says {@code discovery = no}. */
+    public java.util.Optional<DiscoveryResponder> discovery() {
+        return java.util.Optional.ofNullable(discovery);
+    }
+
     public List<InetSocketAddress> boundAddresses() {
         return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
@@ -107,6 +136,9 @@ public final class RsioServer implements AutoCloseable {
     /** Stops listening, ends every session, waits for the store threads, then closes the volumes. */
     @Override
     public void close() {
+        if (discovery != null) {
+            discovery.close();
+        }
         listeners.forEach(l -> l.close().awaitUninterruptibly());
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         storePool.shutdown();

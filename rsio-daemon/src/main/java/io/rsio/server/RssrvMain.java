@@ -58,6 +58,11 @@ public final class RssrvMain {
             System.err.println("rssrv: " + e.getMessage());
             return 1;
         }
+        io.rsio.config.ConfigFilePermissions permissions = io.rsio.config.ConfigFilePermissions.check(configFile);
+        if (permissions.refusal().isPresent()) {
+            System.err.println("rssrv: " + permissions.refusal().get());
+            return 1;
+        }
         DaemonProcess process = new DaemonProcess("rssrv", env);
         try {
             process.prepareDirectories();
@@ -67,6 +72,7 @@ public final class RssrvMain {
         }
         DaemonLogging.init(config.server().name(), env.logFile("rssrv"), foreground);
         Logger log = LogManager.getLogger(RssrvMain.class);
+        permissions.warnings().forEach(log::warn);
         RsioServer server;
         try {
             server = RsioServer.start(config);

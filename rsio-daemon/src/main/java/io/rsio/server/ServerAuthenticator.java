@@ -49,6 +49,14 @@ final class ServerAuthenticator {
     }
 
     Verdict verify(Request.AuthProof proof) {
+        return verify(proof, null);
+    }
+
+    /**
+     * Checks the proof; with {@code tlsBinding} (the connection's TLS exporter value) both
+     * proofs cover it, so a login cannot be relayed from one TLS session into another.
+     */
+    Verdict verify(Request.AuthProof proof, byte[] tlsBinding) {
         String node = start.nodeName();
         if (start.namespaceId() != config.namespace().id()) {
             return new Verdict.Refused("client " + node + " from " + clientAddress + " asked for namespace id "
@@ -62,9 +70,12 @@ final class ServerAuthenticator {
         AuthTranscript transcript = new AuthTranscript(WireConstants.VERSION, start.namespaceId(), node,
                 config.server().id(), config.server().name(), start.clientNonce(), serverNonce,
                 clientAddress, serverAddress, features);
-        if (!NodeKeyAuth.proofMatches(transcript.clientProof(key), proof.proof())) {
-            return new Verdict.Refused("wrong key for client " + node + " from " + clientAddress);
+        byte[] expected = tlsBinding == null ? transcript.clientProof(key) : transcript.clientProof(key, tlsBinding);
+        if (!NodeKeyAuth.proofMatches(expected, proof.proof())) {
+            return new Verdict.Refused("wrong key for client " + node + " from " + clientAddress
+                    + (tlsBinding == null ? "" : " (or a login relayed from another TLS session)"));
         }
-        return new Verdict.Accepted(node, transcript.serverProof(key));
+        return new Verdict.Accepted(node, tlsBinding == null ? transcript.serverProof(key)
+                : transcript.serverProof(key, tlsBinding));
     }
 }

@@ -26,6 +26,15 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private static final Logger LOG = LogManager.getLogger(ServerSessionHandler.class);
     /** Beyond this many requests in flight the session stops reading, which bounds memory. */
     static final int MAX_IN_FLIGHT = 512;
+    /**
+     * Beyond this many bytes of READ and WRITE data in flight the session stops reading too:
+     * 512 requests of 4 MiB would otherwise hold 2 GiB for one connection.
+     */
+    static final long MAX_IN_FLIGHT_BYTES = 32 << 20;
+    /** OPENs beyond this many handles on one connection fail with ENOMEM (each costs memory). */
+    static final int MAX_HANDLES = 4096;
+    /** A connection must have logged in within this time, or it is closed. */
+    static final long LOGIN_TIMEOUT_MILLIS = 10_000;
 
     private enum Phase { HELLO, AUTH, READY, CLOSING }
 
@@ -42,6 +51,12 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private String peer = "?";
     private int nextHandle = 1;
     private int inFlight;
+    /** Replies written while reading a batch of requests share one flush at channelReadComplete. */
+    private boolean flushPending;
+    private long inFlightBytes;
+    private int skippedAfterClose;
+    /** Tags of block requests without a reply yet: a reused one is refused (docs/PROTOCOL.md §1). */
+    private final InFlightTags tags = new InFlightTags();
 
     ServerSessionHandler(ServerConfig config, VolumeCatalog catalog, StoreExecutor executor, RsioFrameCodec codec) {
         super(Request.class, false);
@@ -55,11 +70,23 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     public void channelActive(ChannelHandlerContext ctx) {
         peer = describe(ctx.channel());
         LOG.debug("connection from {}", peer);
+        // An unauthenticated connection may PING forever; it must not hold a socket forever.
+        ctx.executor().schedule(() -> {
+            if ((phase == Phase.HELLO || phase == Phase.AUTH) && ctx.channel().isActive()) {
+                LOG.warn("closing connection from {} (node {}): not logged in within {} ms", peer, nodeName,
+                        LOGIN_TIMEOUT_MILLIS);
+                ctx.close();
+            }
+        }, LOGIN_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Request request) {
+        if (phase == Phase.HELLO && !(request instanceof Request.Hello)) {
+            protocolError(ctx, request, "the first request must be HELLO, not " + request.opcode());
+            return;
+        }
         switch (request) {
             case Request.Hello h -> onHello(ctx, h);
             case Request.AuthStart a -> onAuthStart(ctx, a);
@@ -78,7 +105,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     private void onHello(ChannelHandlerContext ctx, Request.Hello h) {
         if (phase != Phase.HELLO) {
-            refuse(ctx, h, Errno.EINVAL, "HELLO was already exchanged");
+            protocolError(ctx, h, "HELLO was already exchanged");
             return;
         }
         if (h.minVersion() > WireConstants.VERSION || h.maxVersion() < WireConstants.VERSION) {
@@ -112,10 +139,11 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, p, Errno.EINVAL, "AUTH_PROOF without AUTH_START");
             return;
         }
-        switch (authenticator.verify(p)) {
+        byte[] tlsBinding = io.rsio.tls.TlsContexts.exporter(ctx.channel()).orElse(null);
+        switch (authenticator.verify(p, tlsBinding)) {
             case ServerAuthenticator.Verdict.Accepted ok -> {
                 phase = Phase.READY;
-                LOG.info("client {} logged in from {}", ok.nodeName(), peer);
+                LOG.info("client {} logged in from {}{}", ok.nodeName(), peer, tlsBinding == null ? "" : " over TLS");
                 ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof()));
             }
             case ServerAuthenticator.Verdict.Refused no -> {
@@ -164,6 +192,10 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, o, Errno.EACCES, "volume " + o.volume() + " is not shared with client " + nodeName);
             return;
         }
+        if (handles.size() >= MAX_HANDLES) {
+            refuse(ctx, o, Errno.ENOMEM, "too many open handles on this connection (" + MAX_HANDLES + ")");
+            return;
+        }
         int handle = nextHandle++;
         handles.put(handle, volume.get());
         LOG.info("client {} at {} opened volume {} as handle {}", nodeName, peer, o.volume(), handle);
@@ -174,27 +206,107 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         int handle = handleOf(request);
         ServedVolume volume = handles.get(handle);
         if (volume == null) {
-            if (request instanceof Request.Write w) {
-                w.data().release();
-            }
             refuse(ctx, request, Errno.EBADF, "unknown handle " + handle);
             return;
         }
-        if (++inFlight >= MAX_IN_FLIGHT) {
-            ctx.channel().config().setAutoRead(false);
+        if (request instanceof Request.Read r && !readFits(r, volume.info().size())) {
+            // Checked before the store thread allocates the reply buffer: a READ of 2 GiB must
+            // cost nothing but this answer.
+            refuse(ctx, r, Errno.EINVAL, "READ of " + r.length() + " bytes at " + r.offset() + ": the length must be "
+                    + "1.." + maxPayload + " and the range inside volume " + volume.info().name() + " ("
+                    + volume.info().size() + " bytes)");
+            return;
         }
+        long tag = request.tag();
+        if (!tags.add(tag)) {
+            // Executing it would make two replies with one tag: the client could not tell which
+            // request each answers. Refused unexecuted; the one already in flight is unaffected.
+            LOG.debug("client {} at {} reused tag {} while it was in flight", nodeName, peer, tag);
+            refuse(ctx, request, Errno.EINVAL, "tag " + Long.toUnsignedString(tag) + " is already in flight");
+            return;
+        }
+        if (request instanceof Request.Read read) {
+            // Page-cached data is answered right here, without a store-thread hop.
+            Reply cached = executor.readIfCached(volume, read);
+            if (cached != null) {
+                tags.remove(tag);
+                ctx.write(cached, ctx.voidPromise());
+                flushPending = true;
+                return;
+            }
+        }
+        long bytes = dataBytes(request);
+        inFlight++;
+        inFlightBytes += bytes;
+        updateReading(ctx);
         Channel channel = ctx.channel();
-        executor.submit(volume, request, reply -> channel.eventLoop().execute(() -> complete(ctx, reply)));
+        executor.submit(volume, request, channel::isActive,
+                reply -> channel.eventLoop().execute(() -> complete(ctx, reply, tag, bytes)));
     }
 
-    private void complete(ChannelHandlerContext ctx, Reply reply) {
+    private void complete(ChannelHandlerContext ctx, Reply reply, long tag, long bytes) {
+        tags.remove(tag);
         inFlight--;
+        inFlightBytes -= bytes;
+        if (!ctx.channel().isActive()) {
+            // The client went away while the store worked: its pipeline (and so the encoder,
+            // which would release READ data) is gone; the data must be released here.
+            if (reply instanceof Reply.ReadData rd) {
+                rd.data().release();
+            }
+            if (reply instanceof Reply.Failure f && f.status() == Errno.ESHUTDOWN) {
+                skippedAfterClose++;
+            }
+            if (inFlight == 0 && skippedAfterClose > 0) {
+                LOG.info("client {} at {}: {} request(s) queued when the connection closed were not executed",
+                        nodeName, peer, skippedAfterClose);
+            }
+            return;
+        }
         ctx.writeAndFlush(reply, ctx.voidPromise());
         if (phase == Phase.CLOSING) {
             closeWhenIdle(ctx);
-        } else if (inFlight == MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
+        } else {
+            updateReading(ctx);
         }
+    }
+
+    /**
+     * Reads only while requests in flight, their data and unsent replies stay below their
+     * limits: a client that floods requests or never reads its replies is slowed down by TCP
+     * instead of filling this server's memory. Resumes at half the limits.
+     */
+    private void updateReading(ChannelHandlerContext ctx) {
+        var config = ctx.channel().config();
+        if (config.isAutoRead()) {
+            if (inFlight >= MAX_IN_FLIGHT || inFlightBytes >= MAX_IN_FLIGHT_BYTES || !ctx.channel().isWritable()) {
+                config.setAutoRead(false);
+            }
+        } else if (phase != Phase.CLOSING && inFlight <= MAX_IN_FLIGHT / 2 && inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2
+                && ctx.channel().isWritable()) {
+            config.setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (phase != Phase.CLOSING) {
+            updateReading(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private boolean readFits(Request.Read r, long size) {
+        return r.length() > 0 && r.length() <= maxPayload && r.offset() >= 0 && r.length() <= size
+                && r.offset() <= size - r.length();
+    }
+
+    private static long dataBytes(Request request) {
+        return switch (request) {
+            case Request.Read r -> Math.max(0, r.length());
+            case Request.Write w -> w.data().readableBytes();
+            default -> 0;
+        };
     }
 
     private void closeWhenIdle(ChannelHandlerContext ctx) {
@@ -215,8 +327,33 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         };
     }
 
+    /** Answers a failure without executing the request; a refused WRITE's data is released here. */
     private void refuse(ChannelHandlerContext ctx, Request request, Errno status, String reason) {
+        if (request instanceof Request.Write w) {
+            w.data().release();
+        }
         ctx.writeAndFlush(new Reply.Failure(request.tag(), request.opcode(), status, reason));
+    }
+
+    /** A well-formed frame out of order (docs/PROTOCOL.md §2): EPROTO failure reply, then close. */
+    private void protocolError(ChannelHandlerContext ctx, Request request, String reason) {
+        if (request instanceof Request.Write w) {
+            w.data().release();
+        }
+        LOG.warn("closing connection of client {} at {}: {}", nodeName, peer, reason);
+        phase = Phase.CLOSING;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(new Reply.Failure(request.tag(), request.opcode(), Errno.EPROTO, reason))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -245,6 +382,14 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
                 ? cause.getCause() : cause;
         if (root instanceof java.io.IOException) {
             LOG.info("connection of client {} at {} lost: {}", nodeName, peer, root.getMessage());
+        } else if (root instanceof io.rsio.wire.codec.ProtocolException && ctx.channel().isActive()
+                && phase != Phase.CLOSING) {
+            LOG.warn("closing connection of client {} at {}: protocol error: {}", nodeName, peer, root.getMessage());
+            phase = Phase.CLOSING;
+            // The EPROTO notice of docs/PROTOCOL.md §1: tag 0, opcode GOODBYE, the reason.
+            ctx.writeAndFlush(new Reply.Failure(0, Opcode.GOODBYE, Errno.EPROTO, "protocol error: " + root.getMessage()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
         } else {
             LOG.warn("closing connection of client {} at {}: {}", nodeName, peer, root.getMessage());
         }

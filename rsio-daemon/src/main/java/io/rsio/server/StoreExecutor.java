@@ -29,10 +29,50 @@ final class StoreExecutor {
         this.allocator = allocator;
     }
 
+    /**
+     * Answers a READ at once when its data is in the page cache (no thread hop, the common case
+     * for hot data); returns null when the read must wait for a disk and go to a store thread.
+     */
+    Reply readIfCached(ServedVolume volume, Request.Read r) {
+        ByteBuf buf = allocator.directBuffer(r.length(), r.length());
+        try {
+            if (volume.store().readIfCached(r.offset(), buf, r.length())) {
+                return new Reply.ReadData(r.tag(), buf);
+            }
+        } catch (BlockException e) {
+            buf.release();
+            return new Reply.Failure(r.tag(), Opcode.READ, e.errno(), e.getMessage());
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        buf.release();
+        return null;
+    }
+
     /** Executes {@code request} on {@code volume}; {@code done} receives exactly one reply. */
     void submit(ServedVolume volume, Request request, Consumer<Reply> done) {
+        submit(volume, request, () -> true, done);
+    }
+
+    /**
+     * As above, but a request whose {@code stillWanted} is false when a store thread takes it
+     * is not executed (its reply says so): a connection that died with requests queued must
+     * not have them written later, after the client has sent them again elsewhere and
+     * perhaps written newer data over the same blocks.
+     */
+    void submit(ServedVolume volume, Request request, java.util.function.BooleanSupplier stillWanted,
+                Consumer<Reply> done) {
         try {
-            pool.execute(() -> done.accept(execute(volume.store(), volume.info().name(), request)));
+            pool.execute(() -> {
+                if (!stillWanted.getAsBoolean()) {
+                    releaseData(request);
+                    done.accept(new Reply.Failure(request.tag(), request.opcode(), Errno.ESHUTDOWN,
+                            "connection closed before the request was executed"));
+                    return;
+                }
+                done.accept(execute(volume.store(), volume.info().name(), request));
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             releaseData(request);
             done.accept(new Reply.Failure(request.tag(), request.opcode(), Errno.ESHUTDOWN, "server is shutting down"));
@@ -68,6 +108,10 @@ final class StoreExecutor {
         } catch (RuntimeException e) {
             LOG.error("{} on volume {} failed unexpectedly", request.opcode(), volumeName, e);
             return new Reply.Failure(request.tag(), request.opcode(), Errno.EIO, "internal error: " + e);
+        } catch (OutOfMemoryError e) {
+            // Every request gets exactly one reply, or its session would wait for it forever.
+            LOG.error("{} on volume {}: out of memory: {}", request.opcode(), volumeName, e.getMessage());
+            return new Reply.Failure(request.tag(), request.opcode(), Errno.ENOMEM, "server out of memory");
         } finally {
             releaseData(request);
         }

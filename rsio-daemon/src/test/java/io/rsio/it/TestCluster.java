@@ -104,6 +104,33 @@ final class TestCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A client config for namespace osl (id 200) whose servers are 127.0.0.1 on each of
+     * {@code serverPorts} (real, fake or relayed), with {@code defaults} as the [defaults] body.
+     */
+    TestCluster writeClientConfig(String nodeName, String nodeKey, String defaults, List<Integer> serverPorts)
+            throws IOException {
+        StringBuilder servers = new StringBuilder();
+        for (int i = 0; i < serverPorts.size(); i++) {
+            servers.append("[server srv-").append(i).append("]\naddress = 127.0.0.1\nport = ")
+                    .append(serverPorts.get(i)).append("\n\n");
+        }
+        Files.writeString(clientConfig, """
+                [defaults]
+                %s
+
+                [interface if0]
+                address = 127.0.0.1
+
+                [namespace osl]
+                namespaceid = 200
+                nodename    = %s
+                nodekey     = %s
+
+                %s""".formatted(defaults, nodeName, nodeKey, servers));
+        return this;
+    }
+
     Map<String, String> env() {
         return Map.of("RSIO_RUN_DIR", runDir.toString(), "RSIO_LOG_DIR", logDir.toString(),
                 "RSIO_DEV_DIR", dir.resolve("dev").toString());
@@ -112,6 +139,16 @@ final class TestCluster implements AutoCloseable {
     void startServer() throws IOException, InterruptedException {
         Files.deleteIfExists(runDir.resolve("rssrv.pid"));
         rssrv = start("rssrv", Commands.java("io.rsio.server.RssrvMain", "-c", serverConfig.toString(), "-f"));
+        awaitPidFile("rssrv", rssrv);
+    }
+
+    /** Starts rssrv with extra JVM options, e.g. a small heap to prove memory stays bounded. */
+    void startServerWithJvmOptions(List<String> jvmOptions) throws IOException, InterruptedException {
+        Files.deleteIfExists(runDir.resolve("rssrv.pid"));
+        List<String> command = new ArrayList<>(Commands.java("io.rsio.server.RssrvMain", "-c", serverConfig.toString(),
+                "-f"));
+        command.addAll(command.indexOf("-cp"), jvmOptions); // after the defaults, so they win
+        rssrv = start("rssrv", command);
         awaitPidFile("rssrv", rssrv);
     }
 
@@ -142,6 +179,36 @@ final class TestCluster implements AutoCloseable {
     void killServer() throws InterruptedException {
         rssrv.destroyForcibly();
         rssrv.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts rsiod over whatever a crashed one left in the run directory (pid file, control
+     * socket, NBD sockets) and waits until the pid file names the new process.
+     */
+    void restartClientOverStaleFiles(String... extraArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("-c", clientConfig.toString(), "-f"));
+        args.addAll(List.of(extraArgs));
+        rsiod = start("rsiod", Commands.java("io.rsio.client.RsiodMain", args.toArray(String[]::new)));
+        Path pid = runDir.resolve("rsiod.pid");
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (!(Files.exists(pid) && Files.readString(pid).trim().equals(Long.toString(rsiod.pid())))) {
+            if (!rsiod.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("rsiod did not start:\n" + Files.readString(logDir.resolve("rsiod.out")));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    long serverPid() {
+        return rssrv.pid();
+    }
+
+    long clientPid() {
+        return rsiod.pid();
+    }
+
+    boolean serverAlive() {
+        return rssrv != null && rssrv.isAlive();
     }
 
     /** SIGTERM, then wait for the process to end by itself. */

@@ -45,6 +45,11 @@ final class Libc {
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle PREAD = capturing("pread",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    // preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags)
+    private static final MethodHandle PREADV2 = capturing("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+    /** One struct iovec {void *base; size_t len} per thread, for preadv2. */
+    private static final ThreadLocal<MemorySegment> IOVEC = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
     private static final MethodHandle PWRITE = capturing("pwrite",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FDATASYNC = capturing("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -92,6 +97,18 @@ final class Libc {
     static long pread(MemorySegment cs, int fd, MemorySegment buf, long count, long offset) {
         try {
             return (long) PREAD.invokeExact(cs, fd, buf, count, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** preadv2 of one buffer with {@code flags} (RWF_NOWAIT = 8: fail with EAGAIN rather than wait for the disk). */
+    static long preadv2(MemorySegment cs, int fd, MemorySegment buf, long count, long offset, int flags) {
+        MemorySegment iov = IOVEC.get();
+        iov.set(ADDRESS, 0, buf);
+        iov.set(JAVA_LONG, 8, count);
+        try {
+            return (long) PREADV2.invokeExact(cs, fd, iov, 1, offset, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }

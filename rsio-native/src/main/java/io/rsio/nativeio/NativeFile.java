@@ -133,6 +133,38 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
+    /** preadv2 flag: answer EAGAIN instead of waiting for the disk. */
+    private static final int RWF_NOWAIT = 8;
+
+    /**
+     * Reads all of {@code dst} at {@code offset} only if it is already in the page cache, so the
+     * caller may do it on a thread that must never wait for a disk (an event loop).
+     *
+     * @return true when {@code dst} was filled; false when part of the range is not cached
+     *     (or lies beyond the end of file) and a normal {@link #pread} is needed
+     */
+    public boolean preadCached(MemorySegment dst, long offset) throws IOException {
+        long length = checkBuffer(dst, offset);
+        acquire();
+        try {
+            MemorySegment cs = Libc.callState();
+            long n = Libc.preadv2(cs, fd, dst, length, offset, RWF_NOWAIT);
+            if (n == length) {
+                return true;
+            }
+            if (n >= 0) {
+                return false;
+            }
+            int errno = Libc.errno(cs);
+            if (errno == LinuxErrno.EAGAIN || errno == LinuxErrno.EOPNOTSUPP || errno == LinuxErrno.EINTR) {
+                return false;
+            }
+            throw new NativeException(errno, "preadv2 of " + length + " bytes at " + offset, path);
+        } finally {
+            release();
+        }
+    }
+
     /** Writes all of {@code src} at {@code offset}, retrying short writes. @return its size */
     public int pwrite(MemorySegment src, long offset) throws IOException {
         long length = checkBuffer(src, offset);

@@ -186,6 +186,25 @@ public final class FileVolumeStore implements VolumeStore {
         dst.writerIndex(index + length);
     }
 
+    @Override
+    public boolean readIfCached(long offset, ByteBuf dst, int length) {
+        geometry.check(StoreOperation.READ, offset, length);
+        dst.ensureWritable(length);
+        if (!dst.isDirect() || dst.nioBufferCount() != 1) {
+            return false;
+        }
+        int index = dst.writerIndex();
+        try {
+            if (!file.preadCached(MemorySegment.ofBuffer(dst.nioBuffer(index, length)), offset)) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw StoreErrors.failure(name(), describe(StoreOperation.READ, offset, length), e);
+        }
+        dst.writerIndex(index + length);
+        return true;
+    }
+
     /** Heap or multi-part buffers: read into native memory, then copy. */
     private int readStaged(long offset, ByteBuf dst, int index, int length) throws IOException {
         try (Arena arena = Arena.ofConfined()) {

@@ -66,6 +66,12 @@ public final class MemoryVolumeStore implements VolumeStore {
     }
 
     @Override
+    public boolean readIfCached(long offset, ByteBuf dst, int length) {
+        read(offset, dst, length);
+        return true;
+    }
+
+    @Override
     public void read(long offset, ByteBuf dst, int length) {
         geometry.check(StoreOperation.READ, offset, length);
         ensureOpen();

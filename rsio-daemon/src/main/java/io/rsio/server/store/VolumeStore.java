@@ -34,6 +34,16 @@ public interface VolumeStore extends AutoCloseable {
     void read(long offset, ByteBuf dst, int length);
 
     /**
+     * Reads like {@link #read} but only if that cannot wait for a disk (the range is in the page
+     * cache, or the store is memory), so it may run on an event loop; answers false, having
+     * read nothing, when the caller must use {@link #read} on a store thread instead. Range
+     * errors are thrown as by {@link #read}.
+     */
+    default boolean readIfCached(long offset, ByteBuf dst, int length) {
+        return false;
+    }
+
+    /**
      * Writes {@code src}'s readable bytes at {@code offset}. Leaves {@code src}'s indexes
      * alone and does not release it. With {@code fua}, the data is durable on return.
      */

@@ -70,6 +70,23 @@ abstract class VolumeStoreContract {
     }
 
     @Test
+    void readIfCachedServesDataJustWrittenAndChecksRanges() throws Exception {
+        VolumeStore s = store();
+        byte[] data = random(new Random(7), 8192);
+        write(s, 4096, data, false);
+        ByteBuf buf = ALLOC.directBuffer(8192);
+        try {
+            // just written, so in the page cache (or memory): served without a store thread
+            assertTrue(s.readIfCached(4096, buf, 8192));
+            assertArrayEquals(data, io.netty.buffer.ByteBufUtil.getBytes(buf));
+            BlockException beyond = assertThrows(BlockException.class, () -> s.readIfCached(SIZE, buf, 512));
+            assertEquals(Errno.EINVAL, beyond.errno());
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
     void reportsItsGeometry() throws Exception {
         VolumeStore s = store();
         assertEquals("oracle", s.name());

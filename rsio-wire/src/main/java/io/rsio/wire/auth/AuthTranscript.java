@@ -101,6 +101,33 @@ public record AuthTranscript(
         return Hkdf.hmac(key(key), SERVER_LABEL, encode());
     }
 
+    /** Label of the TLS exporter value that binds a login to its TLS session (RFC 8446 §7.5). */
+    public static final String TLS_EXPORTER_LABEL = "EXPORTER-RSIO-AUTH-v1";
+    /** Length of that exporter value. */
+    public static final int TLS_EXPORTER_SIZE = 32;
+
+    /**
+     * Pc over TLS: HMAC-SHA256(K, "client" ‖ T ‖ E), where E is the connection's TLS exporter
+     * value ({@link #TLS_EXPORTER_LABEL}, no context, 32 bytes). A man in the middle who ends
+     * TLS on both sides has two sessions with two exporter values, so the proofs of one do
+     * not fit the other.
+     */
+    public byte[] clientProof(byte[] key, byte[] tlsExporter) {
+        return Hkdf.hmac(key(key), CLIENT_LABEL, encode(), exporter(tlsExporter));
+    }
+
+    /** Ps over TLS: HMAC-SHA256(K, "server" ‖ T ‖ E). */
+    public byte[] serverProof(byte[] key, byte[] tlsExporter) {
+        return Hkdf.hmac(key(key), SERVER_LABEL, encode(), exporter(tlsExporter));
+    }
+
+    private static byte[] exporter(byte[] value) {
+        if (value == null || value.length != TLS_EXPORTER_SIZE) {
+            throw new IllegalArgumentException("TLS exporter value must be " + TLS_EXPORTER_SIZE + " bytes");
+        }
+        return value;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof AuthTranscript t

@@ -48,6 +48,10 @@ public final class RsioFrameDecoder extends ByteToMessageDecoder {
      */
     public RsioFrameDecoder(boolean acceptRequests) {
         this.acceptRequests = acceptRequests;
+        // Data payloads are large and leave as slices of the input: composing socket reads
+        // instead of merging them into one buffer saves copying every byte once more
+        // (the merge was half of rsiod's CPU time at 800 MB/s).
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     /**

@@ -38,6 +38,25 @@ class AuthTranscriptTest {
                 HEX.formatHex(transcript().serverProof(key())));
     }
 
+    /** Over TLS the proofs also cover the exporter value E (here bytes 40..5f); computed independently. */
+    @Test
+    void knownAnswerWithTlsExporter() {
+        byte[] exporter = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            exporter[i] = (byte) (0x40 + i);
+        }
+        AuthTranscript t = transcript();
+        assertEquals("1704b9cbc6fa8b969cf9b39dbd8e4bf43aba790ba7880f0b060f572a3ede4560",
+                java.util.HexFormat.of().formatHex(t.clientProof(key(), exporter)));
+        assertEquals("5e1eee4ee6775702295dbe988c17e72446dd7317fa2bd0a7bf345605971de4c0",
+                java.util.HexFormat.of().formatHex(t.serverProof(key(), exporter)));
+        byte[] other = exporter.clone();
+        other[31] ^= 1;
+        assertFalse(java.util.Arrays.equals(t.clientProof(key(), exporter), t.clientProof(key(), other)));
+        assertFalse(java.util.Arrays.equals(t.clientProof(key()), t.clientProof(key(), exporter)));
+        assertThrows(IllegalArgumentException.class, () -> t.clientProof(key(), new byte[31]));
+    }
+
     @Test
     void bothSidesAgreeWithTheSameKey() {
         // Each side builds the transcript and derives the key on its own.

@@ -1,0 +1,153 @@
+package io.rsio.crsio;
+
+import static com.googlecode.lanterna.input.KeyType.ArrowDown;
+import static com.googlecode.lanterna.input.KeyType.Enter;
+import static com.googlecode.lanterna.input.KeyType.F3;
+import static com.googlecode.lanterna.input.KeyType.F7;
+import static com.googlecode.lanterna.input.KeyType.F9;
+import static com.googlecode.lanterna.input.KeyType.Tab;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.googlecode.lanterna.input.KeyType;
+import io.rsio.admin.DaemonControl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Daemon, Path Status, Volumes and Log screens against a real rssrv and a real rsiod that
+ * crsio starts; a wrong node key shows as "login refused" in the path test.
+ */
+@Timeout(120)
+class DaemonScreensTest {
+    @TempDir
+    static Path dir;
+    static int port;
+    static TestServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        port = TestServer.freePort();
+        server = new TestServer(dir, "osl", 200, "big-9", "127.0.0.1", port, "big-2 0xright");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static void open(TuiHarness t, int downs) throws InterruptedException {
+        t.key(F9);
+        t.await("Main menu (Enter opens");
+        t.key(KeyType.Home); // the menu remembers its last item
+        for (int i = 0; i < downs; i++) {
+            t.key(ArrowDown);
+        }
+        t.key(Enter);
+    }
+
+    @Test
+    void startTheDaemonSeeEveryPathAndTheVolumesThenStopIt() throws Exception {
+        Path config = dir.resolve("d/rscltcfg");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+                [defaults]
+                port = %d
+                ping_interval = 200ms
+
+                [interface if0]
+                address = 127.0.0.1
+
+                [namespace osl]
+                namespaceid = 200
+                nodename = big-2
+                nodekey = 0xright
+
+                [server big-9-1]
+                address = 127.0.0.1
+                """.formatted(port));
+        try (TuiHarness t = new TuiHarness(dir.resolve("d"), config)) {
+            DaemonControl control = t.app.daemon();
+            try {
+                t.await("[F10 Exit]");
+                open(t, 4); // Daemon
+                t.await("rsiod    not running");
+                t.key(F7);
+                t.await("Start rsiod");
+                t.key(Enter);
+                t.await("rsiod    running");
+                String daemon = t.await("Uptime   00:00:0");
+                assertTrue(daemon.contains("PID      " + control.state().pid()), daemon);
+
+                open(t, 5); // Path Status
+                String paths = t.await("1/1 path(s) connected");
+                assertTrue(t.line("if0").contains("127.0.0.1/") && t.line("if0").contains("connected"), paths);
+                t.ch('p');
+                t.await("PAUSED");
+                t.ch('p');
+                t.await("every 1 s");
+
+                open(t, 6); // Volumes
+                String volumes = t.await("oracle");
+                assertTrue(t.line("oracle").contains("8.0 MiB"), volumes);
+                t.await("NBD: nbd+unix:///oracle?socket=");
+
+                open(t, 7); // Log
+                t.await("started transmit");
+
+                open(t, 4); // Daemon: stop
+                t.await("rsiod    running");
+                t.key(F7);
+                t.await("Stop rsiod");
+                t.keys(ArrowDown, ArrowDown, Enter);
+                t.await("Its paths close");
+                t.key(Enter);
+                t.await("rsiod    not running");
+
+                open(t, 5); // Path Status: rsiod gone, the last table stays, marked stale
+                t.await("STALE: rsiod is not running");
+            } finally {
+                if (control.state().running()) {
+                    control.stop(true);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWrongKeyShowsAsRefusedInThePathTest() throws Exception {
+        Path config = dir.resolve("w/rscltcfg");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "[defaults]\nport = " + port + "\n\n[interface if0]\naddress = 127.0.0.1\n");
+        try (TuiHarness t = new TuiHarness(dir.resolve("w"), config)) {
+            t.await("[F10 Exit]");
+            open(t, 3); // Add NEW Namespace
+            t.await("NEW namespace");
+            t.type("osl");
+            t.key(Tab);
+            t.type("200");
+            t.key(Tab);
+            t.type("big-2");
+            t.key(Tab);
+            t.type("0xwrong");
+            t.await("Node key     *******");
+            t.key(F7);
+            t.await("Find NEW Namespace Servers");
+            t.key(ArrowDown);
+            t.key(Enter);
+            String result = t.await("Namespace servers");
+            assertTrue(result.contains("if0 -> big-9-1 127.0.0.1: login refused"), result);
+            t.key(Enter);
+            t.awaitGone("Namespace servers");
+            t.await("big-9 id 1 login refused");
+            t.key(F3);
+            t.await("Saved ");
+            assertTrue(Files.readString(config).contains("nodekey       = 0xwrong"));
+            t.key(KeyType.F10);
+        }
+    }
+}

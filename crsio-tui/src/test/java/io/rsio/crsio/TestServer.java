@@ -1,0 +1,59 @@
+package io.rsio.crsio;
+
+import io.rsio.config.ServerConfig;
+import io.rsio.server.RsioServer;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+/** A real rssrv (in this JVM) on a loopback address with one 8 MiB volume. */
+final class TestServer implements AutoCloseable {
+    final RsioServer server;
+
+    TestServer(Path dir, String namespace, int namespaceId, String serverName, String address, int port,
+               String clients) throws Exception {
+        String text = """
+                [namespace %s]
+                namespaceid = %d
+                port        = %d
+
+                [server %s]
+                serverid  = 1
+
+                [interface if1]
+                address = %s
+
+                [clients]
+                %s
+
+                [volume oracle]
+                path = %s
+                size = 8M
+                """.formatted(namespace, namespaceId, port, serverName, address, clients,
+                dir.resolve(serverName + ".img"));
+        server = RsioServer.start(ServerConfig.parse(dir.resolve(serverName + ".cfg"), text));
+    }
+
+    static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                return port;
+            } catch (IOException taken) {
+                // another
+            }
+        }
+        throw new IOException("no free port");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,262 @@
+package io.rsio.crsio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * crsio as an administrator meets it: scripts/crsio on a real pty (tmux, 80x24) against a real
+ * rssrv process. Keys only: the seed's six steps from an empty config, start rsiod from the
+ * Daemon screen, see the path connected and the volume, quit with F10, and rsiod keeps running.
+ */
+@Timeout(180)
+class TmuxEndToEndTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Path HOME = Path.of(System.getProperty("user.dir")).getParent();
+
+    @TempDir
+    Path dir;
+    private final String socket = "crsio-e2e-" + ProcessHandle.current().pid();
+    private Process rssrv;
+    private final List<Long> rsiodPids = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        run("tmux", "-L", socket, "kill-server");
+        for (long pid : rsiodPids) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroy();
+                p.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> p).join();
+            });
+        }
+        if (rssrv != null) {
+            rssrv.destroy();
+            rssrv.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theLabByKeysOnARealTerminalThenRsiodOutlivesCrsio() throws Exception {
+        requireTmux();
+        int port = TestServer.freePort();
+        Path runDir = Files.createDirectories(dir.resolve("run"));
+        Path logDir = Files.createDirectories(dir.resolve("log"));
+        Path serverConfig = dir.resolve("rssrvcfg");
+        Files.writeString(serverConfig, """
+                [namespace osl]
+                namespaceid = 200
+                port        = %d
+
+                [server big-9]
+                serverid = 1
+
+                [interface if1]
+                address = 127.0.0.1
+
+                [clients]
+                big-2 0x5eedc0ffee
+
+                [volume oracle]
+                path = %s
+                size = 16M
+                """.formatted(port, dir.resolve("oracle.img")));
+        ProcessBuilder server = new ProcessBuilder(javaCommand("io.rsio.server.RssrvMain", "-c", serverConfig.toString(),
+                "-f")).redirectErrorStream(true).redirectOutput(dir.resolve("rssrv.out").toFile());
+        server.environment().put("RSIO_RUN_DIR", dir.resolve("srvrun").toString());
+        server.environment().put("RSIO_LOG_DIR", dir.resolve("srvlog").toString());
+        rssrv = server.start();
+        awaitFile(dir.resolve("srvrun/rssrv.pid"));
+
+        Path config = dir.resolve("etc/rscltcfg");
+        String command = String.join(" ", "env",
+                "RSIO_CLASSPATH=" + System.getProperty("java.class.path"),
+                "JAVA_HOME=" + System.getProperty("java.home"),
+                "RSIO_RUN_DIR=" + runDir, "RSIO_LOG_DIR=" + logDir, "RSIO_DEV_DIR=" + dir.resolve("dev"),
+                "LANG=C.UTF-8", "TERM=xterm-256color",
+                HOME.resolve("scripts/crsio") + " -c " + config, "; echo crsio-exited-$?; sleep 30");
+        run("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", command);
+        await("[F10 Exit]");
+
+        // Port of the test server, in the Defaults screen.
+        keys("Enter");
+        await("[defaults]: what interfaces");
+        keys("Tab", "BSpace", "BSpace", "BSpace", "BSpace");
+        text(Integer.toString(port));
+        await("Port            " + port);
+        // 1. client interfaces
+        keys("F9");
+        await("Main menu (Enter opens");
+        keys("Down", "Enter");
+        await("Detected on this host");
+        keys("F7");
+        await("Add interface by hand");
+        keys("Down", "Enter");
+        await("A client interface rsiod binds its paths to.");
+        keys("Tab");
+        text("127.0.0.1");
+        keys("Enter");
+        await("if0  127.0.0.1 " + port);
+        // 2. [F3 Save]
+        keys("F3");
+        await("Saved " + config);
+        // 3. Add NEW Namespace, [F7 Action] Find NEW Namespace
+        keys("F9");
+        await("Main menu (Enter opens");
+        keys("Down", "Down", "Enter");
+        await("NEW namespace: not in the file");
+        keys("F7");
+        await("Find NEW Namespace Servers");
+        keys("Enter");
+        await("osl (id 200)");
+        keys("Enter");
+        await("Namespace id 200");
+        settle();
+        // 4. node name and key
+        text("big-2");
+        keys("Tab");
+        text("0x5eedc0ffee");
+        await("Node key     **********");
+        // 5. [F7 Action] Find NEW Namespace Servers
+        keys("F7");
+        await("Find NEW Namespace Servers");
+        keys("Down", "Enter");
+        String found = await("login ok, RTT");
+        assertTrue(found.contains("if0 -> big-9-1 127.0.0.1: login ok"), found);
+        keys("Enter");
+        await("big-9 id 1 ok");
+        // 6. [F3 Save]
+        keys("F3");
+        await("(previous version in");
+        assertEquals("""
+                [defaults]
+                protocol      = tcp
+                port          = %d
+
+                [interface if0]
+                address       = 127.0.0.1
+
+                [namespace osl]
+                namespaceid   = 200
+                nodename      = big-2
+                nodekey       = 0x5eedc0ffee
+
+                [server big-9-1]
+                address       = 127.0.0.1
+                """.formatted(port), Files.readString(config));
+
+        // Start rsiod from the Daemon screen.
+        keys("F9");
+        await("Main menu (Enter opens");
+        keys("Home", "Down", "Down", "Down", "Down", "Enter");
+        await("rsiod    not running");
+        keys("F7");
+        await("Start rsiod");
+        keys("Enter");
+        await("rsiod    running");
+        long pid = Long.parseLong(Files.readString(runDir.resolve("rsiod.pid")).strip());
+        rsiodPids.add(pid);
+        // Path Status: every path connected.
+        keys("F9");
+        await("Main menu (Enter opens");
+        keys("Home", "Down", "Down", "Down", "Down", "Down", "Enter");
+        await("1/1 path(s) connected");
+        // Volumes: the server's volume, exported.
+        keys("F9");
+        await("Main menu (Enter opens");
+        keys("Home", "Down", "Down", "Down", "Down", "Down", "Down", "Enter");
+        await("16.0 MiB");
+        // Quit; rsiod stays.
+        keys("F10");
+        await("crsio-exited-0");
+        assertTrue(screen().contains("rsiod keeps running (pid " + pid + ")"), screen());
+        Thread.sleep(500);
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "rsiod outlives crsio");
+        assertTrue(Files.exists(runDir.resolve("rsiod.sock")));
+    }
+
+    private static List<String> javaCommand(String main, String... args) {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), main));
+        c.addAll(List.of(args));
+        return c;
+    }
+
+    private void keys(String... keys) throws Exception {
+        List<String> c = new ArrayList<>(List.of("tmux", "-L", socket, "send-keys", "-t", "0"));
+        c.addAll(List.of(keys));
+        run(c.toArray(String[]::new));
+    }
+
+    private void text(String literal) throws Exception {
+        run("tmux", "-L", socket, "send-keys", "-t", "0", "-l", literal);
+    }
+
+    private String screen() throws Exception {
+        return run("tmux", "-L", socket, "capture-pane", "-p", "-t", "0");
+    }
+
+    private String await(String needle) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String s = screen();
+        while (!s.contains(needle)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("tmux never showed \"" + needle + "\":\n" + s);
+            }
+            Thread.sleep(50);
+            s = screen();
+        }
+        return s;
+    }
+
+    private void settle() throws Exception {
+        String before = screen();
+        for (int i = 0; i < 100; i++) {
+            Thread.sleep(100);
+            String now = screen();
+            if (now.equals(before)) {
+                return;
+            }
+            before = now;
+        }
+    }
+
+    private static void awaitFile(Path file) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(file + " never appeared");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", command));
+        }
+        return out;
+    }
+
+    private static void requireTmux() {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(d, "tmux"))) {
+                return;
+            }
+        }
+        throw new AssertionError("tmux is not installed; .ci/run installs it (apt-get install tmux)");
+    }
+}

@@ -1,0 +1,134 @@
+package io.rsio.crsio;
+
+import com.googlecode.lanterna.TerminalPosition;
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.gui2.AsynchronousTextGUIThread;
+import com.googlecode.lanterna.gui2.MultiWindowTextGUI;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import com.googlecode.lanterna.screen.TerminalScreen;
+import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
+import io.rsio.admin.DaemonControl;
+import io.rsio.common.RsioEnvironment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * crsio on an 80x24 virtual terminal, driven by key strokes, read as screen text; the GUI runs
+ * on its own thread as in production, so tests poll for text instead of sleeping.
+ */
+final class TuiHarness implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(80, 24));
+    final TerminalScreen screen;
+    final MultiWindowTextGUI gui;
+    final CrsioApp app;
+    final RsioEnvironment env;
+
+    TuiHarness(Path dir, Path config) throws Exception {
+        env = RsioEnvironment.from(Map.of("RSIO_RUN_DIR", dir.resolve("run").toString(),
+                "RSIO_LOG_DIR", dir.resolve("log").toString(), "RSIO_DEV_DIR", dir.resolve("dev").toString()));
+        screen = new TerminalScreen(terminal);
+        screen.startScreen();
+        gui = new MultiWindowTextGUI(CalmGuiThread.factory(), screen);
+        app = CrsioApp.create(gui, new CrsioApp.Options(config, env, DaemonControl.thisJava(), Duration.ofMillis(400),
+                Duration.ofMillis(250)));
+        app.start();
+        ((AsynchronousTextGUIThread) gui.getGUIThread()).start();
+        await("Main menu");
+    }
+
+    void key(KeyType type) {
+        terminal.addInput(new KeyStroke(type));
+    }
+
+    void keys(KeyType... types) {
+        for (KeyType t : types) {
+            key(t);
+        }
+    }
+
+    void ch(char c) {
+        terminal.addInput(new KeyStroke(c, false, false));
+    }
+
+    void type(String text) {
+        for (char c : text.toCharArray()) {
+            ch(c);
+        }
+    }
+
+    /** The screen as 24 lines of text. */
+    String text() {
+        TerminalSize size = terminal.getTerminalSize();
+        StringBuilder b = new StringBuilder();
+        for (int row = 0; row < size.getRows(); row++) {
+            StringBuilder line = new StringBuilder();
+            for (int col = 0; col < size.getColumns(); col++) {
+                line.append(terminal.getBufferCharacter(new TerminalPosition(col, row)).getCharacterString());
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Waits until the screen shows {@code needle}; returns the screen. */
+    String await(String needle) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String text = text();
+        while (!text.contains(needle)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("screen never showed \"" + needle + "\":\n" + text);
+            }
+            Thread.sleep(20);
+            text = text();
+        }
+        return text;
+    }
+
+    /** Waits until {@code needle} is gone. */
+    void awaitGone(String needle) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (text().contains(needle)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("screen still shows \"" + needle + "\":\n" + text());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The line of the screen that contains {@code needle}. */
+    String line(String needle) throws InterruptedException {
+        for (String l : await(needle).split("\n")) {
+            if (l.contains(needle)) {
+                return l;
+            }
+        }
+        throw new AssertionError(needle);
+    }
+
+    /** Waits until all keys sent so far are processed (the screen is stable for a moment). */
+    void settle() throws InterruptedException {
+        String before = text();
+        for (int i = 0; i < 200; i++) {
+            Thread.sleep(40);
+            String now = text();
+            if (now.equals(before)) {
+                return;
+            }
+            before = now;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        AsynchronousTextGUIThread thread = (AsynchronousTextGUIThread) gui.getGUIThread();
+        thread.stop();
+        thread.waitForStop(5, TimeUnit.SECONDS);
+        app.shutdown();
+        screen.stopScreen();
+    }
+}
