@@ -57,7 +57,10 @@ rsio_daemon() {
   local run_dir=${RSIO_RUN_DIR:-/run/rsio} log_dir=${RSIO_LOG_DIR:-/var/log/rsio}
   mkdir -p "$run_dir" "$log_dir" || exit 1
   local pid_file="$run_dir/$name.pid" out="$log_dir/$name.out"
-  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  # A pid file left by a crash may name a pid the system has since given to another process:
+  # only a live process running this daemon's main class counts.
+  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null \
+     && tr '\0' ' ' < "/proc/$(cat "$pid_file")/cmdline" 2>/dev/null | grep -qF "$main"; then
     echo "$name: already running (pid $(cat "$pid_file"))" >&2
     exit 1
   fi

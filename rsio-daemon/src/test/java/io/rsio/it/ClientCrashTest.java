@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,46 @@ class ClientCrashTest {
             assertTrue(log.contains("removing stale NBD socket"), "stale NBD sockets are replaced");
             System.out.printf("[crash] rsiod killed %d times with writes in flight: %s; restarted over its stale "
                     + "files each time, volume consistent%n", KILLS, ledger);
+        }
+    }
+
+    /**
+     * The launcher, after a crash whose pid was since reused by an unrelated process: the
+     * stale pid file must not make it say "already running", and the daemon must come up over
+     * the stale sockets; while it runs, a second start is refused.
+     */
+    @Test
+    void launcherStartsOverAStalePidFileWhosePidWasReused() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 8)
+                .writeClientConfig("big-2", "0xbig2")) {
+            cluster.startServer();
+            cluster.startClient();
+            NbdTestClient.await(cluster.nbdSocket("oracle"), "oracle", Duration.ofSeconds(20)).close();
+            cluster.killClient();
+            Process impostor = new ProcessBuilder("sleep", "60").start(); // holds a "reused" pid
+            Long launched = null;
+            try {
+                Files.writeString(cluster.runDir.resolve("rsiod.pid"), impostor.pid() + "\n");
+                java.util.Map<String, String> env = new java.util.HashMap<>(cluster.env());
+                env.put("RSIO_CLASSPATH", System.getProperty("java.class.path"));
+                Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("scripts/rsiod");
+                ProcessResult start = Commands.run(Duration.ofSeconds(60), env,
+                        List.of(launcher.toString(), "-c", cluster.clientConfig.toString()));
+                assertEquals(0, start.exitCode(), start::toString);
+                assertTrue(start.stdout().startsWith("rsiod started (pid "), start::toString);
+                launched = Long.parseLong(Files.readString(cluster.runDir.resolve("rsiod.pid")).trim());
+                NbdTestClient.await(cluster.nbdSocket("oracle"), "oracle", Duration.ofSeconds(20)).close();
+                ProcessResult again = Commands.run(Duration.ofSeconds(60), env,
+                        List.of(launcher.toString(), "-c", cluster.clientConfig.toString()));
+                assertEquals(1, again.exitCode(), again::toString);
+                assertEquals("rsiod: already running (pid " + launched + ")\n", again.stderr());
+            } finally {
+                impostor.destroyForcibly();
+                if (launched != null) {
+                    ProcessHandle.of(launched).ifPresent(ProcessHandle::destroy);
+                    ProcessHandle.of(launched).ifPresent(h -> h.onExit().orTimeout(20, TimeUnit.SECONDS).join());
+                }
+            }
         }
     }
 

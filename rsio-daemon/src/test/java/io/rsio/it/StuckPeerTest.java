@@ -92,7 +92,7 @@ class StuckPeerTest {
                  StampedWriter writer = new StampedWriter(nbd, ledger, 16, 32, 7)) {
                 cluster.await("the stuck server was given I/O", Duration.ofSeconds(20),
                         () -> stuck.received.stream().anyMatch(FakeRsioServer::touchesDataBlocks));
-                ServerCrashConsistencyTest.awaitProgress(cluster, ledger, writer, 2000);
+                ServerCrashConsistencyTest.awaitProgress(cluster, ledger, writer, 1000);
                 assertTrue(writer.stop(Duration.ofSeconds(10)), "writes left hanging");
                 nbd.flush().get(10, TimeUnit.SECONDS);
                 assertEquals(List.of(), writer.errors(), "an error reached the application");
