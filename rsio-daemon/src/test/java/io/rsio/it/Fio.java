@@ -25,7 +25,7 @@ final class Fio {
     static CompletableFuture<Result> verifiedRandomWrites(String uri, int seconds) {
         List<String> command = new ArrayList<>(List.of("fio", "--name=verify", "--ioengine=nbd", "--uri=" + uri,
                 "--rw=randwrite", "--bs=64k", "--iodepth=16", "--size=128m", "--time_based",
-                "--runtime=" + seconds, "--verify=crc32c", "--verify_backlog=64", "--verify_fatal=1",
+                "--runtime=" + seconds, "--verify=crc32c", "--verify_backlog=64", "--verify_fatal=1", "--verify_state_save=0",
                 "--output-format=json"));
         return CompletableFuture.supplyAsync(() -> {
             try {
