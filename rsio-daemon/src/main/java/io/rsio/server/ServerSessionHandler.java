@@ -378,6 +378,10 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isOpen()) {
+            // Already closed for the first failure: each reply still pending fails the same way.
+            return;
+        }
         Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                 ? cause.getCause() : cause;
         if (root instanceof java.io.IOException) {
