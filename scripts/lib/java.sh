@@ -6,9 +6,9 @@ RSIO_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 rsio_build_if_needed() {
   # Tests run the launchers against the classes Maven just compiled (RSIO_CLASSPATH), not jars.
   [ -n "${RSIO_CLASSPATH:-}" ] && return 0
-  local jar
-  jar=$(ls "$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar 2>/dev/null | head -n 1)
-  if [ -z "$jar" ] || [ ! -d "$RSIO_HOME/rsio-daemon/target/lib" ]; then
+  # A glob, not ls: under the callers' `set -o pipefail` a failing ls would end the script silently.
+  local jars=("$RSIO_HOME"/crsio-tui/target/crsio-tui-*.jar)
+  if [ ! -f "${jars[0]}" ] || [ ! -d "$RSIO_HOME/rsio-daemon/target/lib" ]; then
     echo "building RSIO (first run, about a minute)..." >&2
     (cd "$RSIO_HOME" && mvn -B -ntp -q package -DskipTests) >&2 || {
       echo "build failed: run 'cd $RSIO_HOME && mvn package' to see why" >&2; exit 1; }
