@@ -48,7 +48,9 @@ final class NbdExportManager implements AutoCloseable {
         try {
             NbdExports exports = new NbdExports();
             exports.add(volume);
-            servers.put(volume, NbdServer.start(group, exports, socket, null));
+            // Connections to this export run on the loop of the volume's first path.
+            servers.put(volume, NbdServer.start(group, volume.homeLoop().<EventLoopGroup>map(l -> l).orElse(group),
+                    exports, socket, null));
             sockets.put(volume, socket);
             tcpExports.add(volume);
             LOG.info("volume {}:{} exported over NBD at {}", volume.namespace(), volume.name(), socket);

@@ -110,6 +110,11 @@ final class RsioPath {
         return rttNanos;
     }
 
+    /** The event loop this path's connection lives on. */
+    EventLoop loop() {
+        return loop;
+    }
+
     boolean isReady() {
         return state == PathState.CONNECTED;
     }
@@ -180,7 +185,13 @@ final class RsioPath {
         outstanding.incrementAndGet();
         stats.outstandingBytes.addAndGet(request.length);
         hadWork = true;
-        loop.execute(() -> send(request, handle));
+        if (loop.inEventLoop()) {
+            // A front end on this path's loop (an NBD connection placed there): no task hand-off;
+            // the flush consolidation handler still turns a burst into one write.
+            send(request, handle);
+        } else {
+            loop.execute(() -> send(request, handle));
+        }
         return true;
     }
 

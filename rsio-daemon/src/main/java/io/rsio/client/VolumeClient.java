@@ -43,6 +43,8 @@ public final class VolumeClient implements BlockTarget {
     private final PathStats stats = new PathStats();
     private final ScheduledFuture<?> housekeeping;
     private volatile List<RsioPath> ready = List.of();
+    /** The loop of the first path that opened the volume: front ends placed there avoid thread hops. */
+    private volatile io.netty.channel.EventLoop homeLoop;
 
     VolumeClient(String namespace, VolumeInfo info, io.rsio.config.ClientConfig.MultipathSettings settings,
                  ScheduledExecutorService timer) {
@@ -89,6 +91,15 @@ public final class VolumeClient implements BlockTarget {
     @Override
     public boolean readOnly() {
         return info.readOnly();
+    }
+
+    /**
+     * The event loop a front end (an NBD connection) should run on to share a thread with the
+     * volume's first path: requests and replies then pass without a wake-up between threads.
+     * Empty before any path has opened the volume.
+     */
+    public java.util.Optional<io.netty.channel.EventLoop> homeLoop() {
+        return java.util.Optional.ofNullable(homeLoop);
     }
 
     public int readyPaths() {
@@ -211,6 +222,9 @@ public final class VolumeClient implements BlockTarget {
     }
 
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
+        if (homeLoop == null) {
+            homeLoop = path.loop();
+        }
         info = latest;
         handles.put(path, handle);
         refreshReady();
