@@ -5,6 +5,7 @@ import static com.googlecode.lanterna.input.KeyType.Enter;
 import static com.googlecode.lanterna.input.KeyType.F7;
 import static com.googlecode.lanterna.input.KeyType.F9;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.googlecode.lanterna.input.KeyType;
 import io.rsio.admin.DaemonControl;
 import io.rsio.control.ControlClient;
+import io.rsio.control.ControlRows.ReloadRow;
 import io.rsio.nativeio.Posix;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,6 +22,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The Volumes screen against a real rssrv and a real rsiod, with real kernel devices (root,
  * /dev/fuse and loop devices; skipped without): attach by F7 and by the letter key, the
  * {@code rsconfig -l} detail of the selected volume, data through the attached device, a detach
- * refused while the device is open (rsiod's reason in a dialog), then detach, and attach all.
+ * refused while the device is open (rsiod's reason in a dialog), then detach, and attach all; a
+ * reload that would remove the namespace of an attached volume is refused.
  */
 @Timeout(120)
 class VolumesScreenTest {
@@ -146,6 +150,15 @@ class VolumesScreenTest {
                 t.keys(ArrowDown, Enter);
                 t.await("1 attached (fuse+loop)");
                 assertTrue(Files.isSymbolicLink(block));
+
+                // A reload does not remove a namespace whose volume is attached, and says why.
+                String saved = Files.readString(config);
+                Files.writeString(config, saved.substring(0, saved.indexOf("[namespace osl]")));
+                assertEquals(List.of(new ReloadRow("refused", "namespace osl not removed: " + block
+                        + " attached (detach first: rsconfig -d)")), control.reload());
+                Files.writeString(config, saved);
+                assertEquals(List.of(new ReloadRow("none", "no changes in " + config)), control.reload());
+
                 t.key(F7);
                 t.await("Detach all volumes");
                 t.keys(ArrowDown, ArrowDown, Enter);
