@@ -52,6 +52,7 @@ class ReloadTest {
             bed.startServer(0);
             bed.startClient();
             bed.await("first path", Duration.ofSeconds(20), () -> bed.connectedPaths() == 1);
+            bed.await("NBD export", Duration.ofSeconds(20), () -> Files.exists(dir.resolve("run/nbd/vol.sock")));
 
             try (Load load = new Load(dir.resolve("run/nbd/vol.sock"))) {
                 load.awaitOps(50);
