@@ -59,6 +59,24 @@ final class NbdExportManager implements AutoCloseable {
         }
     }
 
+    /** Ends the export of a volume whose namespace a reload removed; its socket file goes too. */
+    synchronized void unexport(VolumeClient volume) {
+        NbdServer server = servers.remove(volume);
+        Path socket = sockets.remove(volume);
+        tcpExports.remove(volume.name());
+        if (server != null) {
+            server.close();
+            LOG.info("volume {}:{} no longer exported over NBD ({})", volume.namespace(), volume.name(), socket);
+        }
+        if (socket != null) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", socket, e.getMessage());
+            }
+        }
+    }
+
     Optional<Path> socketOf(VolumeClient volume) {
         return Optional.ofNullable(sockets.get(volume));
     }

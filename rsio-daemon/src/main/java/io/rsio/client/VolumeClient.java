@@ -35,9 +35,10 @@ public final class VolumeClient implements BlockTarget {
 
     private final String namespace;
     private volatile VolumeInfo info;
-    private final Duration nopathTimeout;
-    private final int chunkSize;
-    private final PathScheduler scheduler;
+    // A reload may change these (rsconfig's multipath settings); each request reads them once.
+    private volatile Duration nopathTimeout;
+    private volatile int chunkSize;
+    private volatile PathScheduler scheduler;
     private final Map<RsioPath, Integer> handles = new ConcurrentHashMap<>();
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
     private final PathStats stats = new PathStats();
@@ -54,6 +55,16 @@ public final class VolumeClient implements BlockTarget {
         this.chunkSize = settings.chunkSize();
         this.scheduler = new PathScheduler(PathScheduler.Policy.of(settings.policy()));
         this.housekeeping = timer.scheduleAtFixedRate(this::housekeeping, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** A reload changed the namespace's multipath settings: later requests use the new ones. */
+    void reconfigure(io.rsio.config.ClientConfig.MultipathSettings settings) {
+        nopathTimeout = settings.nopathTimeout();
+        chunkSize = settings.chunkSize();
+        PathScheduler.Policy policy = PathScheduler.Policy.of(settings.policy());
+        if (scheduler.policy() != policy) {
+            scheduler = new PathScheduler(policy);
+        }
     }
 
     public String namespace() {
@@ -108,6 +119,7 @@ public final class VolumeClient implements BlockTarget {
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
+        int chunkSize = this.chunkSize;
         if (length <= chunkSize) {
             return dispatch(new IoRequest(this, IoRequest.Kind.READ, offset, length, false, null))
                     .thenApply(ByteBuf.class::cast);
@@ -131,6 +143,7 @@ public final class VolumeClient implements BlockTarget {
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
         int length = data.readableBytes();
+        int chunkSize = this.chunkSize;
         if (length <= chunkSize) {
             return dispatch(new IoRequest(this, IoRequest.Kind.WRITE, offset, length, fua, data)).thenApply(x -> null);
         }
