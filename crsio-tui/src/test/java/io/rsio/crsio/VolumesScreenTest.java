@@ -62,23 +62,7 @@ class VolumesScreenTest {
     @Test
     void attachUseRefusedDetachDetachAndAttachAll() throws Exception {
         Path config = dir.resolve("v/rscltcfg");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, """
-                [defaults]
-                port = %d
-                ping_interval = 200ms
-
-                [interface if0]
-                address = 127.0.0.1
-
-                [namespace osl]
-                namespaceid = 200
-                nodename = big-2
-                nodekey = 0xright
-
-                [server big-9-1]
-                address = 127.0.0.1
-                """.formatted(port));
+        TestServer.writeClientConfig(config, port);
         try (TuiHarness t = new TuiHarness(dir.resolve("v"), config)) {
             DaemonControl control = t.app.daemon();
             Path block = t.env.devDir().resolve("av0/oracle");
@@ -86,13 +70,7 @@ class VolumesScreenTest {
             try {
                 control.start(config);
                 t.await("[F10 Exit]");
-                t.key(F9);
-                t.await("Main menu (Enter opens");
-                t.key(KeyType.Home);
-                for (int i = 0; i < 6; i++) {
-                    t.key(ArrowDown);
-                }
-                t.key(Enter); // Volumes
+                t.openMenuItem(6); // Volumes
                 t.await("1 volume(s) in 1 namespace(s), 0 attached (fuse+loop)");
                 assertTrue(t.line("oracle").matches(".*osl +big-9 +oracle +8\\.0 MiB +512 +1 +rw +- *"),
                         t.text());
