@@ -225,15 +225,18 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, request, Errno.EINVAL, "tag " + Long.toUnsignedString(tag) + " is already in flight");
             return;
         }
-        if (request instanceof Request.Read read) {
-            // Page-cached data is answered right here, without a store-thread hop.
-            Reply cached = executor.readIfCached(volume, read);
-            if (cached != null) {
-                tags.remove(tag);
-                ctx.write(cached, ctx.voidPromise());
-                flushPending = true;
-                return;
-            }
+        // Page-cached reads and small buffered writes are answered right here, without a
+        // store-thread hop; the rest waits for a store thread.
+        Reply atOnce = switch (request) {
+            case Request.Read read -> executor.readIfCached(volume, read);
+            case Request.Write write -> executor.writeIfBuffered(volume, write);
+            default -> null;
+        };
+        if (atOnce != null) {
+            tags.remove(tag);
+            ctx.write(atOnce, ctx.voidPromise());
+            flushPending = true;
+            return;
         }
         long bytes = dataBytes(request);
         inFlight++;

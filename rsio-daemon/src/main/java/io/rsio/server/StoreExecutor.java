@@ -23,6 +23,7 @@ final class StoreExecutor {
 
     private final ExecutorService pool;
     private final ByteBufAllocator allocator;
+    private final InlineWriteGate inlineWrites = new InlineWriteGate();
 
     StoreExecutor(ExecutorService pool, ByteBufAllocator allocator) {
         this.pool = pool;
@@ -48,6 +49,22 @@ final class StoreExecutor {
         }
         buf.release();
         return null;
+    }
+
+    /**
+     * Executes a small WRITE at once when {@link InlineWriteGate} allows it (its data lands in
+     * the page cache in microseconds); returns null, having done nothing, when it must go to a
+     * store thread through {@link #submit}.
+     */
+    Reply writeIfBuffered(ServedVolume volume, Request.Write w) {
+        VolumeStore store = volume.store();
+        long start = System.nanoTime();
+        if (!inlineWrites.mayRunInline(store, w.data().readableBytes(), w.fua(), start)) {
+            return null;
+        }
+        Reply reply = execute(store, volume.info().name(), w);
+        inlineWrites.finished(store, start, System.nanoTime());
+        return reply;
     }
 
     /** Executes {@code request} on {@code volume}; {@code done} receives exactly one reply. */

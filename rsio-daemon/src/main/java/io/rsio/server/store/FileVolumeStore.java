@@ -215,6 +215,12 @@ public final class FileVolumeStore implements VolumeStore {
         }
     }
 
+    /** Buffered writes to a regular file land in its page cache; a block device's go to the device. */
+    @Override
+    public boolean buffersWrites() {
+        return !isBlockDevice();
+    }
+
     @Override
     public void write(long offset, ByteBuf src, boolean fua) {
         int length = src.readableBytes();

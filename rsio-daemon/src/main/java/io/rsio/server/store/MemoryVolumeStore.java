@@ -66,6 +66,11 @@ public final class MemoryVolumeStore implements VolumeStore {
     }
 
     @Override
+    public boolean buffersWrites() {
+        return true;
+    }
+
+    @Override
     public boolean readIfCached(long offset, ByteBuf dst, int length) {
         read(offset, dst, length);
         return true;

@@ -44,6 +44,15 @@ public interface VolumeStore extends AutoCloseable {
     }
 
     /**
+     * True when a write without FUA ends in memory (the page cache of a regular file, or RAM)
+     * and normally returns in microseconds, so it may run on an event loop; false when it goes
+     * to a device and may wait for it.
+     */
+    default boolean buffersWrites() {
+        return false;
+    }
+
+    /**
      * Writes {@code src}'s readable bytes at {@code offset}. Leaves {@code src}'s indexes
      * alone and does not release it. With {@code fua}, the data is durable on return.
      */
