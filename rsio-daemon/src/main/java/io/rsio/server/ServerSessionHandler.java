@@ -117,7 +117,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             return;
         }
         maxPayload = Math.min(Math.max(h.maxPayload(), WireConstants.PRE_HELLO_MAX_PAYLOAD), RsioServer.MAX_PAYLOAD);
-        features = h.features() & WireConstants.DEFAULT_FEATURES;
+        features = h.features() & (WireConstants.DEFAULT_FEATURES | WireConstants.FEATURE_SERVER_INSTANCE);
         ctx.writeAndFlush(new Reply.HelloReply(h.tag(), WireConstants.VERSION, maxPayload, features, RsioServer.SOFTWARE));
         codec.negotiated(maxPayload, features);
         phase = Phase.AUTH;
@@ -144,7 +144,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             case ServerAuthenticator.Verdict.Accepted ok -> {
                 phase = Phase.READY;
                 LOG.info("client {} logged in from {}{}", ok.nodeName(), peer, tlsBinding == null ? "" : " over TLS");
-                ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof()));
+                ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof(),
+                        (features & WireConstants.FEATURE_SERVER_INSTANCE) != 0 ? ServerInstance.id() : null));
             }
             case ServerAuthenticator.Verdict.Refused no -> {
                 phase = Phase.CLOSING;
