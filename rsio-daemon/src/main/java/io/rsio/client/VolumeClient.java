@@ -155,10 +155,6 @@ public final class VolumeClient implements BlockTarget {
      */
     @Override
     public CompletableFuture<Void> flush() {
-        Set<Integer> servers = new TreeSet<>(ledger.unflushed());
-        for (RsioPath path : ready) {
-            servers.add(path.serverId());
-        }
         List<String> losses = new ArrayList<>();
         for (int server : ledger.unreportedLosses()) {
             String loss = ledger.takeLoss(server);
@@ -171,17 +167,35 @@ public final class VolumeClient implements BlockTarget {
             return CompletableFuture.failedFuture(new BlockException(Errno.EIO, "FLUSH of " + namespace + ":"
                     + info.name() + " failed: " + String.join("; ", losses)));
         }
-        if (servers.isEmpty()) {
-            // Nothing written through this daemon and no path yet: the first server that comes
-            // up flushes (an earlier rsiod may have left writes there).
-            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
-        }
         List<CompletableFuture<Object>> parts = new ArrayList<>();
-        for (int server : servers) {
+        Set<Integer> pinned = new TreeSet<>(ledger.unflushed());
+        for (int server : pinned) {
+            // This server holds writes only it can make durable: the part waits for it.
             IoRequest flush = new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null);
             flush.server = server;
             flush.covers = ledger.mark(server);
             parts.add(dispatch(flush));
+        }
+        // Servers without writes of ours get a FLUSH too while they are reachable (an earlier
+        // rsiod may have left writes there), as before: best effort, it may move to any path.
+        Map<Integer, RsioPath> others = new java.util.LinkedHashMap<>();
+        for (RsioPath path : ready) {
+            if (!pinned.contains(path.serverId())) {
+                others.putIfAbsent(path.serverId(), path);
+            }
+        }
+        for (RsioPath path : others.values()) {
+            IoRequest flush = new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null);
+            Integer handle = handles.get(path);
+            if (handle == null || !path.submit(flush, handle)) {
+                dispatch(flush);
+            }
+            parts.add(flush.future);
+        }
+        if (parts.isEmpty()) {
+            // Nothing written through this daemon and no path yet: the first server that comes
+            // up flushes.
+            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }

@@ -33,8 +33,6 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     static final long MAX_IN_FLIGHT_BYTES = 32 << 20;
     /** OPENs beyond this many handles on one connection fail with ENOMEM (each costs memory). */
     static final int MAX_HANDLES = 4096;
-    /** A connection must have logged in within this time, or it is closed. */
-    static final long LOGIN_TIMEOUT_MILLIS = 10_000;
 
     private enum Phase { HELLO, AUTH, READY, CLOSING }
 
@@ -71,13 +69,14 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         peer = describe(ctx.channel());
         LOG.debug("connection from {}", peer);
         // An unauthenticated connection may PING forever; it must not hold a socket forever.
+        long loginTimeoutMillis = config.server().loginTimeout().toMillis();
         ctx.executor().schedule(() -> {
             if ((phase == Phase.HELLO || phase == Phase.AUTH) && ctx.channel().isActive()) {
                 LOG.warn("closing connection from {} (node {}): not logged in within {} ms", peer, nodeName,
-                        LOGIN_TIMEOUT_MILLIS);
+                        loginTimeoutMillis);
                 ctx.close();
             }
-        }, LOGIN_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, loginTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
