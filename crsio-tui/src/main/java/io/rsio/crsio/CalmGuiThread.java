@@ -35,8 +35,10 @@ public final class CalmGuiThread extends AbstractTextGUIThread implements Asynch
 
     @Override
     public void start() {
-        thread.start();
+        // STARTED before the thread runs: its loop runs only while STARTED, and a thread that got
+        // the CPU first used to see CREATED and end at once, leaving a drawn screen deaf to keys.
         state = State.STARTED;
+        thread.start();
     }
 
     @Override

@@ -318,6 +318,7 @@ public final class CrsioApp {
                 text.append(switch (r.action()) {
                     case "applied" -> "done:    ";
                     case "restart" -> "restart: ";
+                    case "refused" -> "refused: ";
                     default -> "";
                 }).append(r.change()).append('\n');
             }

@@ -40,41 +40,15 @@ class DaemonScreensTest {
         server.close();
     }
 
-    private static void open(TuiHarness t, int downs) throws InterruptedException {
-        t.key(F9);
-        t.await("Main menu (Enter opens");
-        t.key(KeyType.Home); // the menu remembers its last item
-        for (int i = 0; i < downs; i++) {
-            t.key(ArrowDown);
-        }
-        t.key(Enter);
-    }
-
     @Test
     void startTheDaemonSeeEveryPathAndTheVolumesThenStopIt() throws Exception {
         Path config = dir.resolve("d/rscltcfg");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, """
-                [defaults]
-                port = %d
-                ping_interval = 200ms
-
-                [interface if0]
-                address = 127.0.0.1
-
-                [namespace osl]
-                namespaceid = 200
-                nodename = big-2
-                nodekey = 0xright
-
-                [server big-9-1]
-                address = 127.0.0.1
-                """.formatted(port));
+        TestServer.writeClientConfig(config, port);
         try (TuiHarness t = new TuiHarness(dir.resolve("d"), config)) {
             DaemonControl control = t.app.daemon();
             try {
                 t.await("[F10 Exit]");
-                open(t, 4); // Daemon
+                t.openMenuItem(4); // Daemon
                 t.await("rsiod    not running");
                 t.key(F7);
                 t.await("Start rsiod");
@@ -83,7 +57,7 @@ class DaemonScreensTest {
                 String daemon = t.await("Uptime   00:00:0");
                 assertTrue(daemon.contains("PID      " + control.state().pid()), daemon);
 
-                open(t, 5); // Path Status
+                t.openMenuItem(5); // Path Status
                 String paths = t.await("1/1 path(s) connected");
                 assertTrue(t.line("if0").contains("127.0.0.1/") && t.line("if0").contains("connected"), paths);
                 t.ch('p');
@@ -91,15 +65,15 @@ class DaemonScreensTest {
                 t.ch('p');
                 t.await("every 1 s");
 
-                open(t, 6); // Volumes
+                t.openMenuItem(6); // Volumes
                 String volumes = t.await("oracle");
                 assertTrue(t.line("oracle").contains("8.0 MiB"), volumes);
                 t.await("NBD: nbd+unix:///oracle?socket=");
 
-                open(t, 7); // Log
+                t.openMenuItem(7); // Log
                 t.await("started transmit");
 
-                open(t, 4); // Daemon: stop
+                t.openMenuItem(4); // Daemon: stop
                 t.await("rsiod    running");
                 t.key(F7);
                 t.await("Stop rsiod");
@@ -108,7 +82,7 @@ class DaemonScreensTest {
                 t.key(Enter);
                 t.await("rsiod    not running");
 
-                open(t, 5); // Path Status: rsiod gone, the last table stays, marked stale
+                t.openMenuItem(5); // Path Status: rsiod gone, the last table stays, marked stale
                 t.await("STALE: rsiod is not running");
             } finally {
                 if (control.state().running()) {
@@ -125,7 +99,7 @@ class DaemonScreensTest {
         Files.writeString(config, "[defaults]\nport = " + port + "\n\n[interface if0]\naddress = 127.0.0.1\n");
         try (TuiHarness t = new TuiHarness(dir.resolve("w"), config)) {
             t.await("[F10 Exit]");
-            open(t, 3); // Add NEW Namespace
+            t.openMenuItem(3); // Add NEW Namespace
             t.await("NEW namespace");
             t.type("osl");
             t.key(Tab);

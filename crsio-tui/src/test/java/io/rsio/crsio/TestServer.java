@@ -56,4 +56,25 @@ final class TestServer implements AutoCloseable {
     public void close() {
         server.close();
     }
+
+    /** A client config with one interface and this test's namespace osl on 127.0.0.1 (node big-2, key 0xright). */
+    static void writeClientConfig(Path config, int port) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(config.getParent());
+        java.nio.file.Files.writeString(config, """
+                [defaults]
+                port = %d
+                ping_interval = 200ms
+
+                [interface if0]
+                address = 127.0.0.1
+
+                [namespace osl]
+                namespaceid = 200
+                nodename = big-2
+                nodekey = 0xright
+
+                [server big-9-1]
+                address = 127.0.0.1
+                """.formatted(port));
+    }
 }

@@ -1,8 +1,13 @@
 package io.rsio.crsio;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rsio.control.ControlClient;
+import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.LocalRow;
+import io.rsio.nativeio.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * crsio as an administrator meets it: scripts/crsio on a real pty (tmux, 80x24) against a real
  * rssrv process. Keys only: the seed's six steps from an empty config, start rsiod from the
- * Daemon screen, see the path connected and the volume, quit with F10, and rsiod keeps running.
+ * Daemon screen, see the path connected, attach the volume from the Volumes screen and move data
+ * through its block device, quit with F10, and rsiod keeps running with the device attached.
  */
 @Timeout(180)
 class TmuxEndToEndTest {
@@ -34,6 +40,14 @@ class TmuxEndToEndTest {
     @AfterEach
     void cleanUp() throws Exception {
         run("tmux", "-L", socket, "kill-server");
+        Path control = dir.resolve("run/rsiod.sock");
+        if (!rsiodPids.isEmpty() && Files.exists(control)) {
+            try {
+                new ControlClient(control).call("detach", "-f"); // what the test attached
+            } catch (ControlClient.ControlException e) {
+                System.err.println("detach at clean-up: " + e.getMessage());
+            }
+        }
         for (long pid : rsiodPids) {
             ProcessHandle.of(pid).ifPresent(p -> {
                 p.destroy();
@@ -176,13 +190,59 @@ class TmuxEndToEndTest {
         await("Main menu (Enter opens");
         keys("Home", "Down", "Down", "Down", "Down", "Down", "Down", "Enter");
         await("16.0 MiB");
-        // Quit; rsiod stays.
+        Path block = dir.resolve("dev/av0/oracle");
+        boolean devices = blockDevicesHere();
+        if (devices) {
+            // Attach it from the Volumes screen (F7, the selected volume's action first).
+            await("osl:oracle@0  not attached");
+            keys("F7");
+            await("Attach osl:oracle (av0/oracle)");
+            keys("Enter");
+            await("1 attached (fuse+loop)");
+            await("b: " + block);
+            assertTrue(Files.isSymbolicLink(block) && block.toRealPath().toString().startsWith("/dev/loop"),
+                    block + " is a link to a loop device");
+            // A pattern written with O_DIRECT through the block device reads back the same.
+            byte[] pattern = new byte[256 * 1024];
+            new java.util.Random(5).nextBytes(pattern);
+            Path in = Files.write(dir.resolve("pattern.bin"), pattern);
+            Path out = dir.resolve("back.bin");
+            dd("if=" + in, "of=" + block, "bs=64k", "count=4", "seek=3", "oflag=direct", "conv=fsync");
+            dd("if=" + block, "of=" + out, "bs=64k", "count=4", "skip=3", "iflag=direct");
+            assertArrayEquals(pattern, Files.readAllBytes(out), "data read back through " + block);
+        }
+        // Quit; rsiod stays, and so does the attached device.
         keys("F10");
         await("crsio-exited-0");
         assertTrue(screen().contains("rsiod keeps running (pid " + pid + ")"), screen());
         Thread.sleep(500);
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "rsiod outlives crsio");
         assertTrue(Files.exists(runDir.resolve("rsiod.sock")));
+        if (devices) {
+            assertTrue(Files.isSymbolicLink(block) && Files.exists(block), "the device outlives crsio");
+            ControlResponse local = new ControlClient(runDir.resolve("rsiod.sock")).call("local");
+            assertEquals(List.of("osl:oracle attached"), local.rows(LocalRow.class).stream()
+                    .map(l -> l.namespace() + ":" + l.name() + " " + l.state()).toList());
+        }
+    }
+
+    /** Root, /dev/fuse and loop devices: what rsiod's fuse+loop attach needs (docs/BLOCKDEV.md). */
+    private static boolean blockDevicesHere() {
+        boolean here = Posix.geteuid() == 0 && Files.exists(Path.of("/dev/fuse"))
+                && Files.exists(Path.of("/dev/loop-control"));
+        if (!here) {
+            System.err.println("TmuxEndToEndTest: no root, /dev/fuse or loop devices: attach not tried");
+        }
+        return here;
+    }
+
+    private static void dd(String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of("dd", "status=none"));
+        c.addAll(List.of(args));
+        Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "dd finished");
+        assertEquals(0, p.exitValue(), () -> String.join(" ", c) + ": " + out);
     }
 
     private static List<String> javaCommand(String main, String... args) {

@@ -61,6 +61,17 @@ final class TuiHarness implements AutoCloseable {
         }
     }
 
+    /** Opens the main menu's item {@code downs} rows below the first (F9, Home, arrows, Enter). */
+    void openMenuItem(int downs) throws InterruptedException {
+        key(KeyType.F9);
+        await("Main menu (Enter opens");
+        key(KeyType.Home); // the menu remembers its last item
+        for (int i = 0; i < downs; i++) {
+            key(KeyType.ArrowDown);
+        }
+        key(KeyType.Enter);
+    }
+
     /** The screen as 24 lines of text. */
     String text() {
         TerminalSize size = terminal.getTerminalSize();

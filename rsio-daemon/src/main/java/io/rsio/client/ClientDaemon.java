@@ -36,6 +36,7 @@ public final class ClientDaemon implements AutoCloseable {
     /** Block devices (rsconfig -a/-d/-l); closed first, while the volumes still have their paths. None when embedded. */
     private final AttachManager attach;
     private final AttachControl attachControl;
+    private final Transport transport;
 
     private ClientDaemon(ClientConfig config, Path configFile, Optional<RsioEnvironment> nbdEnv,
                          Optional<InetSocketAddress> nbdTcp) throws IOException {
@@ -52,17 +53,11 @@ public final class ClientDaemon implements AutoCloseable {
             timer.shutdownNow();
             throw e;
         }
+        this.transport = transport;
         List<PathSpec> plan = new PathPlanner(config.interfaces()).plan(config);
         for (ClientConfig.Namespace ns : config.namespaces()) {
             List<PathSpec> specs = plan.stream().filter(p -> p.namespace().equals(ns.name())).toList();
-            // Exports bind sockets and wait for that, which an event loop must not do: the
-            // timer thread does it.
-            namespaces.add(new NamespaceClient(NamespaceLogin.of(ns), specs, transport, group, timer,
-                    volume -> {
-                        if (exports != null) {
-                            timer.execute(() -> exports.export(volume));
-                        }
-                    }));
+            namespaces.add(newNamespace(NamespaceLogin.of(ns), specs));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
         this.attach = nbdEnv.map(e -> new AttachManager(e, this::namespaces)).orElse(null);
@@ -87,11 +82,26 @@ public final class ClientDaemon implements AutoCloseable {
             daemon.attach.start(); // first: clears what a crashed rsiod left before anything new is made
         }
         daemon.namespaces.forEach(NamespaceClient::start);
-        java.util.Map<String, List<RsioPath>> byAddress = new java.util.LinkedHashMap<>();
-        daemon.namespaces.forEach(ns -> ns.paths().forEach(p -> byAddress
-                .computeIfAbsent(p.spec().clientInterface().address(), a -> new ArrayList<>()).add(p)));
-        new LinkMonitor(byAddress).start(daemon.timer);
+        new LinkMonitor(daemon::pathsByAddress).start(daemon.timer);
         return daemon;
+    }
+
+    /** Every path by its client interface address (the link monitor's view; a reload changes it). */
+    private java.util.Map<String, List<RsioPath>> pathsByAddress() {
+        java.util.Map<String, List<RsioPath>> byAddress = new java.util.LinkedHashMap<>();
+        namespaces.forEach(ns -> ns.paths().forEach(p -> byAddress
+                .computeIfAbsent(p.spec().clientInterface().address(), a -> new ArrayList<>()).add(p)));
+        return byAddress;
+    }
+
+    private NamespaceClient newNamespace(NamespaceLogin login, List<PathSpec> specs) {
+        // Exports bind sockets and wait for that, which an event loop must not do: the timer
+        // thread does it.
+        return new NamespaceClient(login, specs, transport, group, timer, volume -> {
+            if (exports != null) {
+                timer.execute(() -> exports.export(volume));
+            }
+        });
     }
 
     public ClientConfig config() {
@@ -110,26 +120,38 @@ public final class ClientDaemon implements AutoCloseable {
         return namespaces;
     }
 
+    /** What runs after a reload: the rows of the next {@code reload} are relative to it. */
+    void running(ClientConfig now) {
+        config = now;
+    }
+
     /**
-     * Starts a namespace added to the config file since rsiod started (control request
-     * {@code reload}, see {@link ReloadService}). The running namespaces are not touched, so
-     * attached volumes stay up. {@code fileConfig} is the new file, for path planning.
+     * Starts a namespace added to the config file since rsiod started (a reload). The running
+     * namespaces are not touched, so attached volumes stay up.
      */
-    synchronized void addNamespace(ClientConfig fileConfig, ClientConfig.Namespace ns) throws IOException {
-        List<PathSpec> specs = new PathPlanner(config.interfaces()).plan(fileConfig).stream()
-                .filter(p -> p.namespace().equals(ns.name())).toList();
-        NamespaceClient client = new NamespaceClient(NamespaceLogin.of(ns), specs, Transport.best(), group, timer,
-                volume -> {
-                    if (exports != null) {
-                        timer.execute(() -> exports.export(volume));
-                    }
-                });
-        List<ClientConfig.Namespace> running = new ArrayList<>(config.namespaces());
-        running.add(ns);
-        config = new ClientConfig(config.file(), config.defaults(), config.interfaces(), running);
+    NamespaceClient addNamespace(NamespaceLogin login, List<PathSpec> specs) {
+        NamespaceClient client = newNamespace(login, specs);
         namespaces.add(client);
-        LOG.info("reload: namespace {} (id {}) added, {} path(s) planned", ns.name(), ns.id(), specs.size());
+        LOG.info("reload: namespace {} (id {}) added, {} path(s) planned", login.namespace(), login.namespaceId(),
+                specs.size());
         client.start();
+        return client;
+    }
+
+    /** Volumes of {@code namespace} attached as block devices: a reload does not remove it then. */
+    List<String> attachedIn(String namespace) {
+        return attach == null ? List.of() : attach.attachments().stream()
+                .filter(a -> a.namespace().equals(namespace)).map(a -> a.blockLink().toString()).toList();
+    }
+
+    /** Ends a namespace a reload removed (none of its volumes attached): paths, volumes, NBD exports. */
+    void removeNamespace(NamespaceClient client) {
+        namespaces.remove(client);
+        if (exports != null) {
+            client.volumes().forEach(exports::unexport);
+        }
+        client.stop();
+        LOG.info("reload: namespace {} (id {}) removed", client.name(), client.id());
     }
 
     public Optional<Path> nbdSocket(VolumeClient volume) {

@@ -89,6 +89,36 @@ final class FlushLedger {
         return new Loss(serverId, writes, why);
     }
 
+    /**
+     * No path leads to {@code serverId} any more (a reload removed it): its unflushed writes can
+     * never be flushed from here, so they count as a possible loss, reported to the next FLUSH
+     * like one after a reboot; then the server is forgotten.
+     */
+    synchronized Loss forget(int serverId) {
+        Server s = servers.get(serverId);
+        if (s == null) {
+            return null;
+        }
+        long writes = s.acknowledged - s.flushed;
+        if (writes == 0) {
+            if (s.lostUnreported == 0) {
+                servers.remove(serverId);
+            }
+            return null;
+        }
+        String why = "server id " + serverId + " was removed from the configuration with " + writes
+                + " acknowledged write(s) not yet flushed there";
+        s.lostUnreported += writes;
+        s.lostInstance = why;
+        s.flushed = s.acknowledged;
+        return new Loss(serverId, writes, why);
+    }
+
+    /** Servers this ledger knows. */
+    synchronized java.util.Set<Integer> servers() {
+        return java.util.Set.copyOf(servers.keySet());
+    }
+
     /** Servers with acknowledged writes that no FLUSH has covered yet. */
     synchronized List<Integer> unflushed() {
         return servers.entrySet().stream().filter(e -> e.getValue().acknowledged > e.getValue().flushed)

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -24,10 +25,11 @@ final class LinkMonitor {
     private static final Logger LOG = LogManager.getLogger(LinkMonitor.class);
     static final long POLL_MILLIS = 50;
 
-    private final Map<String, List<RsioPath>> pathsByAddress;
+    /** The paths by client interface address, asked on every poll: a reload adds and removes paths. */
+    private final Supplier<Map<String, List<RsioPath>>> pathsByAddress;
     private final Map<String, Optional<String>> lastProblem = new HashMap<>();
 
-    LinkMonitor(Map<String, List<RsioPath>> pathsByAddress) {
+    LinkMonitor(Supplier<Map<String, List<RsioPath>>> pathsByAddress) {
         this.pathsByAddress = pathsByAddress;
     }
 
@@ -36,7 +38,9 @@ final class LinkMonitor {
     }
 
     private void poll() {
-        pathsByAddress.forEach((address, paths) -> {
+        Map<String, List<RsioPath>> now = pathsByAddress.get();
+        lastProblem.keySet().retainAll(now.keySet());
+        now.forEach((address, paths) -> {
             Optional<String> problem = problem(address);
             Optional<String> before = lastProblem.put(address, problem);
             if (problem.equals(before)) {

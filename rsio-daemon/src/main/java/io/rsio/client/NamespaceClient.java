@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
@@ -24,8 +25,10 @@ public final class NamespaceClient implements PathListener {
     /** A server as met at login: its name, id and what it lists for this client. */
     public record ServerView(int serverId, String serverName, List<VolumeInfo> volumes) {}
 
-    private final NamespaceLogin login;
-    private final List<RsioPath> paths = new ArrayList<>();
+    private volatile NamespaceLogin login; // a reload may change log-in data and settings
+    private final List<RsioPath> paths = new CopyOnWriteArrayList<>(); // a reload adds and retires paths
+    private final Transport transport;
+    private final EventLoopGroup group;
     private final Map<UUID, VolumeClient> volumes = new ConcurrentHashMap<>();
     private final Map<Integer, ServerView> servers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
@@ -36,9 +39,55 @@ public final class NamespaceClient implements PathListener {
         this.login = login;
         this.timer = timer;
         this.volumeAdded = volumeAdded;
+        this.transport = transport;
+        this.group = group;
         for (PathSpec spec : specs) {
             paths.add(new RsioPath(spec, login, transport, group.next(), this));
         }
+    }
+
+    NamespaceLogin login() {
+        return login;
+    }
+
+    /**
+     * Opens new paths (a reload: servers or interfaces added, or log-in data changed) with
+     * {@code with}, next to the running ones; returns them, started.
+     */
+    List<RsioPath> addPaths(List<PathSpec> specs, NamespaceLogin with) {
+        List<RsioPath> added = new ArrayList<>();
+        for (PathSpec spec : specs) {
+            added.add(new RsioPath(spec, with, transport, group.next(), this));
+        }
+        paths.addAll(added);
+        added.forEach(RsioPath::start);
+        return added;
+    }
+
+    /**
+     * Closes paths a reload no longer wants. No new request goes to them from now on; what is
+     * in flight on them finishes there (the server answers what it read before GOODBYE) or is
+     * sent again on another path, as after a failover.
+     */
+    void retire(List<RsioPath> old) {
+        if (old.isEmpty()) {
+            return;
+        }
+        paths.removeAll(old);
+        for (RsioPath path : old) {
+            volumes.values().forEach(v -> v.pathDown(path));
+            path.stop();
+        }
+        java.util.Set<Integer> reached = new java.util.HashSet<>();
+        paths.forEach(p -> reached.add(p.status().serverId()));
+        servers.keySet().retainAll(reached);
+        volumes.values().forEach(v -> v.serversRemoved(reached));
+    }
+
+    /** A reload's new log-in data and settings: later paths log in with it, volumes use its settings. */
+    void useLogin(NamespaceLogin next) {
+        login = next;
+        volumes.values().forEach(v -> v.reconfigure(next.settings()));
     }
 
     public String name() {
@@ -83,6 +132,9 @@ public final class NamespaceClient implements PathListener {
 
     @Override
     public void pathReady(RsioPath path, Map<VolumeInfo, Integer> opened) {
+        if (!paths.contains(path)) {
+            return; // retired by a reload while it was logging in; it is closing
+        }
         PathStatus status = path.status();
         servers.put(status.serverId(), new ServerView(status.serverId(), status.serverName(),
                 opened.keySet().stream().sorted(java.util.Comparator.comparing(VolumeInfo::name)).toList()));

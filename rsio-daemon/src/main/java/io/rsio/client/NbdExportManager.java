@@ -48,12 +48,32 @@ final class NbdExportManager implements AutoCloseable {
         try {
             NbdExports exports = new NbdExports();
             exports.add(volume);
-            servers.put(volume, NbdServer.start(group, exports, socket, null));
+            // Connections to this export run on the loop of the volume's first path.
+            servers.put(volume, NbdServer.start(group, volume.homeLoop().<EventLoopGroup>map(l -> l).orElse(group),
+                    exports, socket, null));
             sockets.put(volume, socket);
             tcpExports.add(volume);
             LOG.info("volume {}:{} exported over NBD at {}", volume.namespace(), volume.name(), socket);
         } catch (RuntimeException e) {
             LOG.error("cannot export volume {}:{} at {}: {}", volume.namespace(), volume.name(), socket, e.getMessage());
+        }
+    }
+
+    /** Ends the export of a volume whose namespace a reload removed; its socket file goes too. */
+    synchronized void unexport(VolumeClient volume) {
+        NbdServer server = servers.remove(volume);
+        Path socket = sockets.remove(volume);
+        tcpExports.remove(volume.name());
+        if (server != null) {
+            server.close();
+            LOG.info("volume {}:{} no longer exported over NBD ({})", volume.namespace(), volume.name(), socket);
+        }
+        if (socket != null) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", socket, e.getMessage());
+            }
         }
     }
 

@@ -4,30 +4,61 @@ import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigException;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.ReloadRow;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
- * The control request {@code reload}: rsiod reads its config file again and compares it with
- * what runs. What can change without dropping anything is applied at once: today that is a
- * namespace added to the file (crsio's "Add NEW Namespace" then F3), which gets its own paths
- * and volumes while the others keep running. Every other change (interfaces, defaults, servers
- * or log-in data of a running namespace, a removed namespace) is reported as needing a restart
- * of rsiod, and nothing of it is applied, so a reload never takes an attached volume down.
+ * The control request {@code reload}: rsiod reads its config file again and makes what runs
+ * match it, without dropping attached volumes.
  *
- * <p>An invalid file is refused with its file:line message, and nothing changes.
+ * <ul>
+ *   <li>A namespace added to the file starts with its own paths and volumes.</li>
+ *   <li>Servers or interfaces added or removed: the paths they make are opened or closed; the
+ *       others keep their connections (renumbered if sections moved).</li>
+ *   <li>Node name, node key, TLS, or the path settings (ping interval, path timeout, reconnect
+ *       ceiling) of a namespace changed: every path of it logs in again, make-before-break: the
+ *       new paths are opened next to the old ones, and only when at least one of them logged in
+ *       are the old ones closed. If none logs in (a wrong key), the change is refused and the old
+ *       paths stay, so a typo never takes the volumes down.</li>
+ *   <li>Policy, chunk size, no-path timeout: the volumes use them from the next request on.</li>
+ *   <li>A namespace removed from the file stops, its NBD exports go, unless one of its volumes
+ *       is attached as a block device: then it is refused with the device named.</li>
+ *   <li>A namespace whose id changed needs a restart (its volumes are other volumes).</li>
+ * </ul>
+ * A closed path says GOODBYE; the server answers what it had read, and anything later is sent
+ * again on another path, as after a failover, so in-flight I/O does not fail while a path to the
+ * volume stays up. An invalid file is refused with its file:line message, and nothing changes.
  */
 final class ReloadService {
+    private static final Logger LOG = LogManager.getLogger(ReloadService.class);
+    /** The longest a reload waits for new paths to log in before it closes the old ones. */
+    static final long MAX_WAIT_MILLIS = 10_000;
+
     private final ClientDaemon daemon;
 
     ReloadService(ClientDaemon daemon) {
         this.daemon = daemon;
     }
 
+    /** One running namespace being changed: its new paths, the paths they replace, and how to finish. */
+    private record Change(NamespaceClient client, ClientConfig.Namespace before, ClientConfig.Namespace after,
+                          NamespaceLogin login, boolean relogin, List<RsioPath> fresh, List<RsioPath> old,
+                          int kept) {}
+
     ControlResponse reload() {
+        synchronized (daemon) { // one reload at a time
+            return reloadNow();
+        }
+    }
+
+    private ControlResponse reloadNow() {
         ClientConfig running = daemon.config();
         ClientConfig file;
         try {
@@ -37,55 +68,255 @@ final class ReloadService {
         }
         List<ReloadRow> rows = new ArrayList<>();
         if (!running.defaults().equals(file.defaults())) {
-            rows.add(restart("[defaults] changed"));
+            rows.add(applied("[defaults] changed: the namespaces that inherit them follow"));
         }
-        boolean interfacesSame = running.interfaces().equals(file.interfaces());
-        if (!interfacesSame) {
-            rows.add(restart("[interface] sections changed"));
-        }
+        interfaceRows(running.interfaces(), file.interfaces(), rows);
+        List<PathSpec> plan = new PathPlanner(file.interfaces()).plan(file);
         Map<String, ClientConfig.Namespace> before = byName(running.namespaces());
         Map<String, ClientConfig.Namespace> after = byName(file.namespaces());
+        // What runs afterwards, namespace by namespace: the file's, or the old one where a change was not made.
+        Map<String, ClientConfig.Namespace> result = new LinkedHashMap<>(after);
+
         for (ClientConfig.Namespace ns : before.values()) {
-            ClientConfig.Namespace now = after.get(ns.name());
-            if (now == null) {
-                rows.add(restart("namespace " + ns.name() + " removed"));
-            } else if (!sameIgnoringKey(ns, now) || !Objects.equals(ns.nodeKey(), now.nodeKey())) {
-                // Never say which key: only that the log-in data or servers changed.
-                rows.add(restart("namespace " + ns.name() + " changed (id, log-in data, servers or settings)"));
+            if (!after.containsKey(ns.name())) {
+                removeNamespace(ns, rows, result);
             }
         }
-        for (ClientConfig.Namespace ns : after.values()) {
-            if (before.containsKey(ns.name())) {
+        List<Change> changes = new ArrayList<>();
+        for (ClientConfig.Namespace now : after.values()) {
+            ClientConfig.Namespace was = before.get(now.name());
+            if (was == null) {
                 continue;
             }
-            boolean idTaken = before.values().stream().anyMatch(b -> b.id() == ns.id());
-            if (!interfacesSame) {
-                rows.add(restart("namespace " + ns.name() + " added (not started: the interfaces changed too)"));
-            } else if (idTaken) {
-                rows.add(restart("namespace " + ns.name() + " added with the id of a running namespace"));
-            } else {
-                try {
-                    daemon.addNamespace(file, ns);
-                    rows.add(new ReloadRow("applied", "namespace " + ns.name() + " (id " + ns.id() + ") added with "
-                            + ns.servers().size() + " server interface(s)"));
-                } catch (java.io.IOException e) {
-                    rows.add(restart("namespace " + ns.name() + " could not be added: " + e.getMessage()));
-                }
+            if (was.id() != now.id()) {
+                rows.add(new ReloadRow("restart", "namespace " + now.name() + ": id changed from " + was.id() + " to "
+                        + now.id() + " (other volumes): restart rsiod to apply"));
+                result.put(now.name(), was);
+                continue;
+            }
+            client(now.name()).ifPresent(client -> begin(client, was, now, specsOf(plan, now.name()), rows, result)
+                    .ifPresent(changes::add));
+        }
+        for (ClientConfig.Namespace ns : after.values()) {
+            if (!before.containsKey(ns.name())) {
+                addNamespace(ns, specsOf(plan, ns.name()), rows, result);
             }
         }
+        Map<RsioPath, String> failures = awaitLogins(changes);
+        for (Change c : changes) {
+            finish(c, failures, rows, result);
+        }
+        List<ClientConfig.Namespace> runs = new ArrayList<>(result.values());
+        for (ClientConfig.Namespace ns : before.values()) { // refused removals stay, in their old place
+            if (runs.stream().noneMatch(r -> r.name().equals(ns.name())) && client(ns.name()).isPresent()) {
+                runs.add(ns);
+            }
+        }
+        daemon.running(new ClientConfig(running.file(), file.defaults(), file.interfaces(), runs));
         if (rows.isEmpty()) {
             rows.add(new ReloadRow("none", "no changes in " + daemon.configFile()));
         }
-        return ControlResponse.ok(rows);
+        rows.forEach(r -> LOG.info("reload: {} {}", r.action(), r.change()));
+        return ControlResponse.ok(List.copyOf(rows));
     }
 
-    private static ReloadRow restart(String change) {
-        return new ReloadRow("restart", change + ": restart rsiod to apply");
+    private static void interfaceRows(List<ClientConfig.Interface> was, List<ClientConfig.Interface> now,
+                                      List<ReloadRow> rows) {
+        for (ClientConfig.Interface i : now) {
+            if (!was.contains(i)) {
+                rows.add(applied("interface " + i.name() + " " + i.address() + " added"));
+            }
+        }
+        for (ClientConfig.Interface i : was) {
+            if (!now.contains(i)) {
+                rows.add(applied("interface " + i.name() + " " + i.address() + " removed"));
+            }
+        }
     }
 
-    private static boolean sameIgnoringKey(ClientConfig.Namespace a, ClientConfig.Namespace b) {
-        return a.id() == b.id() && a.nodeName().equals(b.nodeName()) && a.multipath().equals(b.multipath())
-                && a.servers().equals(b.servers());
+    private void removeNamespace(ClientConfig.Namespace ns, List<ReloadRow> rows,
+                                 Map<String, ClientConfig.Namespace> result) {
+        Optional<NamespaceClient> client = client(ns.name());
+        if (client.isEmpty()) {
+            return;
+        }
+        List<String> attached = daemon.attachedIn(ns.name());
+        if (!attached.isEmpty()) {
+            rows.add(new ReloadRow("refused", "namespace " + ns.name() + " not removed: " + String.join(", ", attached)
+                    + " attached (detach first: rsconfig -d)"));
+            return;
+        }
+        daemon.removeNamespace(client.get());
+        rows.add(applied("namespace " + ns.name() + " (id " + ns.id() + ") removed"));
+    }
+
+    private void addNamespace(ClientConfig.Namespace ns, List<PathSpec> specs, List<ReloadRow> rows,
+                              Map<String, ClientConfig.Namespace> result) {
+        boolean idTaken = daemon.namespaces().stream().anyMatch(c -> c.id() == ns.id());
+        if (idTaken) {
+            rows.add(new ReloadRow("restart", "namespace " + ns.name() + " added with the id of a running namespace:"
+                    + " restart rsiod to apply"));
+            result.remove(ns.name());
+            return;
+        }
+        try {
+            daemon.addNamespace(NamespaceLogin.of(ns), specs);
+            rows.add(applied("namespace " + ns.name() + " (id " + ns.id() + ") added with " + ns.servers().size()
+                    + " server interface(s)"));
+        } catch (IOException e) {
+            rows.add(new ReloadRow("restart", "namespace " + ns.name() + " could not be added: " + e.getMessage()));
+            result.remove(ns.name());
+        }
+    }
+
+    /** Opens what a changed namespace needs next to what runs; the old paths close in {@link #finish}. */
+    private Optional<Change> begin(NamespaceClient client, ClientConfig.Namespace was, ClientConfig.Namespace now,
+                                   List<PathSpec> specs, List<ReloadRow> rows,
+                                   Map<String, ClientConfig.Namespace> result) {
+        if (was.equals(now) && sameSpecs(client.paths(), specs)) {
+            return Optional.empty();
+        }
+        NamespaceLogin login;
+        try {
+            login = NamespaceLogin.of(now);
+        } catch (IOException e) {
+            rows.add(new ReloadRow("refused", "namespace " + now.name() + " not changed: " + e.getMessage()));
+            result.put(now.name(), was);
+            return Optional.empty();
+        }
+        boolean relogin = !was.nodeName().equals(now.nodeName()) || !Objects.equals(was.nodeKey(), now.nodeKey())
+                || !was.tls().equals(now.tls()) || !pathSettings(was.multipath()).equals(pathSettings(now.multipath()));
+        List<RsioPath> old = new ArrayList<>();
+        List<PathSpec> toOpen = new ArrayList<>();
+        int kept = 0;
+        if (relogin) {
+            old.addAll(client.paths());
+            toOpen.addAll(specs);
+        } else {
+            List<RsioPath> unmatched = new ArrayList<>(client.paths());
+            for (PathSpec spec : specs) {
+                Optional<RsioPath> same = unmatched.stream().filter(p -> sameEnds(p.spec(), spec)).findFirst();
+                if (same.isPresent()) {
+                    unmatched.remove(same.get());
+                    same.get().renumber(spec);
+                    kept++;
+                } else {
+                    toOpen.add(spec);
+                }
+            }
+            old.addAll(unmatched);
+        }
+        List<RsioPath> fresh = client.addPaths(toOpen, login);
+        return Optional.of(new Change(client, was, now, login, relogin, fresh, old, kept));
+    }
+
+    /**
+     * Waits, bounded, until every new path has logged in or failed once, so old paths close only
+     * behind working ones; returns why the failed ones failed (a path retries after a failure,
+     * so its DOWN state is caught by polling often).
+     */
+    private static Map<RsioPath, String> awaitLogins(List<Change> changes) {
+        Map<RsioPath, String> failed = new java.util.HashMap<>();
+        List<RsioPath> fresh = changes.stream().flatMap(c -> c.fresh().stream()).toList();
+        long waitMillis = 0;
+        for (Change c : changes) {
+            if (!c.fresh().isEmpty()) {
+                waitMillis = Math.max(waitMillis, c.login().settings().pathTimeout().toMillis() + 500);
+            }
+        }
+        long deadline = System.nanoTime() + Math.min(waitMillis, MAX_WAIT_MILLIS) * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (RsioPath p : fresh) {
+                PathStatus st = p.status();
+                if (st.state() == PathState.DOWN) {
+                    failed.put(p, st.reason());
+                }
+            }
+            if (fresh.stream().allMatch(p -> p.isReady() || failed.containsKey(p))) {
+                break;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return failed;
+    }
+
+    private static void finish(Change c, Map<RsioPath, String> failures, List<ReloadRow> rows,
+                               Map<String, ClientConfig.Namespace> result) {
+        String name = c.after().name();
+        long up = c.fresh().stream().filter(RsioPath::isReady).count();
+        boolean oldWorked = c.old().stream().anyMatch(RsioPath::isReady);
+        if (c.relogin() && up == 0 && oldWorked) {
+            // Never trade working paths for none: most likely a mistyped key or name.
+            String why = c.fresh().isEmpty() ? "no path planned" : c.fresh().stream().map(failures::get)
+                    .filter(Objects::nonNull).findFirst().orElse("none connected in time");
+            c.client().retire(c.fresh());
+            result.put(name, c.before());
+            rows.add(new ReloadRow("refused", "namespace " + name + ": new log-in data not applied: no path logged in"
+                    + " with it (" + why + "); the running paths stay"));
+            return;
+        }
+        c.client().retire(c.old());
+        c.client().useLogin(c.login());
+        List<String> parts = new ArrayList<>();
+        if (c.relogin()) {
+            parts.add("logged in again on " + up + " of " + c.fresh().size() + " path(s)"
+                    + (up == c.fresh().size() ? "" : " (the others keep trying)"));
+        } else {
+            if (!c.fresh().isEmpty()) {
+                parts.add(c.fresh().size() + " path(s) opened, " + up + " connected");
+            }
+            if (!c.old().isEmpty()) {
+                parts.add(c.old().size() + " path(s) closed");
+            }
+            if (c.fresh().isEmpty() && c.old().isEmpty() && !c.before().servers().equals(c.after().servers())) {
+                parts.add("servers renumbered");
+            }
+        }
+        if (!c.before().multipath().equals(c.after().multipath())) {
+            ClientConfig.MultipathSettings m = c.after().multipath();
+            parts.add("multipath settings now policy " + m.policy() + ", chunk " + m.chunkSize() + " bytes, no-path timeout "
+                    + m.nopathTimeout().toMillis() + " ms, path timeout " + m.pathTimeout().toMillis() + " ms");
+        }
+        if (parts.isEmpty()) {
+            parts.add("paths replanned");
+        }
+        rows.add(applied("namespace " + name + ": " + String.join("; ", parts)));
+        for (VolumeClient v : c.client().volumes()) {
+            if (v.readyPaths() == 0) {
+                rows.add(applied("namespace " + name + ": volume " + v.name() + " has no ready path now (its I/O waits"
+                        + " up to the no-path timeout)"));
+            }
+        }
+    }
+
+    /** The settings a path itself uses (the others are the volumes'): changing them means new paths. */
+    private static List<Object> pathSettings(ClientConfig.MultipathSettings m) {
+        return List.of(m.pingInterval(), m.pathTimeout(), m.reconnectMax());
+    }
+
+    private static boolean sameEnds(PathSpec a, PathSpec b) {
+        return a.clientInterface().equals(b.clientInterface()) && a.server().equals(b.server());
+    }
+
+    private static boolean sameSpecs(List<RsioPath> paths, List<PathSpec> specs) {
+        return paths.stream().map(RsioPath::spec).toList().equals(specs);
+    }
+
+    private Optional<NamespaceClient> client(String name) {
+        return daemon.namespaces().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    private static List<PathSpec> specsOf(List<PathSpec> plan, String namespace) {
+        return plan.stream().filter(p -> p.namespace().equals(namespace)).toList();
+    }
+
+    private static ReloadRow applied(String change) {
+        return new ReloadRow("applied", change);
     }
 
     private static Map<String, ClientConfig.Namespace> byName(List<ClientConfig.Namespace> namespaces) {

@@ -44,7 +44,7 @@ final class RsioPath {
 
     private enum Phase { HELLO, AUTH_START, AUTH_PROOF, LIST, OPEN, READY }
 
-    private final PathSpec spec;
+    private volatile PathSpec spec; // a reload may renumber it (same interface, same server)
     private final NamespaceLogin login;
     private final Transport transport;
     private final EventLoop loop;
@@ -53,6 +53,7 @@ final class RsioPath {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final PathStats stats = new PathStats();
 
+    private volatile ScheduledFuture<?> sampler;
     private volatile PathState state = PathState.CONNECTING;
     private volatile String reason = "starting";
     private volatile String serverName = "";
@@ -98,6 +99,17 @@ final class RsioPath {
         return spec;
     }
 
+    /**
+     * A reload added or removed sections around this path, so its interface or rep number
+     * changed; what it connects from and to is the same, so it keeps its connection.
+     */
+    void renumber(PathSpec same) {
+        if (!same.clientInterface().equals(spec.clientInterface()) || !same.server().equals(spec.server())) {
+            throw new IllegalArgumentException("not the same path: " + same.describe() + " for " + spec.describe());
+        }
+        spec = same;
+    }
+
     PathStatus status() {
         return new PathStatus(spec, state, reason, serverName, serverId, rttNanos < 0 ? -1 : rttNanos / 1000,
                 outstanding.get(), txOk, rxOk, stateSinceMillis);
@@ -124,6 +136,11 @@ final class RsioPath {
         return rttNanos;
     }
 
+    /** The event loop this path's connection lives on. */
+    EventLoop loop() {
+        return loop;
+    }
+
     boolean isReady() {
         return state == PathState.CONNECTED;
     }
@@ -134,7 +151,7 @@ final class RsioPath {
 
     void start() {
         loop.execute(this::connect);
-        loop.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+        sampler = loop.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
     }
 
     private void sample() {
@@ -171,6 +188,9 @@ final class RsioPath {
     void stop() {
         stopped = true;
         loop.execute(() -> {
+            if (sampler != null) {
+                sampler.cancel(false); // a path a reload retired must not stay scheduled forever
+            }
             if (pinger != null) {
                 pinger.cancel(false);
             }
@@ -194,7 +214,13 @@ final class RsioPath {
         outstanding.incrementAndGet();
         stats.outstandingBytes.addAndGet(request.length);
         hadWork = true;
-        loop.execute(() -> send(request, handle));
+        if (loop.inEventLoop()) {
+            // A front end on this path's loop (an NBD connection placed there): no task hand-off;
+            // the flush consolidation handler still turns a burst into one write.
+            send(request, handle);
+        } else {
+            loop.execute(() -> send(request, handle));
+        }
         return true;
     }
 

@@ -40,9 +40,10 @@ public final class VolumeClient implements BlockTarget {
 
     private final String namespace;
     private volatile VolumeInfo info;
-    private final Duration nopathTimeout;
-    private final int chunkSize;
-    private final PathScheduler scheduler;
+    // A reload may change these (rsconfig's multipath settings); each request reads them once.
+    private volatile Duration nopathTimeout;
+    private volatile int chunkSize;
+    private volatile PathScheduler scheduler;
     private final Map<RsioPath, Integer> handles = new ConcurrentHashMap<>();
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
     private final PathStats stats = new PathStats();
@@ -52,6 +53,8 @@ public final class VolumeClient implements BlockTarget {
     private final List<IoRequest> held = new ArrayList<>();
     private final FlushLedger ledger = new FlushLedger();
     private final Map<Integer, String> serverNames = new ConcurrentHashMap<>();
+    /** The loop of the first path that opened the volume: front ends placed there avoid thread hops. */
+    private volatile io.netty.channel.EventLoop homeLoop;
 
     VolumeClient(String namespace, VolumeInfo info, io.rsio.config.ClientConfig.MultipathSettings settings,
                  ScheduledExecutorService timer) {
@@ -61,6 +64,16 @@ public final class VolumeClient implements BlockTarget {
         this.chunkSize = settings.chunkSize();
         this.scheduler = new PathScheduler(PathScheduler.Policy.of(settings.policy()));
         this.housekeeping = timer.scheduleAtFixedRate(this::housekeeping, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** A reload changed the namespace's multipath settings: later requests use the new ones. */
+    void reconfigure(io.rsio.config.ClientConfig.MultipathSettings settings) {
+        nopathTimeout = settings.nopathTimeout();
+        chunkSize = settings.chunkSize();
+        PathScheduler.Policy policy = PathScheduler.Policy.of(settings.policy());
+        if (scheduler.policy() != policy) {
+            scheduler = new PathScheduler(policy);
+        }
     }
 
     public String namespace() {
@@ -100,12 +113,22 @@ public final class VolumeClient implements BlockTarget {
         return info.readOnly();
     }
 
+    /**
+     * The event loop a front end (an NBD connection) should run on to share a thread with the
+     * volume's first path: requests and replies then pass without a wake-up between threads.
+     * Empty before any path has opened the volume.
+     */
+    public java.util.Optional<io.netty.channel.EventLoop> homeLoop() {
+        return java.util.Optional.ofNullable(homeLoop);
+    }
+
     public int readyPaths() {
         return ready.size();
     }
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
+        int chunkSize = this.chunkSize;
         if (length <= chunkSize) {
             return dispatch(new IoRequest(this, IoRequest.Kind.READ, offset, length, false, null))
                     .thenApply(ByteBuf.class::cast);
@@ -129,6 +152,7 @@ public final class VolumeClient implements BlockTarget {
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
         int length = data.readableBytes();
+        int chunkSize = this.chunkSize;
         if (length <= chunkSize) {
             return dispatch(new IoRequest(this, IoRequest.Kind.WRITE, offset, length, fua, data)).thenApply(x -> null);
         }
@@ -269,6 +293,9 @@ public final class VolumeClient implements BlockTarget {
     }
 
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
+        if (homeLoop == null) {
+            homeLoop = path.loop();
+        }
         serverNames.put(path.serverId(), path.status().serverName());
         // Before the path takes any request: a FLUSH must not reach an instance that never
         // held the writes it is meant to make durable.
@@ -281,6 +308,21 @@ public final class VolumeClient implements BlockTarget {
         refreshReady();
         drainWaiting();
         drainHeld();
+    }
+
+    /**
+     * A reload left no path to the servers outside {@code reachable}: unflushed writes there
+     * can no longer be made durable from here, which the next FLUSH reports (EIO).
+     */
+    void serversRemoved(java.util.Set<Integer> reachable) {
+        for (int server : ledger.servers()) {
+            if (!reachable.contains(server)) {
+                FlushLedger.Loss loss = ledger.forget(server);
+                if (loss != null) {
+                    lost(loss);
+                }
+            }
+        }
     }
 
     /** Writes a server acknowledged may be gone: say so, and fail the FLUSHes waiting for it. */

@@ -376,16 +376,18 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         ctx.fireChannelInactive();
     }
 
+    private boolean lossLogged;
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!ctx.channel().isOpen()) {
-            // Already closed for the first failure: each reply still pending fails the same way.
-            return;
-        }
         Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                 ? cause.getCause() : cause;
         if (root instanceof java.io.IOException) {
-            LOG.info("connection of client {} at {} lost: {}", nodeName, peer, root.getMessage());
+            if (!lossLogged) {
+                // Each reply still pending on a dead connection fails the same way: log the first.
+                lossLogged = true;
+                LOG.info("connection of client {} at {} lost: {}", nodeName, peer, root.getMessage());
+            }
         } else if (root instanceof io.rsio.wire.codec.ProtocolException && ctx.channel().isActive()
                 && phase != Phase.CLOSING) {
             LOG.warn("closing connection of client {} at {}: protocol error: {}", nodeName, peer, root.getMessage());

@@ -75,10 +75,13 @@ class DaemonControlTest {
 
         editor.setDefault("ping_interval", "2s");
         store.save(editor.text(), saved);
-        // The namespace inherits the new default, so it changed too.
-        assertEquals(List.of(new ReloadRow("restart", "[defaults] changed: restart rsiod to apply"),
-                new ReloadRow("restart", "namespace osl changed (id, log-in data, servers or settings): restart"
-                        + " rsiod to apply")), control.reload());
+        // The namespace inherits the new default, so it changed too: its path logs in again.
+        List<ReloadRow> rows = control.reload();
+        assertEquals(List.of(new ReloadRow("applied", "[defaults] changed: the namespaces that inherit them follow")),
+                rows.subList(0, 1));
+        assertEquals(2, rows.size(), rows.toString());
+        assertTrue(rows.get(1).change().startsWith("namespace osl: logged in again on 1 of 1 path(s); multipath"
+                + " settings now policy adaptive"), rows.toString());
 
         control.stop(false);
         assertFalse(control.state().running());

@@ -83,4 +83,19 @@ class FlushLedgerTest {
         ledger.flushed(1, BOOT_2, ledger.mark(1));
         assertEquals(List.of(1), ledger.unflushed());
     }
+
+    @Test
+    void aServerRemovedWithUnflushedWritesIsALossOneWithoutIsSimplyForgotten() {
+        FlushLedger ledger = new FlushLedger();
+        ledger.acknowledged(1, BOOT_1);
+        ledger.acknowledged(2, BOOT_1);
+        ledger.flushed(2, BOOT_1, ledger.mark(2));
+        assertNull(ledger.forget(2));
+        assertEquals(java.util.Set.of(1), ledger.servers());
+        FlushLedger.Loss loss = ledger.forget(1);
+        assertNotNull(loss);
+        assertTrue(loss.why().contains("removed from the configuration"), loss.why());
+        assertEquals(List.of(), ledger.unflushed(), "no FLUSH waits for a server that has no path");
+        assertNotNull(ledger.takeLoss(1));
+    }
 }

@@ -113,7 +113,7 @@ class BlockDeviceLifecycleTest {
         assertNotEquals(0, read.exitCode(), "I/O on the orphaned device fails: " + read);
         assertTrue(read.stderr().contains("Input/output error"), read.stderr());
         devices.run("umount", mnt.toString());
-        cluster.await("loop device released after the unmount", Duration.ofSeconds(10),
+        cluster.await("loop device released after the unmount", Duration.ofSeconds(30),
                 () -> uncheck(() -> devices.ourLoops().isEmpty()));
 
         // The file written before SIGTERM was synced to the volume: attach again and read it.
@@ -175,7 +175,9 @@ class BlockDeviceLifecycleTest {
                 () -> uncheck(() -> cluster.rsconfig("-lv").stdout().contains(blocks + " blocks")));
         cluster.await("the loop device has the new size", Duration.ofSeconds(10),
                 () -> uncheck(() -> deviceSize(loop) == 48L << 20));
-        assertTrue(log().contains("osl:oracle grew on the server from 33554432 to 50331648 bytes"), log());
+        // the line is written just after the loop device takes the new size: wait for it too
+        cluster.await("the log tells of the growth", Duration.ofSeconds(10),
+                () -> uncheck(() -> log().contains("osl:oracle grew on the server from 33554432 to 50331648 bytes")));
         ProcessResult dd = devices.run("dd", "if=/dev/zero", "of=" + devices.blockLink("oracle"), "bs=1M", "seek=40",
                 "count=8", "oflag=direct", "conv=notrunc");
         assertTrue(dd.stderr().contains("8388608 bytes"), dd.stderr());

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.rsio.nbd.handshake.HandshakeDecoder;
 import io.rsio.nbd.handshake.HandshakeEncoder;
 import io.rsio.nbd.handshake.HandshakeHandler;
@@ -18,6 +19,7 @@ import java.time.Duration;
  * transmission codec and handler once an export is chosen.
  */
 final class NbdPipeline {
+    static final String FLUSH_CONSOLIDATION = "nbd-flush";
     static final String HANDSHAKE_DECODER = "nbd-handshake-decoder";
     static final String HANDSHAKE_ENCODER = "nbd-handshake-encoder";
     static final String HANDSHAKE_HANDLER = "nbd-handshake";
@@ -30,6 +32,8 @@ final class NbdPipeline {
     static void install(Channel ch, NbdExports exports, Duration handshakeTimeout) {
         String client = describe(ch);
         ch.pipeline()
+                // Replies completing together (a batch of target replies read at once) leave in one write.
+                .addLast(FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true))
                 .addLast(HANDSHAKE_DECODER, new HandshakeDecoder())
                 .addLast(HANDSHAKE_ENCODER, HandshakeEncoder.INSTANCE)
                 .addLast(HANDSHAKE_HANDLER, new HandshakeHandler(exports,

@@ -68,7 +68,17 @@ public final class NbdServer implements AutoCloseable {
      * @throws UncheckedIOException if binding fails
      */
     public static NbdServer start(EventLoopGroup group, NbdExports exports, Path unixSocket, InetSocketAddress tcp) {
+        return start(group, group, exports, unixSocket, tcp);
+    }
+
+    /**
+     * Starts listening, accepting on {@code group} and serving connections on {@code childGroup}:
+     * a single event loop there keeps every connection on the thread of the target's own I/O.
+     */
+    public static NbdServer start(EventLoopGroup group, EventLoopGroup childGroup, NbdExports exports, Path unixSocket,
+            InetSocketAddress tcp) {
         Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(childGroup, "childGroup");
         Objects.requireNonNull(exports, "exports");
         if (unixSocket == null && tcp == null) {
             throw new IllegalArgumentException("give a unix socket, a TCP address or both");
@@ -91,14 +101,14 @@ public final class NbdServer implements AutoCloseable {
         InetSocketAddress boundTcp = null;
         try {
             if (unixSocket != null) {
-                Channel server = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+                Channel server = new ServerBootstrap().group(group, childGroup).channel(EpollServerDomainSocketChannel.class)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                         .childHandler(init)
                         .bind(new DomainSocketAddress(unixSocket.toString())).syncUninterruptibly().channel();
                 channels.add(server);
             }
             if (tcp != null) {
-                Channel server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+                Channel server = new ServerBootstrap().group(group, childGroup).channel(EpollServerSocketChannel.class)
                         .childOption(ChannelOption.TCP_NODELAY, true) // the spec asks for it: replies are latency-bound
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                         .childHandler(init)

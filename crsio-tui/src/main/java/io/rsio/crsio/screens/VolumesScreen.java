@@ -7,6 +7,9 @@ import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.table.Table;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.BlockLayerRow;
+import io.rsio.control.ControlRows.DeviceRow;
+import io.rsio.control.ControlRows.LocalRow;
 import io.rsio.control.ControlRows.NamespaceRow;
 import io.rsio.control.ControlRows.ServerRow;
 import io.rsio.control.ControlRows.VolumeRow;
@@ -15,24 +18,47 @@ import io.rsio.crsio.CrsioApp;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Text;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** What {@code rsconfig -q} shows: every volume of every namespace, with its NBD export. */
+/**
+ * What {@code rsconfig -q} and {@code rsconfig -l} show together: every volume of every
+ * namespace, whether it is attached as a block device, and for the selected volume its
+ * {@code c:}/{@code b:} paths, attach method and NBD export. F7 attaches and detaches through
+ * rsiod's control socket ({@code attach}/{@code detach}, docs/CONTROL.md), off the GUI thread;
+ * a refused detach shows rsiod's reason and offers to force it.
+ */
 public final class VolumesScreen implements Screen {
+    private static final int DETAIL_LINES = 5;
     private final CrsioApp app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
-    private final Label detail = new Label("");
-    private final Table<String> table = new Table<>("Namespace", "Server", "Volume", "Size", "Block", "Device", "Paths",
-            "RO");
-    private List<VolumeRow> volumes = List.of();
+    private final Label detail = new Label("\n".repeat(DETAIL_LINES - 1));
+    private final Table<String> table = new Table<>("Namespace", "Server", "Volume", "Size", "Blk", "Paths", "RW",
+            "Attached");
+    private List<Entry> entries = List.of();
+    private BlockLayerRow layer;
     private boolean asking;
+    private boolean working;
     private int ticks;
+
+    /** One row of the table: a volume as one server offers it, and its local device if attached. */
+    record Entry(String namespace, String server, VolumeRow volume, LocalRow local) {
+        String selector() {
+            return namespace + ":" + volume.name();
+        }
+    }
+
+    /** What {@code query} and {@code local} answered, taken together. */
+    record Snapshot(ControlResponse query, ControlResponse local) {}
 
     VolumesScreen(CrsioApp app) {
         this.app = app;
         panel.addComponent(header, BorderLayout.Location.TOP);
-        table.setVisibleRows(14);
+        table.setVisibleRows(11);
         panel.addComponent(table, BorderLayout.Location.CENTER);
         panel.addComponent(detail, BorderLayout.Location.BOTTOM);
     }
@@ -61,70 +87,194 @@ public final class VolumesScreen implements Screen {
         showDetail();
     }
 
+    private ControlClient client() {
+        return new ControlClient(app.options().env().controlSocket());
+    }
+
     private void fetch() {
         if (asking) {
             return;
         }
         asking = true;
-        ControlClient client = new ControlClient(app.options().env().controlSocket());
-        app.background(() -> client.call("query"), this::render, e -> {
+        ControlClient client = client();
+        app.background(() -> new Snapshot(client.call("query"), client.call("local")), this::render, e -> {
             asking = false;
             header.setText(Text.cut(" " + CrsioApp.message(e), 79));
         });
     }
 
-    private void render(ControlResponse r) {
+    private void render(Snapshot s) {
         asking = false;
+        ControlResponse r = s.query();
         if (!r.ok()) {
             header.setText(Text.cut(" rsiod: " + r.error(), 79));
             return;
         }
         List<NamespaceRow> namespaces = r.rows(NamespaceRow.class);
         List<ServerRow> servers = r.rows(ServerRow.class);
-        volumes = r.rows(VolumeRow.class);
-        int sel = table.getSelectedRow();
-        table.getTableModel().clear();
-        for (VolumeRow v : volumes) {
+        Map<String, LocalRow> attached = s.local().ok() ? s.local().rows(LocalRow.class).stream()
+                .collect(Collectors.toMap(l -> l.namespace() + ":" + l.name(), Function.identity(), (a, b) -> a))
+                : Map.of();
+        layer = s.local().ok() ? s.local().rows(BlockLayerRow.class).stream().findFirst().orElse(null) : null;
+        List<Entry> list = new ArrayList<>();
+        for (VolumeRow v : r.rows(VolumeRow.class)) {
             String ns = namespaces.stream().filter(n -> n.index() == v.namespaceIndex()).map(NamespaceRow::name)
                     .findFirst().orElse("?");
-            String srv = servers.stream().filter(s -> s.namespaceIndex() == v.namespaceIndex()
-                    && s.index() == v.serverIndex()).map(s -> s.serverName()).findFirst().orElse("?");
-            table.getTableModel().addRow(Text.cut(ns, 12), Text.cut(srv, 10), Text.cut(v.name(), 16),
-                    Text.size(v.size()), Integer.toString(v.blockSize()), v.device(), Integer.toString(v.readyPaths()),
-                    v.readOnly() ? "ro" : "rw");
+            String srv = servers.stream().filter(x -> x.namespaceIndex() == v.namespaceIndex()
+                    && x.index() == v.serverIndex()).map(ServerRow::serverName).findFirst().orElse("?");
+            list.add(new Entry(ns, srv, v, attached.get(ns + ":" + v.name())));
         }
-        if (volumes.isEmpty()) {
+        entries = List.copyOf(list);
+        int sel = table.getSelectedRow();
+        table.getTableModel().clear();
+        for (Entry e : entries) {
+            VolumeRow v = e.volume();
+            table.getTableModel().addRow(Text.cut(e.namespace(), 10), Text.cut(e.server(), 9),
+                    Text.cut(v.name(), 16), Text.size(v.size()), Integer.toString(v.blockSize()),
+                    Integer.toString(v.readyPaths()), v.readOnly() ? "ro" : "rw",
+                    e.local() == null ? "-" : e.local().state());
+        }
+        if (entries.isEmpty()) {
             table.getTableModel().addRow("-", "", "no volumes (yet)", "", "", "", "", "");
         }
         table.setSelectedRow(Math.max(0, Math.min(sel, table.getTableModel().getRowCount() - 1)));
-        header.setText(" " + volumes.size() + " volume(s) in " + namespaces.size() + " namespace(s); refreshed every 5 s");
+        long devices = entries.stream().filter(e -> e.local() != null).map(Entry::selector).distinct().count();
+        header.setText(Text.cut(" " + entries.size() + " volume(s) in " + namespaces.size() + " namespace(s), "
+                + devices + " attached" + (layer == null ? "" : layer.method().equals("nbd-export")
+                ? "; no block devices here: " + layer.reason() : " (" + layer.method() + ")"), 79));
         showDetail();
     }
 
-    private void showDetail() {
+    private Entry selected() {
         int i = table.getSelectedRow();
-        detail.setText(i >= 0 && i < volumes.size() ? Text.cut(" NBD: " + (volumes.get(i).nbdSocket().isEmpty() ? "-"
-                : "nbd+unix:///" + volumes.get(i).name() + "?socket=" + volumes.get(i).nbdSocket()), 79) : "");
+        return i >= 0 && i < entries.size() ? entries.get(i) : null;
+    }
+
+    /** The selected volume as {@code rsconfig -lvv} shows it, and its NBD export. */
+    private void showDetail() {
+        Entry e = selected();
+        if (e == null) {
+            detail.setText("\n".repeat(DETAIL_LINES - 1));
+            return;
+        }
+        VolumeRow v = e.volume();
+        LocalRow l = e.local();
+        List<String> lines = new ArrayList<>();
+        if (l == null) {
+            lines.add(" " + e.selector() + "@" + digits(v.device()) + "  not attached (F7 attaches it under "
+                    + v.device() + "/)");
+        } else {
+            // The seed's c: line; when a long device directory would cut it, the counts move up.
+            String counts = String.format("%13d blocks, %2d server(s)", l.size() / l.blockSize(), l.servers());
+            String seedLine = String.format("    c: %-20s %s", l.charPath(), counts);
+            boolean fits = seedLine.length() <= 79;
+            lines.add(" " + e.selector() + "@" + digits(l.deviceDir()) + "  " + l.state()
+                    + (fits ? "" : ", " + counts.strip()));
+            lines.add(fits ? seedLine : "    c: " + l.charPath());
+            lines.add("    b: " + l.blockPath());
+            lines.add("    m: " + l.method() + " " + l.device() + (l.directIo() ? " (direct I/O)" : "")
+                    + (l.readOnly() ? " read-only" : ""));
+        }
+        lines.add(" NBD: " + (v.nbdSocket().isEmpty() ? "-" : "nbd+unix:///" + v.name() + "?socket=" + v.nbdSocket()));
+        while (lines.size() < DETAIL_LINES) {
+            lines.add(1, ""); // a fixed height: the layout does not move, the NBD line stays last
+        }
+        detail.setText(String.join("\n", lines.stream().map(s -> Text.cut(s, 79)).toList()));
+    }
+
+    private static String digits(String device) {
+        String d = device.replaceAll("\\D", "");
+        return d.isEmpty() ? "-" : d;
     }
 
     @Override
     public List<Action> actions() {
-        return List.of(new Action("Refresh", this::fetch),
-                new Action("Attach volume (/dev/av0/...)", this::attachDetach),
-                new Action("Detach volume", this::attachDetach));
+        List<Action> actions = new ArrayList<>();
+        Entry e = selected();
+        if (e != null) {
+            if (e.local() == null) {
+                actions.add(new Action("Attach " + e.selector() + " (" + e.volume().device() + "/" + e.volume().name()
+                        + ")", () -> run("Attaching " + e.selector(), "attach", e.selector())));
+            } else {
+                actions.add(new Action("Detach " + e.selector() + " (" + e.local().blockPath() + ")",
+                        () -> run("Detaching " + e.selector(), "detach", e.selector())));
+            }
+        }
+        actions.add(new Action("Attach all volumes", () -> run("Attaching every volume", "attach")));
+        actions.add(new Action("Detach all volumes", () -> run("Detaching every device", "detach")));
+        actions.add(new Action("Refresh", this::fetch));
+        return actions;
     }
 
-    private void attachDetach() {
-        Dialogs.message(app.gui(), "Attach / detach", Text.wrap("Device nodes under /dev/av0 come with RSIO's"
-                + " block-device layer, which is not in this build. Every volume is already usable as an NBD export"
-                + " (see the NBD line below the table): qemu, nbdcopy, nbdfuse and fio use it directly.", 64));
+    /** Sends {@code words} to rsiod in the background; the screen keeps drawing meanwhile. */
+    private void run(String doing, String... words) {
+        if (working) {
+            app.status("Still busy with the previous attach or detach");
+            return;
+        }
+        working = true;
+        app.status(doing + "...");
+        ControlClient client = client();
+        app.background(() -> client.call(words), r -> {
+            working = false;
+            done(words, r);
+        }, ex -> {
+            working = false;
+            app.status(doing + " failed");
+            Dialogs.message(app.gui(), "rsiod", Text.wrap(CrsioApp.message(ex), 64));
+        });
+    }
+
+    private void done(String[] words, ControlResponse r) {
+        fetch();
+        if (!r.ok()) {
+            app.status(words[0] + ": " + r.error());
+            Dialogs.message(app.gui(), words[0].equals("attach") ? "Not attached" : "Not detached",
+                    Text.wrap(r.error(), 64));
+            return;
+        }
+        List<DeviceRow> rows = r.rows(DeviceRow.class);
+        List<String> lines = rows.stream().map(VolumesScreen::outcome).toList();
+        List<DeviceRow> refused = rows.stream().filter(d -> d.action().equals("refused")).toList();
+        List<DeviceRow> failed = rows.stream().filter(d -> d.action().equals("failed")).toList();
+        app.status(rows.isEmpty() ? "Nothing to " + words[0] : String.join("; ", lines));
+        if (!refused.isEmpty()) {
+            int c = Dialogs.choice(app.gui(), "Not detached", Text.wrap(String.join("\n", refused.stream()
+                    .map(VolumesScreen::outcome).toList()) + "\n\nDetach by force unmounts it lazily; programs"
+                    + " still using it get I/O errors.", 66), "Keep attached", "Detach by force");
+            if (c == 1) {
+                for (DeviceRow d : refused) {
+                    run("Detaching " + d.namespace() + ":" + d.name() + " by force", "detach", "-f",
+                            d.namespace() + ":" + d.name());
+                }
+            }
+        } else if (!failed.isEmpty()) {
+            Dialogs.message(app.gui(), words[0].equals("attach") ? "Not attached" : "Not detached",
+                    Text.wrap(String.join("\n", failed.stream().map(VolumesScreen::outcome).toList()), 66));
+        }
+    }
+
+    /** One line per volume, as {@code rsconfig -a/-d} prints it. */
+    static String outcome(DeviceRow r) {
+        String who = r.namespace() + ":" + r.name();
+        return switch (r.action()) {
+            case "attached" -> who + " attached: b: " + r.blockPath() + "  c: " + r.charPath();
+            case "already" -> who + " already attached: b: " + r.blockPath();
+            case "detached" -> who + " detached (" + r.blockPath() + ")";
+            case "forced" -> who + " detached by force (" + r.blockPath() + "): " + r.message();
+            case "pending" -> who + " detaching: " + r.message();
+            case "refused" -> who + " not detached: " + r.message();
+            default -> who + ": " + r.message();
+        };
     }
 
     @Override
     public String help() {
         return """
-                The volumes the servers offer this client, as rsconfig -q shows them: size,
-                block size, the device directory the server suggests, and how many paths
-                are ready. The line below the table is the selected volume's NBD export.""";
+                The volumes the servers offer this client (rsconfig -q) and the ones attached
+                as block devices here (rsconfig -l): b: is the block device (mkfs, mount),
+                c: the raw path. F7 attaches or detaches the selected volume, or all of them;
+                a device that is mounted or open is not detached unless you force it.
+                The last line is the selected volume's NBD export.""";
     }
 }
