@@ -37,6 +37,8 @@ final class IoThrottle implements AutoCloseable {
     static IoThrottle create(String name, Path device, int iops) throws IOException {
         String majorMinor = majorMinor(device);
         if (ioControllerV2()) {
+            // Fails (EBUSY) where this cgroup holds processes and is not the root, e.g. in a
+            // container with its own cgroup namespace; the caller then skips.
             Files.writeString(V2_ROOT.resolve("cgroup.subtree_control"), "+io");
             Path group = Files.createDirectories(V2_ROOT.resolve(name));
             Files.writeString(group.resolve("io.max"), majorMinor + " wiops=" + iops);
