@@ -27,6 +27,10 @@ final class IoRequest {
     final VolumeClient owner;
     private final AtomicBoolean finished = new AtomicBoolean();
     int attempts;
+    /** A FLUSH for one server only: the id of the server it must reach, else -1 (any path). */
+    int server = -1;
+    /** For a FLUSH to one server: how many of its acknowledged writes it covers (FlushLedger). */
+    long covers;
 
     IoRequest(VolumeClient owner, Kind kind, long offset, int length, boolean flag, ByteBuf data) {
         this.owner = owner;

@@ -81,6 +81,7 @@ public final class NamespaceClient implements PathListener {
         java.util.Set<Integer> reached = new java.util.HashSet<>();
         paths.forEach(p -> reached.add(p.status().serverId()));
         servers.keySet().retainAll(reached);
+        volumes.values().forEach(v -> v.serversRemoved(reached));
     }
 
     /** A reload's new log-in data and settings: later paths log in with it, volumes use its settings. */

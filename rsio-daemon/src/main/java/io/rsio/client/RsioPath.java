@@ -66,6 +66,8 @@ final class RsioPath {
     /** The client interface's link is down: no reconnect attempts until it returns. */
     private volatile boolean linkDown;
     private volatile boolean hadWork;
+    /** The server's instance (host boot id) from its AUTH_PROOF reply; null if it does not say. */
+    private volatile java.util.UUID serverInstance;
 
     private Channel channel;
     private RsioFrameCodec codec;
@@ -115,6 +117,18 @@ final class RsioPath {
 
     PathStats stats() {
         return stats;
+    }
+
+    int serverId() {
+        return serverId;
+    }
+
+    /**
+     * The instance of the server this path logged in to (docs/PROTOCOL.md §3.3), or null when
+     * the server does not tell it; valid while the path is ready.
+     */
+    java.util.UUID serverInstance() {
+        return serverInstance;
     }
 
     /** Round-trip time from the last PING, or -1 before the first. */
@@ -271,7 +285,8 @@ final class RsioPath {
         phase = Phase.HELLO;
         lastReceiveNanos = System.nanoTime();
         ch.writeAndFlush(new Request.Hello(nextTag++, WireConstants.VERSION, WireConstants.VERSION,
-                WireConstants.DEFAULT_MAX_PAYLOAD, WireConstants.DEFAULT_FEATURES, SOFTWARE));
+                WireConstants.DEFAULT_MAX_PAYLOAD, WireConstants.DEFAULT_FEATURES | WireConstants.FEATURE_SERVER_INSTANCE,
+                SOFTWARE));
         Duration interval = login.settings().pingInterval();
         pinger = loop.scheduleAtFixedRate(() -> ping(ch), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -367,6 +382,13 @@ final class RsioPath {
                     ch.close();
                     return;
                 }
+                if ((a.serverInstance() != null) != ((features & WireConstants.FEATURE_SERVER_INSTANCE) != 0)) {
+                    lost(ch, "protocol error: AUTH_PROOF reply " + (a.serverInstance() == null ? "without" : "with")
+                            + " a server instance, contrary to what HELLO agreed");
+                    ch.close();
+                    return;
+                }
+                serverInstance = a.serverInstance();
                 phase = Phase.LIST;
                 ch.writeAndFlush(new Request.ListVolumes(nextTag++));
             }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.TreeSet;
+import io.rsio.block.BlockException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * One RSIO volume as a {@link BlockTarget}, over every path that has it open, on one or more
@@ -28,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * another; with no path at all requests wait up to {@code nopath_timeout}, then fail with EIO.
  */
 public final class VolumeClient implements BlockTarget {
+    private static final Logger LOG = LogManager.getLogger(VolumeClient.class);
     /** Discard and write-zeroes ranges are split into pieces the wire's 31-bit length can carry. */
     static final int MAX_RANGE_PIECE = 1 << 30;
     /** Largest read or write a front end may hand in one call; it is chunked on the way. */
@@ -44,6 +49,10 @@ public final class VolumeClient implements BlockTarget {
     private final PathStats stats = new PathStats();
     private final ScheduledFuture<?> housekeeping;
     private volatile List<RsioPath> ready = List.of();
+    /** FLUSHes for one server that has no ready path yet (see {@link #flush()}). */
+    private final List<IoRequest> held = new ArrayList<>();
+    private final FlushLedger ledger = new FlushLedger();
+    private final Map<Integer, String> serverNames = new ConcurrentHashMap<>();
     /** The loop of the first path that opened the volume: front ends placed there avoid thread hops. */
     private volatile io.netty.channel.EventLoop homeLoop;
 
@@ -161,26 +170,56 @@ public final class VolumeClient implements BlockTarget {
     }
 
     /**
-     * Flushes on every server that has a ready path: a server makes durable only what it
-     * wrote itself, and chunks of earlier writes may have gone to any of them.
+     * Flushes on every server that has a ready path and on every server that acknowledged
+     * writes since its last FLUSH, reachable or not: a server makes durable only what it wrote
+     * itself, and chunks of earlier writes may have gone to any of them. A part for a server
+     * without a ready path waits for one up to {@code nopath_timeout}, then fails with EIO; a
+     * server that comes back as another instance (its host rebooted) fails the FLUSH with EIO,
+     * since the writes it held may be gone (docs/reliability.md, "Durability").
      */
     @Override
     public CompletableFuture<Void> flush() {
-        Map<Integer, RsioPath> oneByServer = new LinkedHashMap<>();
-        for (RsioPath path : ready) {
-            oneByServer.putIfAbsent(path.status().serverId(), path);
+        List<String> losses = new ArrayList<>();
+        for (int server : ledger.unreportedLosses()) {
+            String loss = ledger.takeLoss(server);
+            if (loss != null) {
+                losses.add(loss);
+            }
         }
-        if (oneByServer.size() <= 1) {
-            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
+        if (!losses.isEmpty()) {
+            stats.errors.increment();
+            return CompletableFuture.failedFuture(new BlockException(Errno.EIO, "FLUSH of " + namespace + ":"
+                    + info.name() + " failed: " + String.join("; ", losses)));
         }
         List<CompletableFuture<Object>> parts = new ArrayList<>();
-        for (RsioPath path : oneByServer.values()) {
+        Set<Integer> pinned = new TreeSet<>(ledger.unflushed());
+        for (int server : pinned) {
+            // This server holds writes only it can make durable: the part waits for it.
+            IoRequest flush = new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null);
+            flush.server = server;
+            flush.covers = ledger.mark(server);
+            parts.add(dispatch(flush));
+        }
+        // Servers without writes of ours get a FLUSH too while they are reachable (an earlier
+        // rsiod may have left writes there), as before: best effort, it may move to any path.
+        Map<Integer, RsioPath> others = new java.util.LinkedHashMap<>();
+        for (RsioPath path : ready) {
+            if (!pinned.contains(path.serverId())) {
+                others.putIfAbsent(path.serverId(), path);
+            }
+        }
+        for (RsioPath path : others.values()) {
             IoRequest flush = new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null);
             Integer handle = handles.get(path);
             if (handle == null || !path.submit(flush, handle)) {
                 dispatch(flush);
             }
             parts.add(flush.future);
+        }
+        if (parts.isEmpty()) {
+            // Nothing written through this daemon and no path yet: the first server that comes
+            // up flushes.
+            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -209,6 +248,14 @@ public final class VolumeClient implements BlockTarget {
 
     private CompletableFuture<Object> dispatch(IoRequest request) {
         if (!send(request)) {
+            if (request.server >= 0) {
+                // A FLUSH for one server waits for that server, without holding up the rest.
+                synchronized (held) {
+                    held.add(request);
+                }
+                drainHeld();
+                return request.future;
+            }
             synchronized (waiting) {
                 waiting.add(request);
             }
@@ -221,7 +268,7 @@ public final class VolumeClient implements BlockTarget {
     /** Places the request on the path the scheduler picks; false when no path is ready. */
     private boolean send(IoRequest request) {
         for (int attempt = 0; attempt < 8; attempt++) {
-            RsioPath path = scheduler.pick(ready, request.length);
+            RsioPath path = request.server < 0 ? scheduler.pick(ready, request.length) : onServer(request.server);
             if (path == null) {
                 return false;
             }
@@ -234,14 +281,70 @@ public final class VolumeClient implements BlockTarget {
         return false;
     }
 
+    /** A ready path to server {@code serverId}, the least loaded, or null. */
+    private RsioPath onServer(int serverId) {
+        RsioPath best = null;
+        for (RsioPath path : ready) {
+            if (path.serverId() == serverId && (best == null || path.outstanding() < best.outstanding())) {
+                best = path;
+            }
+        }
+        return best;
+    }
+
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
         if (homeLoop == null) {
             homeLoop = path.loop();
+        }
+        serverNames.put(path.serverId(), path.status().serverName());
+        // Before the path takes any request: a FLUSH must not reach an instance that never
+        // held the writes it is meant to make durable.
+        FlushLedger.Loss loss = ledger.connected(path.serverId(), path.serverInstance());
+        if (loss != null) {
+            lost(loss);
         }
         info = latest;
         handles.put(path, handle);
         refreshReady();
         drainWaiting();
+        drainHeld();
+    }
+
+    /**
+     * A reload left no path to the servers outside {@code reachable}: unflushed writes there
+     * can no longer be made durable from here, which the next FLUSH reports (EIO).
+     */
+    void serversRemoved(java.util.Set<Integer> reachable) {
+        for (int server : ledger.servers()) {
+            if (!reachable.contains(server)) {
+                FlushLedger.Loss loss = ledger.forget(server);
+                if (loss != null) {
+                    lost(loss);
+                }
+            }
+        }
+    }
+
+    /** Writes a server acknowledged may be gone: say so, and fail the FLUSHes waiting for it. */
+    private void lost(FlushLedger.Loss loss) {
+        LOG.error("volume {}:{}: {} ({}); the next FLUSH fails with EIO", namespace, info.name(), loss.why(),
+                serverNames.getOrDefault(loss.serverId(), "?"));
+        List<IoRequest> waitingForIt = new ArrayList<>();
+        synchronized (held) {
+            for (Iterator<IoRequest> it = held.iterator(); it.hasNext(); ) {
+                IoRequest r = it.next();
+                if (r.server == loss.serverId()) {
+                    it.remove();
+                    waitingForIt.add(r);
+                }
+            }
+        }
+        if (!waitingForIt.isEmpty()) {
+            String why = ledger.takeLoss(loss.serverId());
+            stats.errors.increment();
+            waitingForIt.forEach(r -> r.fail(Errno.EIO, "FLUSH of " + namespace + ":" + info.name() + " failed: "
+                    + (why == null ? loss.why() : why)));
+        }
     }
 
     void pathDown(RsioPath path) {
@@ -270,7 +373,73 @@ public final class VolumeClient implements BlockTarget {
             }
         } else {
             stats.completed(request.kind, request.length);
+            if (!recordDurability(path, request)) {
+                return;
+            }
             request.succeed(reply);
+        }
+    }
+
+    /**
+     * Notes in the ledger what a successful reply means for durability, before the front end
+     * hears of it (so a FLUSH it sends next covers it); false when the reply must become an
+     * error instead: a FLUSH of a server that may have lost writes meanwhile.
+     */
+    private boolean recordDurability(RsioPath path, IoRequest request) {
+        switch (request.kind) {
+            case WRITE, DISCARD, WRITE_ZEROES -> {
+                if (request.kind != IoRequest.Kind.WRITE || !request.flag) { // FUA: durable already
+                    FlushLedger.Loss loss = ledger.acknowledged(path.serverId(), path.serverInstance());
+                    if (loss != null) {
+                        lost(loss);
+                    }
+                }
+            }
+            case FLUSH -> {
+                if (request.server >= 0) {
+                    String loss = ledger.takeLoss(request.server);
+                    if (loss != null) {
+                        stats.errors.increment();
+                        request.fail(Errno.EIO, "FLUSH of " + namespace + ":" + info.name() + " failed: " + loss);
+                        return false;
+                    }
+                    ledger.flushed(request.server, path.serverInstance(), request.covers);
+                }
+            }
+            case READ -> {}
+        }
+        return true;
+    }
+
+    /** Sends the FLUSHes waiting for their server, or fails those older than nopath_timeout. */
+    private void drainHeld() {
+        List<IoRequest> candidates;
+        synchronized (held) {
+            if (held.isEmpty()) {
+                return;
+            }
+            candidates = new ArrayList<>(held);
+        }
+        long limit = System.nanoTime() - nopathTimeout.toNanos();
+        for (IoRequest r : candidates) {
+            boolean done;
+            if (r.isFinished()) {
+                done = true;
+            } else if (r.startNanos < limit) {
+                stats.errors.increment();
+                r.fail(Errno.EIO, "FLUSH of " + namespace + ":" + info.name() + " failed: server "
+                        + serverNames.getOrDefault(r.server, "?") + " (id " + r.server + ") holds "
+                        + ledger.unflushedWrites(r.server) + " acknowledged write(s) not yet flushed and had no path for "
+                        + nopathTimeout.toMillis() + " ms");
+                done = true;
+            } else {
+                done = send(r);
+            }
+            if (done) {
+                synchronized (held) {
+                    held.remove(r);
+                }
+            }
         }
     }
 
@@ -328,6 +497,7 @@ public final class VolumeClient implements BlockTarget {
                     + nopathTimeout.toMillis() + " ms");
         }
         drainWaiting();
+        drainHeld();
     }
 
     /** Fails every waiting request; used when rsiod stops. */
@@ -337,6 +507,10 @@ public final class VolumeClient implements BlockTarget {
         synchronized (waiting) {
             left = new ArrayList<>(waiting);
             waiting.clear();
+        }
+        synchronized (held) {
+            left.addAll(held);
+            held.clear();
         }
         left.forEach(r -> r.fail(Errno.ESHUTDOWN, "rsiod is stopping"));
     }

@@ -71,10 +71,23 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
         }
     }
 
-    /** {@code [server NAME]}: this server's id, and whether it answers discovery broadcasts. */
-    public record Server(String name, int id, boolean discovery) {
+    /**
+     * {@code [server NAME]}: this server's id, whether it answers discovery broadcasts, how many
+     * connections one source address may hold before they have logged in, and how long a
+     * connection may take to log in.
+     */
+    public record Server(String name, int id, boolean discovery, int maxPendingLogins, java.time.Duration loginTimeout) {
+        public static final int DEFAULT_MAX_PENDING_LOGINS = 16;
+        public static final java.time.Duration DEFAULT_LOGIN_TIMEOUT = java.time.Duration.ofSeconds(10);
+
         public Server {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(loginTimeout, "loginTimeout");
+        }
+
+        /** With the default login limits. */
+        public Server(String name, int id, boolean discovery) {
+            this(name, id, discovery, DEFAULT_MAX_PENDING_LOGINS, DEFAULT_LOGIN_TIMEOUT);
         }
     }
 

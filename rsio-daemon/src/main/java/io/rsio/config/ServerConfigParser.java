@@ -19,7 +19,8 @@ final class ServerConfigParser {
     private static final List<String> KINDS = List.of("namespace", "server", "interface", "clients", "volume");
     private static final List<String> NAMESPACE_KEYS = java.util.stream.Stream.concat(
             java.util.stream.Stream.of("namespaceid", "protocol", "port"), TlsSettings.SERVER_KEYS.stream()).toList();
-    private static final List<String> SERVER_KEYS = List.of("serverid", "discovery");
+    private static final List<String> SERVER_KEYS =
+            List.of("serverid", "discovery", "max_pending_logins", "login_timeout");
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> VOLUME_KEYS =
             List.of("path", "size", "device", "access", "blocksize", "readonly", "id");
@@ -118,7 +119,10 @@ final class ServerConfigParser {
         SectionReader r = new SectionReader(file, serverSection, SERVER_KEYS);
         return new ServerConfig.Server(serverSection.name(),
                 r.require("serverid", ConfigValues::parseId),
-                r.get("discovery", ConfigValues::parseYesNo, true));
+                r.get("discovery", ConfigValues::parseYesNo, true),
+                r.get("max_pending_logins", v -> ConfigValues.parseInt(v, 1, 4096),
+                        ServerConfig.Server.DEFAULT_MAX_PENDING_LOGINS),
+                r.get("login_timeout", ServerConfigParser::parseLoginTimeout, ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT));
     }
 
     /** {@code [clients]} lines are "name key" (ini4j sees a key-less option), "name = key" is accepted too. */
@@ -220,6 +224,14 @@ final class ServerConfigParser {
         } catch (InvalidPathException e) {
             throw r.error("path", "path is not a valid file name, found " + ConfigValues.quote(raw));
         }
+    }
+
+    private static java.time.Duration parseLoginTimeout(String value) {
+        java.time.Duration d = ConfigValues.parseDuration(value);
+        if (d.compareTo(java.time.Duration.ofSeconds(1)) < 0 || d.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("must be from 1s to 5m, found " + ConfigValues.quote(value));
+        }
+        return d;
     }
 
     private static int parseBlockSize(String value) {

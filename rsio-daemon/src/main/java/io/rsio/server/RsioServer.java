@@ -79,6 +79,7 @@ public final class RsioServer implements AutoCloseable {
                     tls.certificate().orElseThrow());
         }
         StoreExecutor executor = new StoreExecutor(storePool, PooledByteBufAllocator.DEFAULT);
+        PendingLogins pendingLogins = new PendingLogins(config.server().maxPendingLogins());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -104,6 +105,8 @@ public final class RsioServer implements AutoCloseable {
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
                         ch.pipeline().addLast("idle", new IdleStateHandler(IDLE_TIMEOUT_SECONDS, 0, 0));
                         ch.pipeline().addLast("codec", codec);
+                        // Between codec and session: it must see the AUTH_PROOF reply as a message.
+                        ch.pipeline().addLast("gate", new LoginGateHandler(pendingLogins));
                         ch.pipeline().addLast("session", new ServerSessionHandler(config, catalog, executor, codec));
                     }
                 });

@@ -33,8 +33,6 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     static final long MAX_IN_FLIGHT_BYTES = 32 << 20;
     /** OPENs beyond this many handles on one connection fail with ENOMEM (each costs memory). */
     static final int MAX_HANDLES = 4096;
-    /** A connection must have logged in within this time, or it is closed. */
-    static final long LOGIN_TIMEOUT_MILLIS = 10_000;
 
     private enum Phase { HELLO, AUTH, READY, CLOSING }
 
@@ -71,13 +69,14 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         peer = describe(ctx.channel());
         LOG.debug("connection from {}", peer);
         // An unauthenticated connection may PING forever; it must not hold a socket forever.
+        long loginTimeoutMillis = config.server().loginTimeout().toMillis();
         ctx.executor().schedule(() -> {
             if ((phase == Phase.HELLO || phase == Phase.AUTH) && ctx.channel().isActive()) {
                 LOG.warn("closing connection from {} (node {}): not logged in within {} ms", peer, nodeName,
-                        LOGIN_TIMEOUT_MILLIS);
+                        loginTimeoutMillis);
                 ctx.close();
             }
-        }, LOGIN_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, loginTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
@@ -117,7 +116,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             return;
         }
         maxPayload = Math.min(Math.max(h.maxPayload(), WireConstants.PRE_HELLO_MAX_PAYLOAD), RsioServer.MAX_PAYLOAD);
-        features = h.features() & WireConstants.DEFAULT_FEATURES;
+        features = h.features() & (WireConstants.DEFAULT_FEATURES | WireConstants.FEATURE_SERVER_INSTANCE);
         ctx.writeAndFlush(new Reply.HelloReply(h.tag(), WireConstants.VERSION, maxPayload, features, RsioServer.SOFTWARE));
         codec.negotiated(maxPayload, features);
         phase = Phase.AUTH;
@@ -144,7 +143,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             case ServerAuthenticator.Verdict.Accepted ok -> {
                 phase = Phase.READY;
                 LOG.info("client {} logged in from {}{}", ok.nodeName(), peer, tlsBinding == null ? "" : " over TLS");
-                ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof()));
+                ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof(),
+                        (features & WireConstants.FEATURE_SERVER_INSTANCE) != 0 ? ServerInstance.id() : null));
             }
             case ServerAuthenticator.Verdict.Refused no -> {
                 phase = Phase.CLOSING;

@@ -117,6 +117,92 @@ class LocalAccessTest {
         }
     }
 
+    /** A command as uid/gid 65534 (nobody) without supplementary groups, via setpriv. */
+    private static ProcessResult asNobody(TestCluster cluster, List<String> command) throws Exception {
+        List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--", "env", "RSIO_RUN_DIR=" + cluster.runDir, "RSIO_DEV_DIR=" + cluster.devDir()));
+        full.addAll(command);
+        return Commands.run(Duration.ofSeconds(30), Map.of(), full);
+    }
+
+    private static List<String> rsconfigCommand(String... args) {
+        List<String> classDirs = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (Files.isDirectory(Path.of(entry)) && entry.contains("/target/")) {
+                classDirs.add(entry);
+            }
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:TieredStopAtLevel=1", "-cp", String.join(File.pathSeparator, classDirs),
+                "io.rsio.cli.RsconfigMain"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Test
+    void aNonRootUserCanNeitherAttachNorDetachNorUseTheBlockDevices() throws Exception {
+        BlockDevices.requireKernelDevices();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 8)
+                .writeClientConfig("big-2", "0xbig2")) {
+            BlockDevices devices = new BlockDevices(cluster);
+            try {
+                Files.setPosixFilePermissions(cluster.runDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(cluster.serverConfig, PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(cluster.clientConfig, PosixFilePermissions.fromString("rw-------"));
+                cluster.startServer();
+                cluster.startClient();
+                cluster.await("connected", Duration.ofSeconds(20), () -> cluster.statusShows("connected tx: ok rx: ok"));
+                assertEquals(0, cluster.rsconfig("-a", "oracle").exitCode());
+                Path loop = devices.loopOf("oracle");
+                Path control = cluster.runDir.resolve("rsiod.sock");
+                String refusal = "rsconfig: permission denied on " + control + ": rsconfig must run as root\n";
+
+                for (String[] args : List.of(new String[] {"-a", "S10_oracle"}, new String[] {"-a"},
+                        new String[] {"-d", "oracle"}, new String[] {"-d", "-f", "oracle"}, new String[] {"-lvv"},
+                        new String[] {"--stop", "-f"})) {
+                    ProcessResult r = asNobody(cluster, rsconfigCommand(args));
+                    assertEquals(1, r.exitCode(), () -> String.join(" ", args) + ": " + r);
+                    assertEquals(refusal, r.stderr(), String.join(" ", args));
+                    assertEquals("", r.stdout());
+                }
+                ProcessResult local = cluster.rsconfig("-l");
+                assertEquals("osl:oracle@0", local.stdout().strip(), "still attached, nothing else: " + local);
+                assertTrue(cluster.clientAlive());
+
+                // The device nodes: what an administrator expects of a disk.
+                assertEquals("root", Files.getOwner(loop).getName());
+                String loopMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(loop));
+                assertTrue(loopMode.endsWith("---"), "others have no access to " + loop + ": " + loopMode);
+                Path fuseFile = devices.charLink("oracle").toRealPath();
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fuseFile)));
+                assertEquals("root", Files.getOwner(fuseFile).getName());
+                for (Path device : List.of(devices.blockLink("oracle"), loop, devices.charLink("oracle"))) {
+                    ProcessResult read = asNobody(cluster, List.of("dd", "if=" + device, "of=/dev/null", "bs=4096",
+                            "count=1"));
+                    assertNotEquals(0, read.exitCode(), () -> device + ": " + read);
+                    assertTrue(read.stderr().contains("Permission denied"), device + ": " + read.stderr());
+                    ProcessResult write = asNobody(cluster, List.of("dd", "if=/dev/zero", "of=" + device, "bs=4096",
+                            "count=1", "conv=notrunc"));
+                    assertNotEquals(0, write.exitCode(), () -> device + ": " + write);
+                }
+                // Nor the keys.
+                for (Path config : List.of(cluster.clientConfig, cluster.serverConfig)) {
+                    ProcessResult cat = asNobody(cluster, List.of("cat", config.toString()));
+                    assertNotEquals(0, cat.exitCode());
+                    assertTrue(cat.stderr().contains("Permission denied"), cat.stderr());
+                }
+                System.out.printf("[local] non-root: attach, detach, -lvv, --stop refused; %s %s root:%s, FUSE file "
+                        + "rw------- root, keys unreadable%n", loop, loopMode, Files.readAttributes(loop,
+                        java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+                assertEquals(0, cluster.rsconfig("-d", "oracle").exitCode());
+            } finally {
+                cluster.close();
+                devices.cleanUp();
+            }
+        }
+    }
+
     @Test
     void daemonsRefuseAConfigOthersMayChangeAndWarnAboutOneOthersMayRead() throws Exception {
         try (TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 8)

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A reply with an error completes its future with {@link NbdError}; a connection that ends
  * fails every pending future with the IOException.
  */
-final class NbdTestClient implements AutoCloseable {
+final class NbdTestClient implements AutoCloseable, StampedWriter.Device {
     static final long NBDMAGIC = 0x4e42444d41474943L;
     static final long IHAVEOPT = 0x49484156454F5054L;
     static final long OPT_REPLY_MAGIC = 0x3e889045565a9L;
@@ -140,7 +140,8 @@ final class NbdTestClient implements AutoCloseable {
         return size;
     }
 
-    CompletableFuture<Void> write(long offset, byte[] data, boolean fua) {
+    @Override
+    public CompletableFuture<Void> write(long offset, byte[] data, boolean fua) {
         return send(CMD_WRITE, fua ? FLAG_FUA : 0, offset, data.length, data).thenApply(x -> null);
     }
 
@@ -148,7 +149,8 @@ final class NbdTestClient implements AutoCloseable {
         return send(CMD_READ, 0, offset, length, null);
     }
 
-    CompletableFuture<Void> flush() {
+    @Override
+    public CompletableFuture<Void> flush() {
         return send(CMD_FLUSH, 0, 0, 0, null).thenApply(x -> null);
     }
 

@@ -203,45 +203,8 @@ class RssrvHardeningTest {
         }
     }
 
-    /**
-     * WRITEs still queued for the store when their connection dies are dropped, not executed
-     * later: by then the client may have sent them again elsewhere and written newer data over
-     * the same blocks.
-     */
-    @Test
-    void writesQueuedWhenTheirConnectionDiesAreNotExecutedLater() throws Exception {
-        int regions = 2048; // many small FUA writes: far more than the store threads finish before the abort
-        int size = (int) (VOLUME / regions);
-        RawRsioClient c = loggedIn("big-2", "0xbig2", "oracle");
-        for (int i = 0; i < regions; i++) {
-            byte[] data = new byte[size];
-            Arrays.fill(data, (byte) (0x40 + i));
-            c.send(new Request.Write(c.tag(), 1, (long) i * size, true, Unpooled.wrappedBuffer(data)));
-        }
-        c.abort();
-        // Whether any write is still queued when the abort arrives depends on how fast this
-        // machine's store finishes FUA writes; when none was, there is nothing to check here.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!logQuietly().contains("request(s) queued when the connection closed were not executed")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                logQuietly().contains("request(s) queued when the connection closed were not executed"),
-                "the store finished every write before the connection died: no queued write to drop");
-        Thread.sleep(200);
-        int landed = 0;
-        for (int i = 0; i < regions; i++) {
-            byte[] region = readFile("oracle.img", (long) i * size, size);
-            byte expected = (byte) (0x40 + i);
-            boolean all = true;
-            for (byte b : region) {
-                all &= b == expected;
-            }
-            landed += all ? 1 : 0;
-        }
-        assertTrue(landed < regions, "every queued write was executed after its connection died");
-    }
+    // WRITEs still queued for the store when their connection dies: QueuedWritesDroppedTest,
+    // deterministic on a store throttled by a block cgroup (here it depended on fdatasync speed).
 
     /** READs still in the store when their client disappears: their buffers must be freed too. */
     @Test

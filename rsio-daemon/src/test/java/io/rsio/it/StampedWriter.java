@@ -3,6 +3,7 @@ package io.rsio.it;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,14 @@ import java.util.concurrent.TimeUnit;
  * connection fails.
  */
 final class StampedWriter implements AutoCloseable {
-    private final NbdTestClient nbd;
+    /** Where the writes go: rsiod's NBD export, or the attached block device. */
+    interface Device {
+        CompletableFuture<Void> write(long offset, byte[] data, boolean fua);
+
+        CompletableFuture<Void> flush();
+    }
+
+    private final Device nbd;
     private final WriteLedger ledger;
     private final int queueDepth;
     private final int flushEvery;
@@ -24,7 +32,7 @@ final class StampedWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
 
-    StampedWriter(NbdTestClient nbd, WriteLedger ledger, int queueDepth, int flushEvery, long seed) {
+    StampedWriter(Device nbd, WriteLedger ledger, int queueDepth, int flushEvery, long seed) {
         this.nbd = nbd;
         this.ledger = ledger;
         this.queueDepth = queueDepth;

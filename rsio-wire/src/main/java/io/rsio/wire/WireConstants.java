@@ -22,6 +22,11 @@ public final class WireConstants {
     public static final int FEATURE_HEADER_DIGEST = 1;
     public static final int FEATURE_DATA_DIGEST = 1 << 1;
     public static final int DEFAULT_FEATURES = FEATURE_HEADER_DIGEST | FEATURE_DATA_DIGEST;
+    /**
+     * The AUTH_PROOF reply carries the server's instance (its host's boot id), so a client can
+     * tell a server that may have lost its volatile cache from one that merely reconnected.
+     */
+    public static final int FEATURE_SERVER_INSTANCE = 1 << 2;
 
     public static final int NONCE_SIZE = 32;
     public static final int PROOF_SIZE = 32;

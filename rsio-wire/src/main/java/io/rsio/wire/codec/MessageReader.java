@@ -101,7 +101,12 @@ final class MessageReader {
                 String serverName = in.string("server name");
                 yield new Reply.AuthChallenge(tag, serverId, serverName, in.bytes(NONCE_SIZE, "server nonce"));
             }
-            case AUTH_PROOF -> new Reply.AuthAccepted(tag, in.bytes(PROOF_SIZE, "server proof"));
+            case AUTH_PROOF -> {
+                byte[] proof = in.bytes(PROOF_SIZE, "server proof");
+                // The instance is there exactly when HELLO agreed FEATURE_SERVER_INSTANCE; the
+                // client checks that against its session, the codec only knows the two layouts.
+                yield new Reply.AuthAccepted(tag, proof, in.remaining() == 16 ? in.uuid("server instance") : null);
+            }
             case LIST -> {
                 int count = in.u16();
                 // Check the claim against the bytes present before sizing anything by it.

@@ -109,7 +109,12 @@ final class MessageWriter {
                 out.string(m.serverName());
                 out.bytes(m.serverNonce(), NONCE_SIZE, "server nonce");
             }
-            case Reply.AuthAccepted m -> out.bytes(m.proof(), PROOF_SIZE, "server proof");
+            case Reply.AuthAccepted m -> {
+                out.bytes(m.proof(), PROOF_SIZE, "server proof");
+                if (m.serverInstance() != null) {
+                    out.uuid(m.serverInstance());
+                }
+            }
             case Reply.VolumeList m -> {
                 out.u16(m.volumes().size(), "volume count");
                 for (VolumeInfo volume : m.volumes()) {

@@ -16,7 +16,15 @@ public sealed interface Reply extends Message {
         public Opcode opcode() { return Opcode.AUTH_START; }
     }
 
-    record AuthAccepted(long tag, byte[] proof) implements Reply {
+    /**
+     * @param serverInstance the server's instance (its host's boot id) when HELLO agreed
+     *     {@code FEATURE_SERVER_INSTANCE}, else null
+     */
+    record AuthAccepted(long tag, byte[] proof, java.util.UUID serverInstance) implements Reply {
+        public AuthAccepted(long tag, byte[] proof) {
+            this(tag, proof, null);
+        }
+
         public Opcode opcode() { return Opcode.AUTH_PROOF; }
     }
 

@@ -123,6 +123,30 @@ class FixtureTest {
         decoder.assertAllReleased();
     }
 
+    /**
+     * AUTH_PROOF reply with FEATURE_SERVER_INSTANCE (docs/PROTOCOL.md §3.3): 32 bytes of proof,
+     * then the instance as a uuid, most significant half first; without it the proof alone.
+     */
+    @Test
+    void authProofReplyCarriesTheServerInstanceAfterTheProof() {
+        var agreed = new Encoding.Agreed(1 << 20, WireConstants.FEATURE_HEADER_DIGEST
+                | WireConstants.FEATURE_SERVER_INSTANCE);
+        byte[] proof = new byte[32];
+        java.util.Arrays.fill(proof, (byte) 0x5a);
+        java.util.UUID instance = java.util.UUID.fromString("00112233-4455-6677-8899-aabbccddeeff");
+        byte[] encoded = Encoding.bytes(new Reply.AuthAccepted(9, proof, instance), agreed);
+        assertEquals(44 + 48, encoded.length);
+        assertEquals("00000030", HEX.formatHex(encoded, 36, 40), "payload length 48");
+        assertEquals("5a".repeat(32) + "00112233445566778899aabbccddeeff", HEX.formatHex(encoded, 44, 92));
+        Reply.AuthAccepted decoded = (Reply.AuthAccepted) decodeOne(encoded, false, agreed);
+        assertEquals(instance, decoded.serverInstance());
+        assertArrayEquals(proof, decoded.proof());
+
+        byte[] plain = Encoding.bytes(new Reply.AuthAccepted(9, proof), agreed);
+        assertEquals("00000020", HEX.formatHex(plain, 36, 40), "payload length 32");
+        assertEquals(null, ((Reply.AuthAccepted) decodeOne(plain, false, agreed)).serverInstance());
+    }
+
     /** The CRC32C check value from RFC 3720 / the Castagnoli definition. */
     @Test
     void crc32cMatchesTheStandardCheckValue() {

@@ -57,6 +57,7 @@ final class Samples {
         m.add(() -> new Reply.AuthChallenge(2, 42, "srv-a", bytes(32, 9)));
         m.add(() -> new Reply.AuthChallenge(2, -1, "", bytes(32, 0x80)));
         m.add(() -> new Reply.AuthAccepted(3, bytes(32, 0x33)));
+        m.add(() -> new Reply.AuthAccepted(3, bytes(32, 0x34), new UUID(0x0123456789abcdefL, -2)));
         m.add(() -> new Reply.VolumeList(4, List.of()));
         m.add(() -> new Reply.VolumeList(4, List.of(volume("a", false), volume("ßeta", true), volume("", false))));
         m.add(() -> new Reply.Opened(5, 77, volume("oracle", true)));
