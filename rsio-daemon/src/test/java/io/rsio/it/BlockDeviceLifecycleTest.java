@@ -28,23 +28,13 @@ class BlockDeviceLifecycleTest {
 
     @BeforeEach
     void start() throws Exception {
-        BlockDevices.requireKernelDevices();
-        cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 32).writeClientConfig("big-2", "0xbig2");
+        cluster = BlockDevices.startConnectedCluster(dir, 32);
         devices = new BlockDevices(cluster);
-        cluster.startServer();
-        cluster.startClient();
-        cluster.await("path connected", Duration.ofSeconds(20), () -> cluster.statusShows("connected tx: ok rx: ok"));
     }
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            cluster.close();
-            devices.cleanUp();
-            devices.assertNothingLeft();
-        } finally {
-            devices.cleanUp();
-        }
+        devices.closeClusterAndCheckNothingLeft();
     }
 
     private ProcessResult rsconfig(int expectedExit, String... args) throws Exception {

@@ -34,6 +34,32 @@ final class BlockDevices {
     }
 
     /** These tests need root, /dev/fuse, loop devices and e2fsprogs; skipped without root. */
+    /**
+     * A cluster whose one volume pair has {@code mib} MiB each (node big-2), server and client
+     * running and the path connected: where every block-device test starts.
+     */
+    static TestCluster startConnectedCluster(java.nio.file.Path dir, int mib) throws Exception {
+        requireKernelDevices();
+        TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", mib)
+                .writeClientConfig("big-2", "0xbig2");
+        cluster.startServer();
+        cluster.startClient();
+        cluster.await("path connected", java.time.Duration.ofSeconds(20),
+                () -> cluster.statusShows("connected tx: ok rx: ok"));
+        return cluster;
+    }
+
+    /** Stops the cluster, then checks that it left no loop device, mount or link (cleaning up either way). */
+    void closeClusterAndCheckNothingLeft() throws Exception {
+        try {
+            cluster.close();
+            cleanUp();
+            assertNothingLeft();
+        } finally {
+            cleanUp();
+        }
+    }
+
     static void requireKernelDevices() {
         assumeTrue(Posix.geteuid() == 0, "block device tests need root");
         assumeTrue(Files.exists(Path.of("/dev/fuse")) && Files.exists(Path.of("/dev/loop-control")),
