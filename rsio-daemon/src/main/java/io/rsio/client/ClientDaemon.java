@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -139,6 +140,16 @@ public final class ClientDaemon implements AutoCloseable {
     }
 
     /** Volumes of {@code namespace} attached as block devices: a reload does not remove it then. */
+    /** The attached volumes of {@code namespace} with their block-device links. */
+    Map<VolumeClient, Path> attachedVolumesIn(String namespace) {
+        Map<VolumeClient, Path> attached = new java.util.LinkedHashMap<>();
+        if (attach != null) {
+            attach.attachments().stream().filter(a -> a.namespace().equals(namespace))
+                    .forEach(a -> attached.put(a.volume(), a.blockLink()));
+        }
+        return attached;
+    }
+
     List<String> attachedIn(String namespace) {
         return attach == null ? List.of() : attach.attachments().stream()
                 .filter(a -> a.namespace().equals(namespace)).map(a -> a.blockLink().toString()).toList();

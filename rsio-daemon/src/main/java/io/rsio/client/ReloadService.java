@@ -5,6 +5,7 @@ import io.rsio.config.ConfigException;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.ReloadRow;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.apache.logging.log4j.Logger;
  * <ul>
  *   <li>A namespace added to the file starts with its own paths and volumes.</li>
  *   <li>Servers or interfaces added or removed: the paths they make are opened or closed; the
- *       others keep their connections (renumbered if sections moved).</li>
+ *       others keep their connections (renumbered if sections moved). A change that would close
+ *       the last ready path of an attached volume is refused with the device named: a mounted
+ *       file system would otherwise see EIO after the no-path timeout.</li>
  *   <li>Node name, node key, TLS, or the path settings (ping interval, path timeout, reconnect
  *       ceiling) of a namespace changed: every path of it logs in again, make-before-break: the
  *       new paths are opened next to the old ones, and only when at least one of them logged in
@@ -104,7 +107,7 @@ final class ReloadService {
         }
         Map<RsioPath, String> failures = awaitLogins(changes);
         for (Change c : changes) {
-            finish(c, failures, rows, result);
+            finish(c, failures, rows, result, daemon.attachedVolumesIn(c.after().name()));
         }
         List<ClientConfig.Namespace> runs = new ArrayList<>(result.values());
         for (ClientConfig.Namespace ns : before.values()) { // refused removals stay, in their old place
@@ -246,7 +249,7 @@ final class ReloadService {
     }
 
     private static void finish(Change c, Map<RsioPath, String> failures, List<ReloadRow> rows,
-                               Map<String, ClientConfig.Namespace> result) {
+                               Map<String, ClientConfig.Namespace> result, Map<VolumeClient, Path> attached) {
         String name = c.after().name();
         long up = c.fresh().stream().filter(RsioPath::isReady).count();
         boolean oldWorked = c.old().stream().anyMatch(RsioPath::isReady);
@@ -258,6 +261,15 @@ final class ReloadService {
             result.put(name, c.before());
             rows.add(new ReloadRow("refused", "namespace " + name + ": new log-in data not applied: no path logged in"
                     + " with it (" + why + "); the running paths stay"));
+            return;
+        }
+        List<String> stranded = stranded(c, attached);
+        if (!stranded.isEmpty()) {
+            // A device in use would fail with EIO after the no-path timeout: the admin detaches first.
+            c.client().retire(c.fresh());
+            result.put(name, c.before());
+            rows.add(new ReloadRow("refused", "namespace " + name + ": paths not changed: attached "
+                    + String.join(", ", stranded) + " would lose its last path; detach it first"));
             return;
         }
         c.client().retire(c.old());
@@ -292,6 +304,16 @@ final class ReloadService {
                         + " up to the no-path timeout)"));
             }
         }
+    }
+
+    /** The block devices of attached volumes that only paths this change closes carry now. */
+    private static List<String> stranded(Change c, Map<VolumeClient, Path> attached) {
+        if (c.old().isEmpty()) {
+            return List.of();
+        }
+        return attached.entrySet().stream()
+                .filter(e -> e.getKey().readyPaths() > 0 && !e.getKey().hasReadyPathBesides(c.old()))
+                .map(e -> e.getValue().toString()).toList();
     }
 
     /** The settings a path itself uses (the others are the volumes'): changing them means new paths. */

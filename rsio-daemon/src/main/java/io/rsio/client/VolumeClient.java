@@ -122,6 +122,11 @@ public final class VolumeClient implements BlockTarget {
         return java.util.Optional.ofNullable(homeLoop);
     }
 
+    /** True when a ready path other than {@code leaving} carries this volume. */
+    boolean hasReadyPathBesides(java.util.Collection<RsioPath> leaving) {
+        return ready.stream().anyMatch(p -> !leaving.contains(p));
+    }
+
     public int readyPaths() {
         return ready.size();
     }

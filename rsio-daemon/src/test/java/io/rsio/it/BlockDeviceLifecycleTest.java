@@ -153,6 +153,30 @@ class BlockDeviceLifecycleTest {
     }
 
     @Test
+    void aReloadThatWouldLeaveAnAttachedDeviceWithoutAPathIsRefused() throws Exception {
+        rsconfig(0, "-a", "oracle");
+        Path loop = devices.loopOf("oracle");
+        String config = Files.readString(cluster.clientConfig);
+        // The only server interface moves to an address where nothing listens: its path would close.
+        String moved = config.replace("[server big-9-1]\naddress       = 127.0.0.1", "[server big-9-1]\naddress       = 127.0.0.9");
+        assertNotEquals(config, moved);
+        Files.writeString(cluster.clientConfig, moved);
+        var response = new io.rsio.control.ControlClient(cluster.runDir.resolve("rsiod.sock")).call("reload");
+        assertTrue(response.ok(), response::error);
+        var rows = response.rows(io.rsio.control.ControlRows.ReloadRow.class);
+        assertTrue(rows.stream().anyMatch(r -> r.action().equals("refused")
+                && r.change().contains(devices.blockLink("oracle") + " would lose its last path; detach it first")),
+                rows::toString);
+        assertTrue(cluster.statusShows("connected tx: ok rx: ok"), "the running path stays");
+        devices.run("dd", "if=" + loop, "of=/dev/null", "bs=4096", "count=1", "iflag=direct");
+
+        rsconfig(0, "-d");
+        var afterDetach = new io.rsio.control.ControlClient(cluster.runDir.resolve("rsiod.sock")).call("reload");
+        assertTrue(afterDetach.rows(io.rsio.control.ControlRows.ReloadRow.class).stream()
+                .noneMatch(r -> r.action().equals("refused")), afterDetach::toString);
+    }
+
+    @Test
     void growthOnTheServerReachesTheAttachedDevice() throws Exception {
         rsconfig(0, "-a", "oracle");
         Path loop = devices.loopOf("oracle");
