@@ -37,28 +37,20 @@ public final class CrsioMain {
     private CrsioMain() {}
 
     public static void main(String[] argv) {
-        Path configFile = Path.of("/etc/rscltcfg");
-        boolean ascii = !utf8Locale();
-        try {
-            Args args = new Args(argv);
-            while (args.hasNext()) {
-                String word = args.next();
-                switch (word) {
-                    case "-c" -> configFile = Path.of(args.valueFor("-c"));
-                    case "--ascii" -> ascii = true;
-                    case "-h", "--help" -> {
-                        System.out.print(USAGE);
-                        return;
-                    }
-                    default -> throw new Args.UsageException("unknown option " + word);
-                }
+        var options = new Object() {
+            Path configFile = Path.of("/etc/rscltcfg");
+            boolean ascii = !utf8Locale();
+        };
+        boolean go = Args.parseOrExit("crsio", USAGE, argv, (word, args) -> {
+            switch (word) {
+                case "-c" -> options.configFile = Path.of(args.valueFor("-c"));
+                case "--ascii" -> options.ascii = true;
+                default -> throw new Args.UsageException("unknown option " + word);
             }
-        } catch (Args.UsageException e) {
-            System.err.println("crsio: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
+        });
+        if (go) {
+            System.exit(run(options.configFile, options.ascii));
         }
-        System.exit(run(configFile, ascii));
     }
 
     static boolean utf8Locale() {

@@ -1,18 +1,16 @@
 package io.rsio.client;
 
 import io.rsio.common.Args;
-import io.rsio.common.DaemonLogging;
 import io.rsio.common.DaemonProcess;
+import io.rsio.common.DaemonStartup;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.config.ClientConfig;
-import io.rsio.config.ConfigException;
 import io.rsio.control.ControlServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /** {@code rsiod}: the RSIO client daemon. */
@@ -31,31 +29,23 @@ public final class RsiodMain {
     private RsiodMain() {}
 
     public static void main(String[] argv) {
-        Path configFile = Path.of("/etc/rscltcfg");
-        boolean foreground = false;
-        Optional<InetSocketAddress> nbdTcp = Optional.empty();
-        try {
-            Args args = new Args(argv);
-            while (args.hasNext()) {
-                String word = args.next();
-                switch (word) {
-                    case "-c" -> configFile = Path.of(args.valueFor("-c"));
-                    case "-f" -> foreground = true;
-                    case "--nbd-port" -> nbdTcp = Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                            port(args.valueFor("--nbd-port"))));
-                    case "-h", "--help" -> {
-                        System.out.print(USAGE);
-                        return;
-                    }
-                    default -> throw new Args.UsageException("unknown option " + word);
-                }
+        var options = new Object() {
+            Path configFile = Path.of("/etc/rscltcfg");
+            boolean foreground;
+            Optional<InetSocketAddress> nbdTcp = Optional.empty();
+        };
+        boolean go = Args.parseOrExit("rsiod", USAGE, argv, (word, args) -> {
+            switch (word) {
+                case "-c" -> options.configFile = Path.of(args.valueFor("-c"));
+                case "-f" -> options.foreground = true;
+                case "--nbd-port" -> options.nbdTcp = Optional.of(new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), port(args.valueFor("--nbd-port"))));
+                default -> throw new Args.UsageException("unknown option " + word);
             }
-        } catch (Args.UsageException e) {
-            System.err.println("rsiod: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
+        });
+        if (go) {
+            System.exit(run(options.configFile, options.foreground, options.nbdTcp));
         }
-        System.exit(run(configFile, foreground, nbdTcp));
     }
 
     private static int port(String text) throws Args.UsageException {
@@ -71,30 +61,17 @@ public final class RsiodMain {
     }
 
     static int run(Path configFile, boolean foreground, Optional<InetSocketAddress> nbdTcp) {
-        RsioEnvironment env = RsioEnvironment.fromSystem();
-        ClientConfig config;
-        try {
-            config = ClientConfig.load(configFile);
-        } catch (ConfigException e) {
-            System.err.println("rsiod: " + e.getMessage());
+        Optional<DaemonStartup<ClientConfig>> prepared = DaemonStartup.prepare("rsiod", configFile, ClientConfig::load);
+        if (prepared.isEmpty()) {
             return 1;
         }
-        io.rsio.config.ConfigFilePermissions permissions = io.rsio.config.ConfigFilePermissions.check(configFile);
-        if (permissions.refusal().isPresent()) {
-            System.err.println("rsiod: " + permissions.refusal().get());
-            return 1;
-        }
-        DaemonProcess process = new DaemonProcess("rsiod", env);
-        try {
-            process.prepareDirectories();
-        } catch (IOException e) {
-            System.err.println("rsiod: cannot create " + env.runDir() + " or " + env.logDir() + ": " + e.getMessage());
-            return 1;
-        }
-        String node = config.namespaces().isEmpty() ? "rsiod" : config.namespaces().getFirst().nodeName();
-        DaemonLogging.init(node, env.logFile("rsiod"), foreground);
-        Logger log = LogManager.getLogger(RsiodMain.class);
-        permissions.warnings().forEach(log::warn);
+        DaemonStartup<ClientConfig> startup = prepared.get();
+        ClientConfig config = startup.config();
+        RsioEnvironment env = startup.env();
+        DaemonProcess process = startup.process();
+        Logger log = startup.startLogging(
+                c -> c.namespaces().isEmpty() ? "rsiod" : c.namespaces().getFirst().nodeName(), foreground,
+                RsiodMain.class);
         ClientDaemon daemon;
         ControlServer control;
         try {
@@ -108,10 +85,7 @@ public final class RsiodMain {
             }
             process.writePidFile();
         } catch (IOException | RuntimeException e) {
-            log.error("rsiod not started: {}", e.getMessage());
-            System.err.println("rsiod: " + e.getMessage());
-            DaemonLogging.shutdown();
-            return 1;
+            return startup.notStarted(log, e);
         }
         log.info("rsiod started: {} namespace(s), {} interface(s), control socket {}, config {}",
                 config.namespaces().size(), config.interfaces().size(), env.controlSocket(), configFile);

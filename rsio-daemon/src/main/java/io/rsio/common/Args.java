@@ -18,6 +18,37 @@ public final class Args {
         }
     }
 
+    /** Takes one option word (and the values it needs from {@code args}); unknown words throw. */
+    @FunctionalInterface
+    public interface OptionHandler {
+        void accept(String word, Args args) throws UsageException;
+    }
+
+    /**
+     * The option loop of the programs: every word goes to {@code handler}; {@code -h} or
+     * {@code --help} prints {@code usage} and answers false (the program ends with 0); a usage
+     * error prints {@code program: reason} and the usage to stderr and exits 2.
+     */
+    public static boolean parseOrExit(String program, String usage, String[] argv, OptionHandler handler) {
+        try {
+            Args args = new Args(argv);
+            while (args.hasNext()) {
+                String word = args.next();
+                if (word.equals("-h") || word.equals("--help")) {
+                    System.out.print(usage);
+                    return false;
+                }
+                handler.accept(word, args);
+            }
+            return true;
+        } catch (UsageException e) {
+            System.err.println(program + ": " + e.getMessage());
+            System.err.print(usage);
+            System.exit(2);
+            return false;
+        }
+    }
+
     private final List<String> words;
     private int position;
 

@@ -28,6 +28,30 @@ class DaemonLifecycleTest {
     }
 
     @Test
+    void bothDaemonsAnswerHelpAndRefuseUnknownOptionsAndConfigsOthersMayWrite() throws Exception {
+        TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 16);
+        for (String main : new String[] {"io.rsio.server.RssrvMain", "io.rsio.client.RsiodMain"}) {
+            String program = main.contains("Rssrv") ? "rssrv" : "rsiod";
+            ProcessResult help = Commands.run(Duration.ofSeconds(30), cluster.env(), Commands.java(main, "--help"));
+            assertEquals(0, help.exitCode(), help::toString);
+            assertTrue(help.stdout().startsWith("usage: " + program + " [-c FILE] [-f]"), help.stdout());
+            ProcessResult wrong = Commands.run(Duration.ofSeconds(30), cluster.env(), Commands.java(main, "-x"));
+            assertEquals(2, wrong.exitCode(), wrong::toString);
+            assertTrue(wrong.stderr().startsWith(program + ": unknown option -x\nusage: " + program), wrong.stderr());
+            ProcessResult noValue = Commands.run(Duration.ofSeconds(30), cluster.env(), Commands.java(main, "-c"));
+            assertEquals(2, noValue.exitCode(), noValue::toString);
+            assertTrue(noValue.stderr().startsWith(program + ": -c needs a value"), noValue.stderr());
+        }
+        Files.setPosixFilePermissions(cluster.serverConfig, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rw-rw-rw-"));
+        ProcessResult open = Commands.run(Duration.ofSeconds(30), cluster.env(),
+                Commands.java("io.rsio.server.RssrvMain", "-c", cluster.serverConfig.toString(), "-f"));
+        assertEquals(1, open.exitCode(), open::toString);
+        assertTrue(open.stderr().startsWith("rssrv: " + cluster.serverConfig), open.stderr());
+        assertFalse(Files.exists(cluster.runDir.resolve("rssrv.pid")), "not started half-configured");
+    }
+
+    @Test
     void brokenClientConfigStopsStartUpWithFileAndLine() throws Exception {
         TestCluster cluster = new TestCluster(dir).writeClientConfig("big-2", "0xbig2");
         Files.writeString(cluster.clientConfig, Files.readString(cluster.clientConfig) + "\n[server stray]\nadress = 1.2.3.4\n");

@@ -134,23 +134,8 @@ public final class FileVolumeStore implements VolumeStore {
     }
 
     @Override
-    public String name() {
-        return geometry.name();
-    }
-
-    @Override
-    public long size() {
-        return geometry.size();
-    }
-
-    @Override
-    public int blockSize() {
-        return geometry.blockSize();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return geometry.readOnly();
+    public VolumeGeometry geometry() {
+        return geometry;
     }
 
     /** The backing path. */

@@ -35,23 +35,8 @@ public final class MemoryVolumeStore implements VolumeStore {
     }
 
     @Override
-    public String name() {
-        return geometry.name();
-    }
-
-    @Override
-    public long size() {
-        return geometry.size();
-    }
-
-    @Override
-    public int blockSize() {
-        return geometry.blockSize();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return geometry.readOnly();
+    public VolumeGeometry geometry() {
+        return geometry;
     }
 
     /** Heap bytes holding data now: a multiple of the chunk size. */

@@ -15,16 +15,27 @@ import io.netty.buffer.ByteBuf;
  * EIO for any other storage failure.
  */
 public interface VolumeStore extends AutoCloseable {
+    /** Name, size, block size and read-only flag, and the range checks they imply. */
+    VolumeGeometry geometry();
+
     /** The volume's name, as used in messages. */
-    String name();
+    default String name() {
+        return geometry().name();
+    }
 
     /** Size in bytes; a multiple of {@link #blockSize()}. */
-    long size();
+    default long size() {
+        return geometry().size();
+    }
 
     /** Logical block size in bytes: a power of two from 512 to 65536. */
-    int blockSize();
+    default int blockSize() {
+        return geometry().blockSize();
+    }
 
-    boolean readOnly();
+    default boolean readOnly() {
+        return geometry().readOnly();
+    }
 
     /**
      * Reads {@code length} bytes at {@code offset} into {@code dst} at its writer index and
