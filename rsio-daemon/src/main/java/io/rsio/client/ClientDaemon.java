@@ -139,7 +139,6 @@ public final class ClientDaemon implements AutoCloseable {
         return client;
     }
 
-    /** Volumes of {@code namespace} attached as block devices: a reload does not remove it then. */
     /** The attached volumes of {@code namespace} with their block-device links. */
     Map<VolumeClient, Path> attachedVolumesIn(String namespace) {
         Map<VolumeClient, Path> attached = new java.util.LinkedHashMap<>();
@@ -150,9 +149,9 @@ public final class ClientDaemon implements AutoCloseable {
         return attached;
     }
 
+    /** The block-device links of {@code namespace}'s attached volumes: a reload does not remove it then. */
     List<String> attachedIn(String namespace) {
-        return attach == null ? List.of() : attach.attachments().stream()
-                .filter(a -> a.namespace().equals(namespace)).map(a -> a.blockLink().toString()).toList();
+        return attachedVolumesIn(namespace).values().stream().map(Path::toString).toList();
     }
 
     /** Ends a namespace a reload removed (none of its volumes attached): paths, volumes, NBD exports. */

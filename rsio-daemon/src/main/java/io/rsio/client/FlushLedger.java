@@ -22,9 +22,16 @@ final class FlushLedger {
         long acknowledged;
         long flushed;
         UUID instance;
-        /** Writes a reboot of the server may have taken, not yet reported to a FLUSH. */
-        long lostUnreported;
-        String lostInstance;
+        /** Why writes of this server may be gone, until a FLUSH has reported it; else null. */
+        String unreportedLoss;
+
+        /** The unflushed writes count as lost for {@code why}: nothing can flush them any more. */
+        Loss lose(int serverId, String why) {
+            long writes = acknowledged - flushed;
+            unreportedLoss = why;
+            flushed = acknowledged;
+            return new Loss(serverId, writes, why);
+        }
     }
 
     /** A loss: {@code writes} acknowledged writes of server {@code serverId} may be gone. */
@@ -41,7 +48,7 @@ final class FlushLedger {
         Server s = servers.computeIfAbsent(serverId, id -> new Server());
         Loss loss = null;
         if (s.acknowledged > s.flushed && !Objects.equals(s.instance, instance)) {
-            loss = lose(serverId, s, instance);
+            loss = loseToNewInstance(serverId, s, instance);
         }
         if (s.acknowledged == s.flushed) {
             s.instance = instance;
@@ -63,7 +70,7 @@ final class FlushLedger {
             return null;
         }
         if (s.acknowledged > s.flushed && !sameInstance(s.instance, instance)) {
-            return lose(serverId, s, instance);
+            return loseToNewInstance(serverId, s, instance);
         }
         if (s.acknowledged == s.flushed) {
             s.instance = instance;
@@ -75,18 +82,15 @@ final class FlushLedger {
         return a != null && a.equals(b);
     }
 
-    private static Loss lose(int serverId, Server s, UUID now) {
+    private static Loss loseToNewInstance(int serverId, Server s, UUID now) {
         long writes = s.acknowledged - s.flushed;
         String why = s.instance == null || now == null
                 ? "server id " + serverId + " reconnected without telling its instance, so " + writes
                         + " acknowledged write(s) not yet flushed there cannot be proven durable"
                 : "server id " + serverId + " came back as another instance (boot id " + s.instance + " -> " + now
                         + ": its host restarted) and may have lost " + writes + " acknowledged write(s) not yet flushed";
-        s.lostUnreported += writes;
-        s.lostInstance = why;
-        s.flushed = s.acknowledged;
         s.instance = now;
-        return new Loss(serverId, writes, why);
+        return s.lose(serverId, why);
     }
 
     /**
@@ -101,17 +105,13 @@ final class FlushLedger {
         }
         long writes = s.acknowledged - s.flushed;
         if (writes == 0) {
-            if (s.lostUnreported == 0) {
+            if (s.unreportedLoss == null) {
                 servers.remove(serverId);
             }
             return null;
         }
-        String why = "server id " + serverId + " was removed from the configuration with " + writes
-                + " acknowledged write(s) not yet flushed there";
-        s.lostUnreported += writes;
-        s.lostInstance = why;
-        s.flushed = s.acknowledged;
-        return new Loss(serverId, writes, why);
+        return s.lose(serverId, "server id " + serverId + " was removed from the configuration with " + writes
+                + " acknowledged write(s) not yet flushed there");
     }
 
     /** Servers this ledger knows. */
@@ -149,18 +149,22 @@ final class FlushLedger {
      */
     synchronized String takeLoss(int serverId) {
         Server s = servers.get(serverId);
-        if (s == null || s.lostUnreported == 0) {
+        if (s == null) {
             return null;
         }
-        String why = s.lostInstance;
-        s.lostUnreported = 0;
-        s.lostInstance = null;
+        String why = s.unreportedLoss;
+        s.unreportedLoss = null;
         return why;
+    }
+
+    /** Takes every loss not yet reported, in server order (see {@link #takeLoss}). */
+    synchronized List<String> takeLosses() {
+        return unreportedLosses().stream().map(this::takeLoss).toList();
     }
 
     /** Servers with a loss not yet reported to a FLUSH. */
     synchronized List<Integer> unreportedLosses() {
-        return servers.entrySet().stream().filter(e -> e.getValue().lostUnreported > 0).map(Map.Entry::getKey)
+        return servers.entrySet().stream().filter(e -> e.getValue().unreportedLoss != null).map(Map.Entry::getKey)
                 .sorted().toList();
     }
 

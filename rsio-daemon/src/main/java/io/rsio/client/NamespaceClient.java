@@ -79,7 +79,7 @@ public final class NamespaceClient implements PathListener {
             path.stop();
         }
         java.util.Set<Integer> reached = new java.util.HashSet<>();
-        paths.forEach(p -> reached.add(p.status().serverId()));
+        paths.forEach(p -> reached.add(p.serverId()));
         servers.keySet().retainAll(reached);
         volumes.values().forEach(v -> v.serversRemoved(reached));
     }

@@ -49,7 +49,7 @@ final class NbdExportManager implements AutoCloseable {
             NbdExports exports = new NbdExports();
             exports.add(volume);
             // Connections to this export run on the loop of the volume's first path.
-            servers.put(volume, NbdServer.start(group, volume.homeLoop().<EventLoopGroup>map(l -> l).orElse(group),
+            servers.put(volume, NbdServer.start(group, volume.homeLoop().map(EventLoopGroup.class::cast).orElse(group),
                     exports, socket, null));
             sockets.put(volume, socket);
             tcpExports.add(volume);
@@ -65,15 +65,8 @@ final class NbdExportManager implements AutoCloseable {
         Path socket = sockets.remove(volume);
         tcpExports.remove(volume.name());
         if (server != null) {
-            server.close();
+            server.close(); // deletes the socket file too
             LOG.info("volume {}:{} no longer exported over NBD ({})", volume.namespace(), volume.name(), socket);
-        }
-        if (socket != null) {
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException e) {
-                LOG.warn("cannot remove {}: {}", socket, e.getMessage());
-            }
         }
     }
 

@@ -285,8 +285,7 @@ final class RsioPath {
         phase = Phase.HELLO;
         lastReceiveNanos = System.nanoTime();
         ch.writeAndFlush(new Request.Hello(nextTag++, WireConstants.VERSION, WireConstants.VERSION,
-                WireConstants.DEFAULT_MAX_PAYLOAD, WireConstants.DEFAULT_FEATURES | WireConstants.FEATURE_SERVER_INSTANCE,
-                SOFTWARE));
+                WireConstants.DEFAULT_MAX_PAYLOAD, WireConstants.SUPPORTED_FEATURES, SOFTWARE));
         Duration interval = login.settings().pingInterval();
         pinger = loop.scheduleAtFixedRate(() -> ping(ch), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -184,17 +184,10 @@ public final class VolumeClient implements BlockTarget {
      */
     @Override
     public CompletableFuture<Void> flush() {
-        List<String> losses = new ArrayList<>();
-        for (int server : ledger.unreportedLosses()) {
-            String loss = ledger.takeLoss(server);
-            if (loss != null) {
-                losses.add(loss);
-            }
-        }
+        List<String> losses = ledger.takeLosses();
         if (!losses.isEmpty()) {
             stats.errors.increment();
-            return CompletableFuture.failedFuture(new BlockException(Errno.EIO, "FLUSH of " + namespace + ":"
-                    + info.name() + " failed: " + String.join("; ", losses)));
+            return CompletableFuture.failedFuture(new BlockException(Errno.EIO, flushFailure(String.join("; ", losses))));
         }
         List<CompletableFuture<Object>> parts = new ArrayList<>();
         Set<Integer> pinned = new TreeSet<>(ledger.unflushed());
@@ -347,8 +340,7 @@ public final class VolumeClient implements BlockTarget {
         if (!waitingForIt.isEmpty()) {
             String why = ledger.takeLoss(loss.serverId());
             stats.errors.increment();
-            waitingForIt.forEach(r -> r.fail(Errno.EIO, "FLUSH of " + namespace + ":" + info.name() + " failed: "
-                    + (why == null ? loss.why() : why)));
+            waitingForIt.forEach(r -> r.fail(Errno.EIO, flushFailure(why == null ? loss.why() : why)));
         }
     }
 
@@ -405,7 +397,7 @@ public final class VolumeClient implements BlockTarget {
                     String loss = ledger.takeLoss(request.server);
                     if (loss != null) {
                         stats.errors.increment();
-                        request.fail(Errno.EIO, "FLUSH of " + namespace + ":" + info.name() + " failed: " + loss);
+                        request.fail(Errno.EIO, flushFailure(loss));
                         return false;
                     }
                     ledger.flushed(request.server, path.serverInstance(), request.covers);
@@ -414,6 +406,10 @@ public final class VolumeClient implements BlockTarget {
             case READ -> {}
         }
         return true;
+    }
+
+    private String flushFailure(String why) {
+        return "FLUSH of " + namespace + ":" + info.name() + " failed: " + why;
     }
 
     /** Sends the FLUSHes waiting for their server, or fails those older than nopath_timeout. */
@@ -432,10 +428,9 @@ public final class VolumeClient implements BlockTarget {
                 done = true;
             } else if (r.startNanos < limit) {
                 stats.errors.increment();
-                r.fail(Errno.EIO, "FLUSH of " + namespace + ":" + info.name() + " failed: server "
-                        + serverNames.getOrDefault(r.server, "?") + " (id " + r.server + ") holds "
-                        + ledger.unflushedWrites(r.server) + " acknowledged write(s) not yet flushed and had no path for "
-                        + nopathTimeout.toMillis() + " ms");
+                r.fail(Errno.EIO, flushFailure("server " + serverNames.getOrDefault(r.server, "?") + " (id " + r.server
+                        + ") holds " + ledger.unflushedWrites(r.server)
+                        + " acknowledged write(s) not yet flushed and had no path for " + nopathTimeout.toMillis() + " ms"));
                 done = true;
             } else {
                 done = send(r);

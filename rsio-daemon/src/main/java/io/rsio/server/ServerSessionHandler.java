@@ -51,6 +51,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private int inFlight;
     /** Replies written while reading a batch of requests share one flush at channelReadComplete. */
     private boolean flushPending;
+    /** A lost connection is logged once, not once per reply still pending on it. */
+    private boolean lossLogged;
     private long inFlightBytes;
     private int skippedAfterClose;
     /** Tags of block requests without a reply yet: a reused one is refused (docs/PROTOCOL.md §1). */
@@ -116,7 +118,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             return;
         }
         maxPayload = Math.min(Math.max(h.maxPayload(), WireConstants.PRE_HELLO_MAX_PAYLOAD), RsioServer.MAX_PAYLOAD);
-        features = h.features() & (WireConstants.DEFAULT_FEATURES | WireConstants.FEATURE_SERVER_INSTANCE);
+        features = h.features() & WireConstants.SUPPORTED_FEATURES;
         ctx.writeAndFlush(new Reply.HelloReply(h.tag(), WireConstants.VERSION, maxPayload, features, RsioServer.SOFTWARE));
         codec.negotiated(maxPayload, features);
         phase = Phase.AUTH;
@@ -379,15 +381,12 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         ctx.fireChannelInactive();
     }
 
-    private boolean lossLogged;
-
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                 ? cause.getCause() : cause;
         if (root instanceof java.io.IOException) {
             if (!lossLogged) {
-                // Each reply still pending on a dead connection fails the same way: log the first.
                 lossLogged = true;
                 LOG.info("connection of client {} at {} lost: {}", nodeName, peer, root.getMessage());
             }

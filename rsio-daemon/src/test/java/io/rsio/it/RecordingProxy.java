@@ -2,8 +2,6 @@ package io.rsio.it;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -55,46 +53,21 @@ final class RecordingProxy implements AutoCloseable {
                 sockets.add(server);
                 ByteArrayOutputStream record = new ByteArrayOutputStream();
                 fromClients.add(record);
-                pump(client, server, record);
-                pump(server, client, null);
+                SocketPump.start("proxy-pump", client, server, (buf, n) -> {
+                    synchronized (record) {
+                        record.write(buf, 0, n);
+                    }
+                });
+                SocketPump.start("proxy-pump", server, client, (buf, n) -> { });
             } catch (IOException e) {
                 // closed, or the target refused: the client sees its connection end
             }
         }
     }
 
-    private static void pump(Socket from, Socket to, ByteArrayOutputStream record) {
-        Thread.ofPlatform().daemon().name("proxy-pump").start(() -> {
-            byte[] buf = new byte[65536];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    if (record != null) {
-                        synchronized (record) {
-                            record.write(buf, 0, n);
-                        }
-                    }
-                    out.write(buf, 0, n);
-                }
-            } catch (IOException e) {
-                // one side went away
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        });
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
     @Override
     public void close() throws IOException {
         listener.close();
-        sockets.forEach(RecordingProxy::closeQuietly);
+        sockets.forEach(SocketPump::closeQuietly);
     }
 }

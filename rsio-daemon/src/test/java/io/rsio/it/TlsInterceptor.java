@@ -1,8 +1,6 @@
 package io.rsio.it;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.KeyStore;
@@ -58,44 +56,18 @@ final class TlsInterceptor implements AutoCloseable {
                         .createSocket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                SocketPump.start("mitm-pump", client, server, (buf, n) -> plaintextBytes.addAndGet(n));
+                SocketPump.start("mitm-pump", server, client, (buf, n) -> plaintextBytes.addAndGet(n));
             } catch (IOException e) {
                 // closed, or the handshake failed: that connection just ends
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
-        Thread.ofPlatform().daemon().name("mitm-pump").start(() -> {
-            byte[] buf = new byte[65536];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    plaintextBytes.addAndGet(n);
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // one side went away
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        });
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
     @Override
     public void close() throws IOException {
         listener.close();
-        sockets.forEach(TlsInterceptor::closeQuietly);
+        sockets.forEach(SocketPump::closeQuietly);
     }
 
     private static final class TrustEverything implements X509TrustManager {

@@ -243,28 +243,28 @@ public final class Syscalls {
 
     /** One send(2) of the whole segment, retried on EINTR; returns the bytes sent. */
     public static long send(int fd, MemorySegment data, String what) throws NativeException {
-        MemorySegment cs = Libc.callState();
-        while (true) {
-            long n = (long) invoke(() -> (long) SEND.invokeExact(cs, fd, data, data.byteSize(), 0));
-            if (n >= 0) {
-                return n;
-            }
-            if (Libc.errno(cs) != LinuxErrno.EINTR) {
-                throw new NativeException(Libc.errno(cs), "send", Path.of(what));
-            }
-        }
+        return retryingEintr("send", what, cs -> (long) SEND.invokeExact(cs, fd, data, data.byteSize(), 0));
     }
 
     /** One recv(2) into {@code buf}, retried on EINTR; returns the bytes received. */
     public static long recv(int fd, MemorySegment buf, String what) throws NativeException {
+        return retryingEintr("recv", what, cs -> (long) RECV.invokeExact(cs, fd, buf, buf.byteSize(), 0));
+    }
+
+    private interface SizeCall {
+        long run(MemorySegment callState) throws Throwable;
+    }
+
+    /** Calls {@code call} until it does not fail with EINTR; a negative result is the errno's exception. */
+    private static long retryingEintr(String name, String what, SizeCall call) throws NativeException {
         MemorySegment cs = Libc.callState();
         while (true) {
-            long n = (long) invoke(() -> (long) RECV.invokeExact(cs, fd, buf, buf.byteSize(), 0));
+            long n = (long) invoke(() -> call.run(cs));
             if (n >= 0) {
                 return n;
             }
             if (Libc.errno(cs) != LinuxErrno.EINTR) {
-                throw new NativeException(Libc.errno(cs), "recv", Path.of(what));
+                throw new NativeException(Libc.errno(cs), name, Path.of(what));
             }
         }
     }

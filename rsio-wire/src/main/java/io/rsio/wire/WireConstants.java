@@ -27,6 +27,8 @@ public final class WireConstants {
      * tell a server that may have lost its volatile cache from one that merely reconnected.
      */
     public static final int FEATURE_SERVER_INSTANCE = 1 << 2;
+    /** Every feature this implementation knows: what rsiod asks for and rssrv allows. */
+    public static final int SUPPORTED_FEATURES = DEFAULT_FEATURES | FEATURE_SERVER_INSTANCE;
 
     public static final int NONCE_SIZE = 32;
     public static final int PROOF_SIZE = 32;

@@ -13,8 +13,7 @@ import io.rsio.wire.Opcode;
  * no data digest, and payloads are at most 4096 bytes.
  */
 record LinkSettings(int maxPayload, int features) {
-    static final int KNOWN_FEATURES = FEATURE_HEADER_DIGEST | FEATURE_DATA_DIGEST
-            | io.rsio.wire.WireConstants.FEATURE_SERVER_INSTANCE;
+    static final int KNOWN_FEATURES = io.rsio.wire.WireConstants.SUPPORTED_FEATURES;
     static final LinkSettings BEFORE_HELLO = new LinkSettings(PRE_HELLO_MAX_PAYLOAD, FEATURE_HEADER_DIGEST);
 
     LinkSettings {
