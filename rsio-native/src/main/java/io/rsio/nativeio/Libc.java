@@ -52,6 +52,9 @@ final class Libc {
     private static final ThreadLocal<MemorySegment> IOVEC = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
     private static final MethodHandle PWRITE = capturing("pwrite",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    // pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)
+    private static final MethodHandle PWRITEV = capturing("pwritev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FDATASYNC = capturing("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FALLOCATE = capturing("fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
@@ -117,6 +120,15 @@ final class Libc {
     static long pwrite(MemorySegment cs, int fd, MemorySegment buf, long count, long offset) {
         try {
             return (long) PWRITE.invokeExact(cs, fd, buf, count, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pwritev of {@code count} struct iovecs at {@code iov}. */
+    static long pwritev(MemorySegment cs, int fd, MemorySegment iov, int count, long offset) {
+        try {
+            return (long) PWRITEV.invokeExact(cs, fd, iov, count, offset);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -26,6 +26,30 @@ class NativeFileTest {
     Path dir;
 
     @Test
+    void aGatheringWriteLaysItsPartsBackToBackAtTheOffset() throws IOException {
+        Random random = new Random(7);
+        Path file = dir.resolve("gather.img");
+        try (NativeFile f = NativeFile.open(file, false, true, false); Arena arena = Arena.ofConfined()) {
+            f.truncate(MIB);
+            for (int parts : new int[] {1, 2, 3, 64, 65, 200}) { // 65 and more go through one staging copy
+                byte[] expected = new byte[parts * 517];
+                random.nextBytes(expected);
+                java.util.List<MemorySegment> segments = new java.util.ArrayList<>();
+                for (int i = 0; i < parts; i++) {
+                    MemorySegment part = arena.allocate(517);
+                    MemorySegment.copy(expected, i * 517, part, ValueLayout.JAVA_BYTE, 0, 517);
+                    segments.add(part);
+                }
+                int offset = 4096 + parts;
+                assertEquals(expected.length, f.pwrite(segments, offset));
+                MemorySegment back = arena.allocate(expected.length);
+                assertEquals(expected.length, f.pread(back, offset));
+                assertArrayEquals(expected, back.toArray(ValueLayout.JAVA_BYTE), parts + " parts");
+            }
+        }
+    }
+
+    @Test
     void writesAtRandomOffsetsReadBackLikeAnInMemoryModel() throws IOException {
         Random random = new Random(42);
         byte[] model = new byte[8 * MIB];

@@ -14,6 +14,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -211,16 +213,17 @@ public final class FileVolumeStore implements VolumeStore {
         int length = src.readableBytes();
         geometry.check(StoreOperation.WRITE, offset, length);
         try {
-            long position = offset;
+            // One system call for the whole request (see NativeFile.pwrite(List, long)): a
+            // request's data often spans several socket reads, i.e. several buffer parts.
             // nioBuffers are views (or copies) with their own positions: src's indexes stay put.
+            List<MemorySegment> parts = new ArrayList<>();
             for (ByteBuffer part : src.nioBuffers(src.readerIndex(), length)) {
-                int n = part.remaining();
-                if (part.isDirect()) {
-                    file.pwrite(part, position);
-                } else {
-                    writeStaged(part, position);
-                }
-                position += n;
+                parts.add(MemorySegment.ofBuffer(part));
+            }
+            if (parts.stream().allMatch(MemorySegment::isNative)) {
+                file.pwrite(parts, offset);
+            } else {
+                writeStaged(src, offset, length);
             }
             if (fua) {
                 file.fdatasync();
@@ -230,11 +233,12 @@ public final class FileVolumeStore implements VolumeStore {
         }
     }
 
-    private void writeStaged(ByteBuffer heapPart, long position) throws IOException {
+    /** Heap data: copied into native memory, then written in one call. */
+    private void writeStaged(ByteBuf src, long offset, int length) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment staging = arena.allocate(heapPart.remaining());
-            staging.copyFrom(MemorySegment.ofBuffer(heapPart));
-            file.pwrite(staging, position);
+            MemorySegment staging = arena.allocate(length);
+            src.getBytes(src.readerIndex(), staging.asByteBuffer());
+            file.pwrite(staging, offset);
         }
     }
 
