@@ -13,6 +13,8 @@ rsio-nbd to the best peer. Raw fio JSON and a copy of the table go to --out.
 
 usage: scripts/bench small [--bs 4k,8k] [--rw randread,randwrite] [--qd 1,8,32,128]
                            [--jobs 1,4] [--seconds 5] [--repeats 2] [--stacks ...] [--out DIR]
+                           [--busy-poll 1ms]
+--busy-poll sets rssrv's busy_poll (docs/CONFIG.md; default: off, as rssrv's own default).
 """
 import argparse, json, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
@@ -52,8 +54,9 @@ def size_bytes(text):
 class Stacks:
     """Starts every server once; each is torn down at the end."""
 
-    def __init__(self, work, stacks):
+    def __init__(self, work, stacks, busy_poll):
         self.work, self.stacks, self.procs, self.pids = work, stacks, [], {}
+        self.busy_poll = busy_poll
         self.image = os.path.join(work, "vol.img")
         self.env = dict(os.environ, RSIO_RUN_DIR=os.path.join(work, "run"), RSIO_LOG_DIR=os.path.join(work, "log"))
 
@@ -91,7 +94,8 @@ class Stacks:
         port = free_port()
         key = "0x" + os.urandom(16).hex()
         with open(os.path.join(self.work, "rssrvcfg"), "w") as f:
-            f.write(f"[namespace bench]\nnamespaceid = 1\nport = {port}\n\n[server bench-srv]\nserverid = 1\n\n"
+            f.write(f"[namespace bench]\nnamespaceid = 1\nport = {port}\n\n[server bench-srv]\nserverid = 1\n"
+                    + (f"busy_poll = {self.busy_poll}\n" if self.busy_poll else "") + "\n"
                     f"[interface lo]\naddress = 127.0.0.1\n\n[clients]\nbench {key}\n\n"
                     f"[volume vol]\npath = {self.image}\n")
         with open(os.path.join(self.work, "rscltcfg"), "w") as f:
@@ -186,6 +190,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--stacks", default=",".join(ALL_STACKS))
     ap.add_argument("--out", default=None)
+    ap.add_argument("--busy-poll", default=None, help="rssrv's busy_poll, e.g. 1ms (default: off)")
     a = ap.parse_args()
     stacks_wanted = a.stacks.split(",")
     for tool, stack in (("fio", None), ("nbdkit", "nbdkit"), ("qemu-nbd", "qemu-nbd"), ("tgtd", "iscsi"),
@@ -195,7 +200,7 @@ def main():
     work = tempfile.mkdtemp(prefix="rsio-bench-small.")
     out = a.out or os.path.join(work, "results")
     os.makedirs(out, exist_ok=True)
-    stacks = Stacks(work, stacks_wanted)
+    stacks = Stacks(work, stacks_wanted, a.busy_poll)
     rows = []
     try:
         stacks.start()
@@ -253,7 +258,8 @@ def main():
 
 def render(rows, stacks, a):
     peers = [s for s in stacks if not s.startswith("rsio")]
-    lines = [f"scripts/bench small: {a.seconds} s per run, {a.repeats} repeat(s); per stack: median IOPS "
+    lines = [f"scripts/bench small: {a.seconds} s per run, {a.repeats} repeat(s); rssrv busy_poll "
+             f"{a.busy_poll or 'off'}; per stack: median IOPS "
              "[min-max], then latency p50/p99 (us) and CPU per I/O (us) of server / client side", ""]
     lines.append(f"{'cell':<26}" + "".join(f"{s:>28}" for s in stacks) + f"{'rsio-nbd/best peer':>20}")
     for row in rows:

@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 
 /**
  * The Netty transport the daemons use: epoll where the native library loads (Linux, always
@@ -24,8 +25,18 @@ public record Transport(IoHandlerFactory ioHandlerFactory,
                         String name) {
 
     public static Transport best() {
+        return best(Duration.ZERO);
+    }
+
+    /**
+     * With {@code busyPoll} above zero, epoll event loops keep polling for that long after
+     * their last work before they sleep ({@link SpinThenSleepStrategy}).
+     */
+    public static Transport best(Duration busyPoll) {
         if (Epoll.isAvailable()) {
-            return new Transport(EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+            IoHandlerFactory factory = busyPoll.isZero() ? EpollIoHandler.newFactory()
+                    : SpinThenSleepStrategy.epollFactory(busyPoll.toNanos());
+            return new Transport(factory, EpollServerSocketChannel.class,
                     EpollSocketChannel.class, "epoll");
         }
         return new Transport(NioIoHandler.newFactory(), NioServerSocketChannel.class,

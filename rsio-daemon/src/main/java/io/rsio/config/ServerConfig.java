@@ -73,21 +73,25 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
 
     /**
      * {@code [server NAME]}: this server's id, whether it answers discovery broadcasts, how many
-     * connections one source address may hold before they have logged in, and how long a
-     * connection may take to log in.
+     * connections one source address may hold before they have logged in, how long a
+     * connection may take to log in, and how long the event loops poll after work before they
+     * sleep ({@code busy_poll}; zero: never).
      */
-    public record Server(String name, int id, boolean discovery, int maxPendingLogins, java.time.Duration loginTimeout) {
+    public record Server(String name, int id, boolean discovery, int maxPendingLogins, java.time.Duration loginTimeout,
+                         java.time.Duration busyPoll) {
         public static final int DEFAULT_MAX_PENDING_LOGINS = 16;
         public static final java.time.Duration DEFAULT_LOGIN_TIMEOUT = java.time.Duration.ofSeconds(10);
+        public static final java.time.Duration MAX_BUSY_POLL = java.time.Duration.ofMillis(10);
 
         public Server {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(loginTimeout, "loginTimeout");
+            Objects.requireNonNull(busyPoll, "busyPoll");
         }
 
-        /** With the default login limits. */
+        /** With the default login limits and no busy polling. */
         public Server(String name, int id, boolean discovery) {
-            this(name, id, discovery, DEFAULT_MAX_PENDING_LOGINS, DEFAULT_LOGIN_TIMEOUT);
+            this(name, id, discovery, DEFAULT_MAX_PENDING_LOGINS, DEFAULT_LOGIN_TIMEOUT, java.time.Duration.ZERO);
         }
     }
 

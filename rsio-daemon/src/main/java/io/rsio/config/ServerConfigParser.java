@@ -20,7 +20,7 @@ final class ServerConfigParser {
     private static final List<String> NAMESPACE_KEYS = java.util.stream.Stream.concat(
             java.util.stream.Stream.of("namespaceid", "protocol", "port"), TlsSettings.SERVER_KEYS.stream()).toList();
     private static final List<String> SERVER_KEYS =
-            List.of("serverid", "discovery", "max_pending_logins", "login_timeout");
+            List.of("serverid", "discovery", "max_pending_logins", "login_timeout", "busy_poll");
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> VOLUME_KEYS =
             List.of("path", "size", "device", "access", "blocksize", "readonly", "id");
@@ -122,7 +122,8 @@ final class ServerConfigParser {
                 r.get("discovery", ConfigValues::parseYesNo, true),
                 r.get("max_pending_logins", v -> ConfigValues.parseInt(v, 1, 4096),
                         ServerConfig.Server.DEFAULT_MAX_PENDING_LOGINS),
-                r.get("login_timeout", ServerConfigParser::parseLoginTimeout, ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT));
+                r.get("login_timeout", ServerConfigParser::parseLoginTimeout, ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT),
+                r.get("busy_poll", ServerConfigParser::parseBusyPoll, java.time.Duration.ZERO));
     }
 
     /** {@code [clients]} lines are "name key" (ini4j sees a key-less option), "name = key" is accepted too. */
@@ -230,6 +231,15 @@ final class ServerConfigParser {
         java.time.Duration d = ConfigValues.parseDuration(value);
         if (d.compareTo(java.time.Duration.ofSeconds(1)) < 0 || d.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("must be from 1s to 5m, found " + ConfigValues.quote(value));
+        }
+        return d;
+    }
+
+    private static java.time.Duration parseBusyPoll(String value) {
+        java.time.Duration d = ConfigValues.parseDuration(value);
+        if (d.compareTo(ServerConfig.Server.MAX_BUSY_POLL) > 0) {
+            throw new IllegalArgumentException("must be from 0 (off) to "
+                    + ConfigValues.formatDuration(ServerConfig.Server.MAX_BUSY_POLL) + ", found " + ConfigValues.quote(value));
         }
         return d;
     }

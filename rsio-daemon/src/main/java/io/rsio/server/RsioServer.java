@@ -47,10 +47,13 @@ public final class RsioServer implements AutoCloseable {
         this.config = config;
         this.catalog = catalog;
         int cores = Runtime.getRuntime().availableProcessors();
-        Transport transport = Transport.best();
+        java.time.Duration busyPoll = config.server().busyPoll();
+        Transport transport = Transport.best(busyPoll);
         this.group = transport.newGroup(cores, "rssrv-io");
         this.storePool = Executors.newFixedThreadPool(Math.max(4, cores * 4), new NamedThreads("rssrv-store"));
-        LOG.info("transport {}, {} event loops, {} store threads", transport.name(), cores, Math.max(4, cores * 4));
+        LOG.info("transport {}, {} event loops, {} store threads, busy_poll {}", transport.name(), cores,
+                Math.max(4, cores * 4), busyPoll.isZero() ? "off"
+                        : io.rsio.config.ConfigValues.formatDuration(busyPoll) + " after work (event loops poll before they sleep)");
     }
 
     /** Opens the volumes and binds every interface; fails whole if any interface cannot be bound. */

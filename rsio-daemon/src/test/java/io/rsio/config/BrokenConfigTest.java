@@ -148,6 +148,10 @@ class BrokenConfigTest {
                 8, "line has no key before \"=\""));
         c.add(server("discovery not yes or no", SERVER_HEAD.replace("serverid = 1", "serverid = 1\ndiscovery = maybe"),
                 6, "discovery must be yes or no, found \"maybe\""));
+        c.add(server("busy_poll beyond 10ms", SERVER_HEAD.replace("serverid = 1", "serverid = 1\nbusy_poll = 50ms"),
+                6, "busy_poll must be from 0 (off) to 10ms, found \"50ms\""));
+        c.add(server("busy_poll not a duration", SERVER_HEAD.replace("serverid = 1", "serverid = 1\nbusy_poll = fast"),
+                6, "busy_poll must be a duration like 500ms, 5s, 2m or 1h (a bare number means seconds), found \"fast\""));
         c.add(server("negative serverid", SERVER_HEAD.replace("serverid = 1", "serverid = -1"),
                 5, "serverid must be a number from 0 to 2147483647, found \"-1\""));
         c.add(server("nine interfaces", SERVER_HEAD + nineInterfaces(),

@@ -16,6 +16,16 @@ class ServerConfigTest {
     private static final Path FILE = Path.of("/etc/dvsc/rssrvcfg");
 
     @Test
+    void busyPollIsOffUnlessSet() throws ConfigException {
+        String head = BrokenConfigTest.SERVER_HEAD;
+        assertEquals(java.time.Duration.ZERO, ServerConfig.parse(FILE, head).server().busyPoll());
+        assertEquals(java.time.Duration.ofMillis(1), ServerConfig.parse(FILE,
+                head.replace("serverid = 1", "serverid = 1\nbusy_poll = 1ms")).server().busyPoll());
+        assertEquals(java.time.Duration.ZERO, ServerConfig.parse(FILE,
+                head.replace("serverid = 1", "serverid = 1\nbusy_poll = 0")).server().busyPoll());
+    }
+
+    @Test
     void volumesWithEveryKeyAndWithDefaults() throws ConfigException {
         ServerConfig c = ServerConfig.parse(FILE, """
                 [namespace osl]

@@ -23,8 +23,13 @@ final class Fio {
 
     /** Random 64 KiB writes at queue depth 16, every block read back and checked (CRC32C). */
     static CompletableFuture<Result> verifiedRandomWrites(String uri, int seconds) {
+        return verifiedRandomWrites(uri, seconds, "64k");
+    }
+
+    /** Random writes of {@code blockSize} at queue depth 16, every block read back and checked (CRC32C). */
+    static CompletableFuture<Result> verifiedRandomWrites(String uri, int seconds, String blockSize) {
         List<String> command = new ArrayList<>(List.of("fio", "--name=verify", "--ioengine=nbd", "--uri=" + uri,
-                "--rw=randwrite", "--bs=64k", "--iodepth=16", "--size=128m", "--time_based",
+                "--rw=randwrite", "--bs=" + blockSize, "--iodepth=16", "--size=128m", "--time_based",
                 "--runtime=" + seconds, "--verify=crc32c", "--verify_backlog=64", "--verify_fatal=1", "--verify_state_save=0",
                 "--output-format=json"));
         return CompletableFuture.supplyAsync(() -> {

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,10 +31,8 @@ class LoginLimitTest {
 
     @Test
     void idleConnectionsBeyondThePerSourceLimitAreClosedAndLegitClientsStillLogIn() throws Exception {
-        try (TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 8)) {
-            String config = Files.readString(cluster.serverConfig);
-            Files.writeString(cluster.serverConfig, config.replace("serverid = 1",
-                    "serverid = 1\nmax_pending_logins = " + LIMIT + "\nlogin_timeout = 6s"));
+        try (TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 8)
+                .withServerSettings("max_pending_logins = " + LIMIT + "\nlogin_timeout = 6s")) {
             cluster.startServer();
             List<Socket> flood = new ArrayList<>();
             List<RawRsioClient> clients = new ArrayList<>();

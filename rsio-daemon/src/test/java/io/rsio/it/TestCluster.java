@@ -81,6 +81,13 @@ final class TestCluster implements AutoCloseable {
         return this;
     }
 
+    /** Adds {@code lines} (key = value, newline-separated) to the [server] section of the written server file. */
+    TestCluster withServerSettings(String lines) throws IOException {
+        String config = Files.readString(serverConfig);
+        Files.writeString(serverConfig, config.replace("serverid = 1\n", "serverid = 1\n" + lines + "\n"));
+        return this;
+    }
+
     TestCluster writeClientConfig(String nodeName, String nodeKey) throws IOException {
         Files.writeString(clientConfig, """
                 [defaults]
