@@ -61,7 +61,7 @@ public final class ClientDaemon implements AutoCloseable {
             namespaces.add(newNamespace(NamespaceLogin.of(ns), specs));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
-        this.attach = nbdEnv.map(e -> new AttachManager(e, this::namespaces)).orElse(null);
+        this.attach = nbdEnv.map(e -> new AttachManager(e, this::namespaces, config.defaults().attach())).orElse(null);
         this.attachControl = attach == null ? null : new AttachControl(attach, this::namespaces, () -> System.exit(0));
     }
 

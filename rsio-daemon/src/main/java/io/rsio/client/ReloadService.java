@@ -70,7 +70,13 @@ final class ReloadService {
             return ControlResponse.error("config not reloaded: " + e.getMessage());
         }
         List<ReloadRow> rows = new ArrayList<>();
-        if (!running.defaults().equals(file.defaults())) {
+        // The attach method is chosen once, at start; devices attached one way are not moved to another.
+        ClientConfig.Defaults defaults = file.defaults().withAttach(running.defaults().attach());
+        if (file.defaults().attach() != running.defaults().attach()) {
+            rows.add(new ReloadRow("restart", "[defaults] attach changed from " + running.defaults().attach().text()
+                    + " to " + file.defaults().attach().text() + ": restart rsiod to apply"));
+        }
+        if (!running.defaults().equals(defaults)) {
             rows.add(applied("[defaults] changed: the namespaces that inherit them follow"));
         }
         interfaceRows(running.interfaces(), file.interfaces(), rows);
@@ -115,7 +121,7 @@ final class ReloadService {
                 runs.add(ns);
             }
         }
-        daemon.running(new ClientConfig(running.file(), file.defaults(), file.interfaces(), runs));
+        daemon.running(new ClientConfig(running.file(), defaults, file.interfaces(), runs));
         if (rows.isEmpty()) {
             rows.add(new ReloadRow("none", "no changes in " + daemon.configFile()));
         }

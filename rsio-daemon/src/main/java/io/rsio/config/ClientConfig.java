@@ -43,15 +43,63 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
         return namespaces.stream().filter(n -> n.name().equals(name)).findFirst();
     }
 
-    /** {@code [defaults]}: what interfaces, namespaces and servers inherit. */
-    public record Defaults(String protocol, int port, MultipathSettings multipath) {
+    /**
+     * {@code [defaults]}: what interfaces, namespaces and servers inherit, and how rsiod makes
+     * block devices ({@code attach}).
+     */
+    public record Defaults(String protocol, int port, MultipathSettings multipath, Attach attach) {
         /** The defaults of a config without a [defaults] section. */
         public static final Defaults BUILT_IN =
-                new Defaults(ConfigDefaults.PROTOCOL, ConfigDefaults.PORT, MultipathSettings.BUILT_IN);
+                new Defaults(ConfigDefaults.PROTOCOL, ConfigDefaults.PORT, MultipathSettings.BUILT_IN, Attach.AUTO);
 
         public Defaults {
             Objects.requireNonNull(protocol, "protocol");
             Objects.requireNonNull(multipath, "multipath");
+            Objects.requireNonNull(attach, "attach");
+        }
+
+        /** With automatic choice of the attach method. */
+        public Defaults(String protocol, int port, MultipathSettings multipath) {
+            this(protocol, port, multipath, Attach.AUTO);
+        }
+
+        public Defaults withAttach(Attach other) {
+            return new Defaults(protocol, port, multipath, other);
+        }
+    }
+
+    /** {@code attach} in [defaults]: how rsiod turns volumes into block devices (docs/BLOCKDEV.md). */
+    public enum Attach {
+        /** The best method this host supports. */
+        AUTO("auto"),
+        /** A file in rsiod's FUSE filesystem with a loop device on it; nothing else. */
+        FUSE_LOOP("fuse+loop"),
+        /** No block devices: the NBD export only. */
+        NBD_EXPORT("nbd-export");
+
+        private final String text;
+
+        Attach(String text) {
+            this.text = text;
+        }
+
+        /** As written in the config file. */
+        public String text() {
+            return text;
+        }
+
+        static Attach parse(String value) {
+            String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+            if (v.equals("nbd")) {
+                throw new IllegalArgumentException("= nbd (kernel NBD) is not available in this version of rsiod; "
+                        + "use auto, fuse+loop or nbd-export");
+            }
+            for (Attach a : values()) {
+                if (a.text.equals(v)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("must be auto, fuse+loop or nbd-export, found " + ConfigValues.quote(value));
         }
     }
 

@@ -17,7 +17,8 @@ final class ClientConfigParser {
     private static final List<String> MULTIPATH_KEYS =
             List.of("policy", "ping_interval", "path_timeout", "nopath_timeout", "chunk_size", "reconnect_max");
     private static final List<String> DEFAULTS_KEYS =
-            Stream.concat(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream()).toList();
+            Stream.of(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream(), Stream.of("attach"))
+                    .flatMap(k -> k).toList();
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> NAMESPACE_KEYS = Stream.of(
             Stream.of("namespaceid", "nodename", "nodekey", "protocol", "port"), MULTIPATH_KEYS.stream(),
@@ -98,7 +99,8 @@ final class ClientConfigParser {
         return new ClientConfig.Defaults(
                 r.get("protocol", ConfigValues::parseProtocol, ConfigDefaults.PROTOCOL),
                 r.get("port", ConfigValues::parsePort, ConfigDefaults.PORT),
-                multipath(r, ClientConfig.MultipathSettings.BUILT_IN));
+                multipath(r, ClientConfig.MultipathSettings.BUILT_IN),
+                r.get("attach", ClientConfig.Attach::parse, ClientConfig.Attach.AUTO));
     }
 
     private List<ClientConfig.Interface> interfaces(ClientConfig.Defaults defaults) throws ConfigException {

@@ -199,6 +199,15 @@ class BrokenConfigTest {
                 address = 198.18.0.20
                 port = 50x0
                 """, 7, "port must be a number from 1 to 65535, found \"50x0\""));
+        c.add(client("attach = nbd (kernel NBD, not in this version)", """
+                [defaults]
+                attach = nbd
+                """, 2, "attach = nbd (kernel NBD) is not available in this version of rsiod; "
+                + "use auto, fuse+loop or nbd-export"));
+        c.add(client("attach unknown", """
+                [defaults]
+                attach = iscsi
+                """, 2, "attach must be auto, fuse+loop or nbd-export, found \"iscsi\""));
         c.add(client("typo in an interface key", """
                 [interface if0]
 

@@ -18,6 +18,15 @@ class ClientConfigTest {
         assertEquals(new ClientConfig.Defaults("tcp", 5000, ClientConfig.MultipathSettings.BUILT_IN), c.defaults());
         assertEquals(List.of(), c.interfaces());
         assertEquals(List.of(), c.namespaces());
+        assertEquals(ClientConfig.Attach.AUTO, c.defaults().attach());
+    }
+
+    @Test
+    void attachMethodIsChosenInDefaults() throws ConfigException {
+        for (ClientConfig.Attach a : ClientConfig.Attach.values()) {
+            ClientConfig c = ClientConfig.parse(FILE, "[defaults]\nattach = " + a.text().toUpperCase() + "\n");
+            assertEquals(a, c.defaults().attach(), a.text());
+        }
     }
 
     @Test

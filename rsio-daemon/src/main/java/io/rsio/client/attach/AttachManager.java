@@ -4,6 +4,7 @@ import io.rsio.client.NamespaceClient;
 import io.rsio.client.VolumeClient;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.RsioEnvironment;
+import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigValues;
 import io.rsio.nativeio.NativeException;
 import io.rsio.nativeio.NativeFile;
@@ -82,9 +83,11 @@ public final class AttachManager implements AutoCloseable {
     private volatile AttachMethod.Choice method = new AttachMethod.Choice(AttachMethod.NBD_EXPORT, "not started");
     private FuseMount fuse;
     private volatile boolean closed;
+    private final ClientConfig.Attach setting;
 
-    public AttachManager(RsioEnvironment env, Supplier<List<NamespaceClient>> namespaces) {
+    public AttachManager(RsioEnvironment env, Supplier<List<NamespaceClient>> namespaces, ClientConfig.Attach setting) {
         this.env = env;
+        this.setting = setting;
         this.namespaces = namespaces;
         this.fuseDir = env.runDir().resolve("fuse");
         this.state = new AttachState(env.runDir().resolve("attached"));
@@ -92,7 +95,7 @@ public final class AttachManager implements AutoCloseable {
 
     /** Chooses the attach method, removes what a dead rsiod left, starts the growth check. */
     public void start() {
-        method = AttachMethod.detect();
+        method = AttachMethod.choose(setting);
         LOG.info("block devices: attach method {} ({}); devices under {}", method.method().label(),
                 method.reason(), env.devDir());
         if (method.method() == AttachMethod.FUSE_LOOP) {
@@ -232,7 +235,7 @@ public final class AttachManager implements AutoCloseable {
                     : outcome(ALREADY, v, existing, "already attached");
         }
         if (method.method() != AttachMethod.FUSE_LOOP) {
-            return outcome(FAILED, v, null, "no block devices on this host (" + method.reason()
+            return outcome(FAILED, v, null, "no block devices (" + method.reason()
                     + "); use the NBD export (rsconfig -qvvv)");
         }
         String dir = v.info().deviceDir();

@@ -1,5 +1,6 @@
 package io.rsio.client.attach;
 
+import io.rsio.config.ClientConfig;
 import io.rsio.nativeio.Posix;
 import io.rsio.nativeio.fuse.FuseMount;
 import io.rsio.nativeio.loop.LoopDevice;
@@ -8,8 +9,9 @@ import java.nio.file.Path;
 
 /**
  * How rsiod turns a volume into a block device on this host (issue: "attach methods, chosen
- * automatically"). This version implements FUSE file + loop device; hosts without it keep the
- * NBD export only. Kernel NBD (nbd.ko over generic netlink) is not implemented yet.
+ * automatically", overridden by {@code attach =} in [defaults]). This version implements FUSE file
+ * + loop device; hosts without it keep the NBD export only. Kernel NBD (nbd.ko over generic
+ * netlink) is not implemented yet.
  */
 public enum AttachMethod {
     /** A file in rsiod's FUSE filesystem, served in-process, with a loop device (direct I/O) on it. */
@@ -30,6 +32,20 @@ public enum AttachMethod {
     /** The method chosen on this host and why, for the log and {@code rsconfig -lvv}. */
     public record Choice(AttachMethod method, String reason) {}
 
+    /** The method {@code setting} asks for, where this host has it. */
+    public static Choice choose(ClientConfig.Attach setting) {
+        return switch (setting) {
+            case AUTO -> detect();
+            case NBD_EXPORT -> new Choice(NBD_EXPORT, "attach = nbd-export in [defaults]");
+            case FUSE_LOOP -> {
+                Choice found = detect();
+                yield found.method() == FUSE_LOOP ? new Choice(FUSE_LOOP, "attach = fuse+loop in [defaults]")
+                        : new Choice(NBD_EXPORT, "attach = fuse+loop in [defaults], but " + found.reason());
+            }
+        };
+    }
+
+    /** The best method this host supports. */
     public static Choice detect() {
         String nbd = Files.exists(Path.of("/sys/module/nbd")) ? "nbd module present, kernel NBD not implemented yet"
                 : "no nbd module";
