@@ -16,7 +16,8 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
  * polling when the next request arrives answers it without that wake-up. The poll is bounded
  * so an idle server goes back to sleep, yields so other threads on the same core run first,
  * and ends at once when another thread hands the loop a task (those do not wake a loop that
- * is not asleep).
+ * is not asleep). Scheduled tasks can run up to one poll late (at most 10 ms, the setting's
+ * limit); rssrv's timers count in seconds.
  */
 final class SpinThenSleepStrategy implements SelectStrategy {
     private final long pollNanos;
