@@ -186,6 +186,30 @@ class ScreensTest {
     }
 
     @Test
+    void attachMethodIsChosenOnTheDefaultsScreen() throws Exception {
+        try (TuiHarness t = open()) {
+            t.key(Enter); // Defaults
+            t.await("[defaults]: what interfaces");
+            for (int field = 1; field < 9; field++) {
+                t.key(Tab); // from Protocol down to Attach, the ninth field
+            }
+            t.type("nbd");
+            t.await("! must be auto, fuse+loop or nbd-export");
+            t.key(F3);
+            t.await("Not saved");
+            t.await("Defaults: attach must be auto, fuse+loop or nbd-export");
+            t.await("(kernel NBD is not in this version of rsiod)");
+            t.key(Enter);
+            t.type("-export");
+            t.key(F3);
+            t.await("Saved");
+        }
+        assertTrue(Files.readString(dir.resolve("rscltcfg")).startsWith("# hand-written: this comment must survive"));
+        assertEquals(io.rsio.config.ClientConfig.Attach.NBD_EXPORT,
+                io.rsio.config.ClientConfig.load(dir.resolve("rscltcfg")).defaults().attach());
+    }
+
+    @Test
     void invalidInputIsShownAtTheFieldAndNotSaved() throws Exception {
         try (TuiHarness t = open()) {
             t.key(Enter); // Defaults

@@ -88,18 +88,16 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
             return text;
         }
 
-        static Attach parse(String value) {
+        /** The setting as written (case-insensitive); what else is written is refused with the choices. */
+        public static Attach parse(String value) {
             String v = value.strip().toLowerCase(java.util.Locale.ROOT);
-            if (v.equals("nbd")) {
-                throw new IllegalArgumentException("= nbd (kernel NBD) is not available in this version of rsiod; "
-                        + "use auto, fuse+loop or nbd-export");
-            }
             for (Attach a : values()) {
                 if (a.text.equals(v)) {
                     return a;
                 }
             }
-            throw new IllegalArgumentException("must be auto, fuse+loop or nbd-export, found " + ConfigValues.quote(value));
+            throw new IllegalArgumentException("must be auto, fuse+loop or nbd-export" + (v.equals("nbd")
+                    ? " (kernel NBD is not in this version of rsiod)" : ", found " + ConfigValues.quote(value)));
         }
     }
 

@@ -202,8 +202,7 @@ class BrokenConfigTest {
         c.add(client("attach = nbd (kernel NBD, not in this version)", """
                 [defaults]
                 attach = nbd
-                """, 2, "attach = nbd (kernel NBD) is not available in this version of rsiod; "
-                + "use auto, fuse+loop or nbd-export"));
+                """, 2, "attach must be auto, fuse+loop or nbd-export (kernel NBD is not in this version of rsiod)"));
         c.add(client("attach unknown", """
                 [defaults]
                 attach = iscsi

@@ -4,6 +4,7 @@ import com.googlecode.lanterna.gui2.Component;
 import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
+import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigException;
 import io.rsio.config.ConfigValues;
 import io.rsio.crsio.Action;
@@ -13,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** [defaults]: protocol, port and the multipath settings; an empty field means the built-in default. */
+/** [defaults]: protocol, port, the multipath settings and the attach method; an empty field means the built-in default. */
 public final class DefaultsScreen implements Screen, CrsioApp.Validating {
     private final CrsioApp app;
     private final Panel panel = new Panel(new GridLayout(1));
@@ -33,6 +34,7 @@ public final class DefaultsScreen implements Screen, CrsioApp.Validating {
                 ConfigValues::parseDuration);
         row(grid, "Chunk size", "chunk_size", "256K: pieces spread over the paths", ConfigValues::parseSize);
         row(grid, "Reconnect max", "reconnect_max", "10s: longest wait between retries", ConfigValues::parseDuration);
+        row(grid, "Attach", "attach", "auto: block devices; or fuse+loop, nbd-export (none)", ClientConfig.Attach::parse);
         panel.addComponent(grid);
         panel.addComponent(new Label(" Changes are checked as you type and kept when valid; F3 saves the file."));
     }
@@ -104,6 +106,7 @@ public final class DefaultsScreen implements Screen, CrsioApp.Validating {
         return """
                 The [defaults] section. Every interface, namespace and server takes port and
                 protocol from here unless it sets its own; namespaces take the multipath
-                settings. Leave a field empty for the built-in default. See docs/CONFIG.md.""";
+                settings. Attach is how rsconfig -a makes block devices (rsiod reads it at
+                start). Leave a field empty for the built-in default. See docs/CONFIG.md.""";
     }
 }
