@@ -33,7 +33,8 @@ import org.apache.logging.log4j.Logger;
  *   <li>Policy, chunk size, no-path timeout: the volumes use them from the next request on.</li>
  *   <li>A namespace removed from the file stops, its NBD exports go, unless one of its volumes
  *       is attached as a block device: then it is refused with the device named.</li>
- *   <li>A namespace whose id changed needs a restart (its volumes are other volumes).</li>
+ *   <li>A namespace whose id changed is another namespace: it is removed and added again,
+ *       unless one of its volumes is attached.</li>
  * </ul>
  * A closed path says GOODBYE; the server answers what it had read, and anything later is sent
  * again on another path, as after a failover, so in-flight I/O does not fail while a path to the
@@ -98,9 +99,7 @@ final class ReloadService {
                 continue;
             }
             if (was.id() != now.id()) {
-                rows.add(new ReloadRow("restart", "namespace " + now.name() + ": id changed from " + was.id() + " to "
-                        + now.id() + " (other volumes): restart rsiod to apply"));
-                result.put(now.name(), was);
+                replaceNamespace(was, now, specsOf(plan, now.name()), rows, result);
                 continue;
             }
             client(now.name()).ifPresent(client -> begin(client, was, now, specsOf(plan, now.name()), rows, result)
@@ -157,6 +156,26 @@ final class ReloadService {
         }
         daemon.removeNamespace(client.get());
         rows.add(applied("namespace " + ns.name() + " (id " + ns.id() + ") removed"));
+    }
+
+    /**
+     * A new id names another namespace on the servers, with other volumes: what runs under the
+     * old id stops and the namespace starts again under the new one. Refused while one of its
+     * volumes is attached, since that device would lose its volume.
+     */
+    private void replaceNamespace(ClientConfig.Namespace was, ClientConfig.Namespace now, List<PathSpec> specs,
+                                  List<ReloadRow> rows, Map<String, ClientConfig.Namespace> result) {
+        Optional<NamespaceClient> client = client(was.name());
+        List<String> attached = daemon.attachedIn(was.name());
+        if (!attached.isEmpty()) {
+            rows.add(new ReloadRow("refused", "namespace " + now.name() + ": id not changed from " + was.id() + " to "
+                    + now.id() + ": " + String.join(", ", attached) + " attached (detach first: rsconfig -d)"));
+            result.put(now.name(), was);
+            return;
+        }
+        client.ifPresent(daemon::removeNamespace);
+        rows.add(applied("namespace " + was.name() + " (id " + was.id() + ") removed: id changed to " + now.id()));
+        addNamespace(now, specs, rows, result);
     }
 
     private void addNamespace(ClientConfig.Namespace ns, List<PathSpec> specs, List<ReloadRow> rows,

@@ -3,8 +3,6 @@ package io.rsio.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rsio.control.ControlClient;
-import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.ReloadRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,11 +49,8 @@ class AttachSettingTest {
             assertEquals(Long.toString(16L << 20), info.stdout().strip());
 
             Files.writeString(cluster.clientConfig, auto);
-            ControlResponse reload = new ControlClient(cluster.runDir.resolve("rsiod.sock")).call("reload");
-            assertTrue(reload.ok(), () -> "reload: " + reload.error());
             assertEquals(List.of(new ReloadRow("restart",
-                    "[defaults] attach changed from nbd-export to auto: restart rsiod to apply")),
-                    reload.rows(ReloadRow.class));
+                    "[defaults] attach changed from nbd-export to auto: restart rsiod to apply")), cluster.reload());
             assertTrue(cluster.rsconfig("-lvv").stdout().startsWith("no devices attached; " + reason),
                     "the running method is unchanged until a restart");
         }

@@ -267,6 +267,20 @@ final class TestCluster implements AutoCloseable {
         return "nbd+unix:///" + volume + "?socket=" + nbdSocket(volume);
     }
 
+    /** One request on rsiod's control socket, as rsconfig and crsio send them. */
+    io.rsio.control.ControlResponse control(String request) throws Exception {
+        return new io.rsio.control.ControlClient(runDir.resolve("rsiod.sock")).call(request);
+    }
+
+    /** {@code reload}: its rows, after checking that rsiod took the request. */
+    List<io.rsio.control.ControlRows.ReloadRow> reload() throws Exception {
+        io.rsio.control.ControlResponse r = control("reload");
+        if (!r.ok()) {
+            throw new AssertionError("reload: " + r.error());
+        }
+        return r.rows(io.rsio.control.ControlRows.ReloadRow.class);
+    }
+
     String log(String daemon) throws IOException {
         Path log = logDir.resolve(daemon + ".log");
         return Files.exists(log) ? Files.readString(log) : "";
