@@ -27,7 +27,7 @@ final class LocalFormatter {
             }
         }
         for (LocalRow r : rows) {
-            out.append(r.namespace()).append(':').append(r.name()).append('@').append(deviceIndex(r.deviceDir()))
+            out.append(r.namespace()).append(':').append(r.name()).append('@').append(DeviceLines.deviceIndex(r.deviceDir()))
                     .append('\n');
             if (verbosity >= 1) {
                 out.append(String.format("    c: %-20s %13d blocks, %2d server(s)%n", r.charPath(),
@@ -46,26 +46,11 @@ final class LocalFormatter {
     /** One line per volume for {@code -a}, {@code -d} and {@code --stop}; failures go to {@code err}. */
     static void outcomes(ControlResponse response, StringBuilder out, StringBuilder err) {
         for (DeviceRow r : response.rows(DeviceRow.class)) {
-            String who = r.namespace() + ":" + r.name();
-            switch (r.action()) {
-                case "attached" -> out.append(who).append(" attached: b: ").append(r.blockPath()).append("  c: ")
-                        .append(r.charPath()).append('\n');
-                case "already" -> out.append(who).append(" already attached: b: ").append(r.blockPath())
-                        .append("  c: ").append(r.charPath()).append('\n');
-                case "detached" -> out.append(who).append(" detached (").append(r.blockPath()).append(")\n");
-                case "forced" -> out.append(who).append(" detached by force (").append(r.blockPath()).append("): ")
-                        .append(r.message()).append('\n');
-                case "pending" -> out.append(who).append(" detaching: ").append(r.message()).append('\n');
-                case "refused" -> err.append("rsconfig: ").append(who).append(" not detached: ").append(r.message())
-                        .append('\n');
-                default -> err.append("rsconfig: ").append(who).append(": ").append(r.message()).append('\n');
+            if (DeviceLines.failed(r)) {
+                err.append("rsconfig: ").append(DeviceLines.outcome(r)).append('\n');
+            } else {
+                out.append(DeviceLines.outcome(r)).append('\n');
             }
         }
-    }
-
-    /** The seed prints the digit of the suggested directory ("av0" → 0). */
-    private static String deviceIndex(String device) {
-        String digits = device.replaceAll("\\D", "");
-        return digits.isEmpty() ? "-" : digits;
     }
 }

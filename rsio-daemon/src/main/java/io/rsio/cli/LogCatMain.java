@@ -26,26 +26,20 @@ public final class LogCatMain {
         String usage = "usage: " + program + " [-f] [--help]\n"
                 + "  prints $RSIO_LOG_DIR/" + daemon + ".log (default /var/log/rsio/" + daemon + ".log)\n"
                 + "  -f   keep following the log as it grows (Ctrl-C ends)\n";
-        boolean follow = false;
-        Args args = new Args(java.util.Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length));
-        while (args.hasNext()) {
-            String word = args.next();
-            switch (word) {
-                case "-f" -> follow = true;
-                case "-h", "--help" -> {
-                    System.out.print(usage);
-                    return;
-                }
-                default -> {
-                    System.err.println(program + ": unknown option " + word);
-                    System.err.print(usage);
-                    System.exit(2);
-                }
+        boolean[] follow = {false};
+        String[] options = java.util.Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
+        boolean go = Args.parseOrExit(program, usage, options, (word, args) -> {
+            if (!word.equals("-f")) {
+                throw new Args.UsageException("unknown option " + word);
             }
+            follow[0] = true;
+        });
+        if (!go) {
+            return;
         }
         Path log = RsioEnvironment.fromSystem().logFile(daemon);
         try {
-            System.exit(follow ? follow(log, System.out) : print(log, System.out));
+            System.exit(follow[0] ? follow(log, System.out) : print(log, System.out));
         } catch (IOException e) {
             System.err.println(program + ": " + log + ": " + e.getMessage());
             System.exit(1);

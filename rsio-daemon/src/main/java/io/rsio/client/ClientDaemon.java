@@ -57,8 +57,7 @@ public final class ClientDaemon implements AutoCloseable {
         this.transport = transport;
         List<PathSpec> plan = new PathPlanner(config.interfaces()).plan(config);
         for (ClientConfig.Namespace ns : config.namespaces()) {
-            List<PathSpec> specs = plan.stream().filter(p -> p.namespace().equals(ns.name())).toList();
-            namespaces.add(newNamespace(NamespaceLogin.of(ns), specs));
+            namespaces.add(newNamespace(NamespaceLogin.of(ns), PathSpec.of(plan, ns.name())));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
         this.attach = nbdEnv.map(e -> new AttachManager(e, this::namespaces, config.defaults().attach())).orElse(null);

@@ -46,10 +46,6 @@ public final class NamespaceClient implements PathListener {
         }
     }
 
-    NamespaceLogin login() {
-        return login;
-    }
-
     /**
      * Opens new paths (a reload: servers or interfaces added, or log-in data changed) with
      * {@code with}, next to the running ones; returns them, started.

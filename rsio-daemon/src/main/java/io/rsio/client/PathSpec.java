@@ -9,6 +9,16 @@ import io.rsio.config.ClientConfig;
 public record PathSpec(String namespace, int interfaceIndex, ClientConfig.Interface clientInterface,
                        int repIndex, ClientConfig.Server server) {
 
+    /** The same connection: from the same client interface to the same server interface (numbers may differ). */
+    public boolean sameEnds(PathSpec other) {
+        return clientInterface.equals(other.clientInterface) && server.equals(other.server);
+    }
+
+    /** The paths of {@code plan} that belong to {@code namespace}, in plan order. */
+    public static java.util.List<PathSpec> of(java.util.List<PathSpec> plan, String namespace) {
+        return plan.stream().filter(p -> p.namespace.equals(namespace)).toList();
+    }
+
     public String describe() {
         return clientInterface.name() + " " + clientInterface.address() + " -> rep " + String.format("%03d", repIndex)
                 + " " + server.address() + "/" + server.port();

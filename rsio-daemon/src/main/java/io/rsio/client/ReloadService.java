@@ -53,8 +53,7 @@ final class ReloadService {
 
     /** One running namespace being changed: its new paths, the paths they replace, and how to finish. */
     private record Change(NamespaceClient client, ClientConfig.Namespace before, ClientConfig.Namespace after,
-                          NamespaceLogin login, boolean relogin, List<RsioPath> fresh, List<RsioPath> old,
-                          int kept) {}
+                          NamespaceLogin login, boolean relogin, List<RsioPath> fresh, List<RsioPath> old) {}
 
     ControlResponse reload() {
         synchronized (daemon) { // one reload at a time
@@ -99,28 +98,22 @@ final class ReloadService {
                 continue;
             }
             if (was.id() != now.id()) {
-                replaceNamespace(was, now, specsOf(plan, now.name()), rows, result);
+                replaceNamespace(was, now, PathSpec.of(plan, now.name()), rows, result);
                 continue;
             }
-            client(now.name()).ifPresent(client -> begin(client, was, now, specsOf(plan, now.name()), rows, result)
+            client(now.name()).ifPresent(client -> begin(client, was, now, PathSpec.of(plan, now.name()), rows, result)
                     .ifPresent(changes::add));
         }
         for (ClientConfig.Namespace ns : after.values()) {
             if (!before.containsKey(ns.name())) {
-                addNamespace(ns, specsOf(plan, ns.name()), rows, result);
+                addNamespace(ns, PathSpec.of(plan, ns.name()), rows, result);
             }
         }
         Map<RsioPath, String> failures = awaitLogins(changes);
         for (Change c : changes) {
             finish(c, failures, rows, result, daemon.attachedVolumesIn(c.after().name()));
         }
-        List<ClientConfig.Namespace> runs = new ArrayList<>(result.values());
-        for (ClientConfig.Namespace ns : before.values()) { // refused removals stay, in their old place
-            if (runs.stream().noneMatch(r -> r.name().equals(ns.name())) && client(ns.name()).isPresent()) {
-                runs.add(ns);
-            }
-        }
-        daemon.running(new ClientConfig(running.file(), defaults, file.interfaces(), runs));
+        daemon.running(new ClientConfig(running.file(), defaults, file.interfaces(), List.copyOf(result.values())));
         if (rows.isEmpty()) {
             rows.add(new ReloadRow("none", "no changes in " + daemon.configFile()));
         }
@@ -152,6 +145,7 @@ final class ReloadService {
         if (!attached.isEmpty()) {
             rows.add(new ReloadRow("refused", "namespace " + ns.name() + " not removed: " + String.join(", ", attached)
                     + " attached (detach first: rsconfig -d)"));
+            result.put(ns.name(), ns); // it keeps running
             return;
         }
         daemon.removeNamespace(client.get());
@@ -216,18 +210,16 @@ final class ReloadService {
                 || !was.tls().equals(now.tls()) || !pathSettings(was.multipath()).equals(pathSettings(now.multipath()));
         List<RsioPath> old = new ArrayList<>();
         List<PathSpec> toOpen = new ArrayList<>();
-        int kept = 0;
         if (relogin) {
             old.addAll(client.paths());
             toOpen.addAll(specs);
         } else {
             List<RsioPath> unmatched = new ArrayList<>(client.paths());
             for (PathSpec spec : specs) {
-                Optional<RsioPath> same = unmatched.stream().filter(p -> sameEnds(p.spec(), spec)).findFirst();
+                Optional<RsioPath> same = unmatched.stream().filter(p -> p.spec().sameEnds(spec)).findFirst();
                 if (same.isPresent()) {
                     unmatched.remove(same.get());
                     same.get().renumber(spec);
-                    kept++;
                 } else {
                     toOpen.add(spec);
                 }
@@ -235,7 +227,7 @@ final class ReloadService {
             old.addAll(unmatched);
         }
         List<RsioPath> fresh = client.addPaths(toOpen, login);
-        return Optional.of(new Change(client, was, now, login, relogin, fresh, old, kept));
+        return Optional.of(new Change(client, was, now, login, relogin, fresh, old));
     }
 
     /**
@@ -346,10 +338,6 @@ final class ReloadService {
         return List.of(m.pingInterval(), m.pathTimeout(), m.reconnectMax());
     }
 
-    private static boolean sameEnds(PathSpec a, PathSpec b) {
-        return a.clientInterface().equals(b.clientInterface()) && a.server().equals(b.server());
-    }
-
     private static boolean sameSpecs(List<RsioPath> paths, List<PathSpec> specs) {
         return paths.stream().map(RsioPath::spec).toList().equals(specs);
     }
@@ -358,9 +346,6 @@ final class ReloadService {
         return daemon.namespaces().stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
-    private static List<PathSpec> specsOf(List<PathSpec> plan, String namespace) {
-        return plan.stream().filter(p -> p.namespace().equals(namespace)).toList();
-    }
 
     private static ReloadRow applied(String change) {
         return new ReloadRow("applied", change);

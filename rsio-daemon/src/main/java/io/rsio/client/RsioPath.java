@@ -104,7 +104,7 @@ final class RsioPath {
      * changed; what it connects from and to is the same, so it keeps its connection.
      */
     void renumber(PathSpec same) {
-        if (!same.clientInterface().equals(spec.clientInterface()) || !same.server().equals(spec.server())) {
+        if (!same.sameEnds(spec)) {
             throw new IllegalArgumentException("not the same path: " + same.describe() + " for " + spec.describe());
         }
         spec = same;

@@ -23,6 +23,7 @@ final class SpinThenSleepStrategy implements SelectStrategy {
     private final long pollNanos;
     private final SingleThreadEventExecutor loop;
     private long lastWorkNanos;
+    private boolean workedSinceLastPoll;
 
     private SpinThenSleepStrategy(long pollNanos, SingleThreadEventExecutor loop) {
         this.pollNanos = pollNanos;
@@ -40,8 +41,13 @@ final class SpinThenSleepStrategy implements SelectStrategy {
     @Override
     public int calculateStrategy(IntSupplier selectNow, boolean hasTasks) throws Exception {
         if (hasTasks) {
-            lastWorkNanos = System.nanoTime();
+            workedSinceLastPoll = true;
             return selectNow.get();
+        }
+        if (workedSinceLastPoll) {
+            // The clock is read here, not on every busy turn of the loop above.
+            workedSinceLastPoll = false;
+            lastWorkNanos = System.nanoTime();
         }
         while (true) {
             int ready = selectNow.get();

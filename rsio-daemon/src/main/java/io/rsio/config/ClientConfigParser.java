@@ -173,14 +173,14 @@ final class ClientConfigParser {
             throws ConfigException {
         String policy = r.get("policy", ConfigValues::parsePolicy, base.policy());
         Duration ping = r.get("ping_interval",
-                between(ConfigDefaults.MIN_PING_INTERVAL, ConfigDefaults.MAX_PING_INTERVAL), base.pingInterval());
+                ConfigValues.durationBetween(ConfigDefaults.MIN_PING_INTERVAL, ConfigDefaults.MAX_PING_INTERVAL), base.pingInterval());
         Duration pathTimeout = r.get("path_timeout",
-                between(ConfigDefaults.MIN_PATH_TIMEOUT, ConfigDefaults.MAX_PATH_TIMEOUT), base.pathTimeout());
+                ConfigValues.durationBetween(ConfigDefaults.MIN_PATH_TIMEOUT, ConfigDefaults.MAX_PATH_TIMEOUT), base.pathTimeout());
         Duration nopathTimeout = r.get("nopath_timeout",
-                between(Duration.ZERO, ConfigDefaults.MAX_NOPATH_TIMEOUT), base.nopathTimeout());
+                ConfigValues.durationBetween(Duration.ZERO, ConfigDefaults.MAX_NOPATH_TIMEOUT), base.nopathTimeout());
         int chunkSize = r.get("chunk_size", ClientConfigParser::parseChunkSize, base.chunkSize());
         Duration reconnectMax = r.get("reconnect_max",
-                between(ConfigDefaults.MIN_RECONNECT_MAX, ConfigDefaults.MAX_RECONNECT_MAX), base.reconnectMax());
+                ConfigValues.durationBetween(ConfigDefaults.MIN_RECONNECT_MAX, ConfigDefaults.MAX_RECONNECT_MAX), base.reconnectMax());
         if (pathTimeout.compareTo(ping) <= 0) {
             // A path must get at least one ping answer before it can time out.
             String key = r.has("path_timeout") ? "path_timeout" : "ping_interval";
@@ -188,17 +188,6 @@ final class ClientConfigParser {
                     + ") must be longer than ping_interval (" + ConfigValues.formatDuration(ping) + ")");
         }
         return new ClientConfig.MultipathSettings(policy, ping, pathTimeout, nopathTimeout, chunkSize, reconnectMax);
-    }
-
-    private static Function<String, Duration> between(Duration min, Duration max) {
-        return value -> {
-            Duration d = ConfigValues.parseDuration(value);
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException("must be from " + ConfigValues.formatDuration(min) + " to "
-                        + ConfigValues.formatDuration(max) + ", found " + ConfigValues.quote(value));
-            }
-            return d;
-        };
     }
 
     private static int parseChunkSize(String value) {

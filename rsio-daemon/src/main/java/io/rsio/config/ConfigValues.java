@@ -158,6 +158,18 @@ public final class ConfigValues {
         };
     }
 
+    /** A parser of durations from {@code min} to {@code max}, inclusive. */
+    public static java.util.function.Function<String, Duration> durationBetween(Duration min, Duration max) {
+        return value -> {
+            Duration d = parseDuration(value);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException("must be from " + formatDuration(min) + " to "
+                        + formatDuration(max) + ", found " + quote(value));
+            }
+            return d;
+        };
+    }
+
     /** The shortest text {@link #parseDuration} reads back as {@code d} (millisecond precision). */
     public static String formatDuration(Duration d) {
         long ms = d.toMillis();

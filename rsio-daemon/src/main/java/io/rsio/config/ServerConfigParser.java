@@ -122,7 +122,7 @@ final class ServerConfigParser {
                 r.get("discovery", ConfigValues::parseYesNo, true),
                 r.get("max_pending_logins", v -> ConfigValues.parseInt(v, 1, 4096),
                         ServerConfig.Server.DEFAULT_MAX_PENDING_LOGINS),
-                r.get("login_timeout", ServerConfigParser::parseLoginTimeout, ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT),
+                r.get("login_timeout", ConfigValues.durationBetween(java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5)), ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT),
                 r.get("busy_poll", ServerConfigParser::parseBusyPoll, java.time.Duration.ZERO));
     }
 
@@ -227,13 +227,6 @@ final class ServerConfigParser {
         }
     }
 
-    private static java.time.Duration parseLoginTimeout(String value) {
-        java.time.Duration d = ConfigValues.parseDuration(value);
-        if (d.compareTo(java.time.Duration.ofSeconds(1)) < 0 || d.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
-            throw new IllegalArgumentException("must be from 1s to 5m, found " + ConfigValues.quote(value));
-        }
-        return d;
-    }
 
     private static java.time.Duration parseBusyPoll(String value) {
         java.time.Duration d = ConfigValues.parseDuration(value);

@@ -50,11 +50,6 @@ final class PendingLogins {
         pending.computeIfPresent(source, (address, count) -> count <= 1 ? null : count - 1);
     }
 
-    /** Connections from {@code source} that have not logged in (for tests and status). */
-    int pending(InetAddress source) {
-        return pending.getOrDefault(source, 0);
-    }
-
     private void refused(InetAddress source) {
         long refused = refusedSinceLog.incrementAndGet();
         long now = System.nanoTime();

@@ -38,6 +38,7 @@ public final class RsioServer implements AutoCloseable {
     private final VolumeCatalog catalog;
     private final EventLoopGroup group;
     private final ExecutorService storePool;
+    private final Transport transport;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
     /** Answers crsio's "Find NEW Namespace" (UDP); null with {@code discovery = no}. */
@@ -48,11 +49,12 @@ public final class RsioServer implements AutoCloseable {
         this.catalog = catalog;
         int cores = Runtime.getRuntime().availableProcessors();
         java.time.Duration busyPoll = config.server().busyPoll();
-        Transport transport = Transport.best(busyPoll);
+        this.transport = Transport.best(busyPoll);
         this.group = transport.newGroup(cores, "rssrv-io");
-        this.storePool = Executors.newFixedThreadPool(Math.max(4, cores * 4), new NamedThreads("rssrv-store"));
+        int storeThreads = Math.max(4, cores * 4);
+        this.storePool = Executors.newFixedThreadPool(storeThreads, new NamedThreads("rssrv-store"));
         LOG.info("transport {}, {} event loops, {} store threads, busy_poll {}", transport.name(), cores,
-                Math.max(4, cores * 4), busyPoll.isZero() ? "off"
+                storeThreads, busyPoll.isZero() ? "off"
                         : io.rsio.config.ConfigValues.formatDuration(busyPoll) + " after work (event loops poll before they sleep)");
     }
 
@@ -73,7 +75,6 @@ public final class RsioServer implements AutoCloseable {
     }
 
     private void bindAll() throws IOException {
-        Transport transport = Transport.best();
         io.rsio.config.TlsSettings tls = config.namespace().tls();
         io.netty.handler.ssl.SslContext sslContext = tls.enabled() ? io.rsio.tls.TlsContexts.server(tls) : null;
         if (sslContext != null) {

@@ -10,7 +10,6 @@ import io.rsio.nativeio.Posix;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,23 +47,7 @@ class QueuedWritesDroppedTest {
         assertEquals(0, setup.exitCode(), setup::toString);
         Path loop = Path.of(setup.stdout().strip());
         try (TestCluster cluster = new TestCluster(dir)) {
-            Files.writeString(cluster.serverConfig, """
-                    [namespace osl]
-                    namespaceid = 200
-                    port        = %d
-
-                    [server big-9]
-                    serverid = 1
-
-                    [interface if1]
-                    address = 127.0.0.1
-
-                    [clients]
-                    big-2 0xbig2
-
-                    [volume oracle]
-                    path = %s
-                    """.formatted(cluster.port, loop));
+            cluster.writeServerConfigWithVolumes("big-2 0xbig2", "[volume oracle]\npath = " + loop + "\n");
             cluster.startServer();
             IoThrottle created;
             try {

@@ -51,6 +51,23 @@ final class TestCluster implements AutoCloseable {
 
     /** As above; {@code oracleAccess} is the access list of volume oracle ("" for everyone). */
     TestCluster writeServerConfig(String clients, long volumeMiB, String oracleAccess) throws IOException {
+        return writeServerConfigWithVolumes(clients, """
+                [volume oracle]
+                path   = %s
+                size   = %dM
+                device = av0
+                %s
+
+                [volume S10_oracle]
+                path   = %s
+                size   = %dM
+                device = av0
+                """.formatted(dir.resolve("oracle.img"), volumeMiB,
+                oracleAccess.isEmpty() ? "" : "access = " + oracleAccess, dir.resolve("s10.img"), volumeMiB));
+    }
+
+    /** The seed's server file on loopback with {@code volumes} ([volume] sections) as its volumes. */
+    TestCluster writeServerConfigWithVolumes(String clients, String volumes) throws IOException {
         Files.writeString(serverConfig, """
                 [namespace osl]
                 namespaceid = 200
@@ -66,18 +83,7 @@ final class TestCluster implements AutoCloseable {
                 [clients]
                 %s
 
-                [volume oracle]
-                path   = %s
-                size   = %dM
-                device = av0
-                %s
-
-                [volume S10_oracle]
-                path   = %s
-                size   = %dM
-                device = av0
-                """.formatted(port, clients, dir.resolve("oracle.img"), volumeMiB,
-                oracleAccess.isEmpty() ? "" : "access = " + oracleAccess, dir.resolve("s10.img"), volumeMiB));
+                """.formatted(port, clients) + volumes);
         return this;
     }
 

@@ -50,8 +50,6 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
     /** One struct iovec {void *base; size_t len} per thread, for preadv2. */
     private static final ThreadLocal<MemorySegment> IOVEC = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
-    private static final MethodHandle PWRITE = capturing("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     // pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset)
     private static final MethodHandle PWRITEV = capturing("pwritev",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
@@ -112,14 +110,6 @@ final class Libc {
         iov.set(JAVA_LONG, 8, count);
         try {
             return (long) PREADV2.invokeExact(cs, fd, iov, 1, offset, flags);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static long pwrite(MemorySegment cs, int fd, MemorySegment buf, long count, long offset) {
-        try {
-            return (long) PWRITE.invokeExact(cs, fd, buf, count, offset);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -167,34 +167,16 @@ public final class NativeFile implements AutoCloseable {
 
     /** Writes all of {@code src} at {@code offset}, retrying short writes. @return its size */
     public int pwrite(MemorySegment src, long offset) throws IOException {
-        long length = checkBuffer(src, offset);
-        acquire();
-        try {
-            MemorySegment cs = Libc.callState();
-            long done = 0;
-            while (done < length) {
-                long n = Libc.pwrite(cs, fd, done == 0 ? src : src.asSlice(done), length - done, offset + done);
-                if (n > 0) {
-                    done += n;
-                } else if (n == 0) {
-                    // POSIX allows it only for zero-length writes; looping would spin forever.
-                    throw new IOException("pwrite of " + length + " bytes at " + offset + " on " + path
-                            + " made no progress after " + done + " bytes");
-                } else {
-                    int errno = Libc.errno(cs);
-                    if (errno != LinuxErrno.EINTR) {
-                        throw new NativeException(errno, "pwrite of " + length + " bytes at " + offset, path);
-                    }
-                }
-            }
-            return (int) done;
-        } finally {
-            release();
-        }
+        checkBuffer(src, offset); // native memory only, like pread
+        return (int) pwrite(java.util.List.of(src), offset);
     }
 
-    /** Per thread: room for the iovecs of a gathering write of up to this many parts. */
-    private static final int IOV_PARTS = 64;
+    /**
+     * Per thread: room for the iovecs of a gathering write of up to this many parts (Linux's
+     * IOV_MAX, 16 KiB per thread). A large request arrives in as many parts as socket reads,
+     * which are at most 64 KiB each, so even a 4 MiB write fits without a staging copy.
+     */
+    private static final int IOV_PARTS = 1024;
     private static final ThreadLocal<MemorySegment> IOVECS =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16L * IOV_PARTS, 8));
 
@@ -202,21 +184,23 @@ public final class NativeFile implements AutoCloseable {
      * Writes {@code parts} back to back at {@code offset} with one pwritev(2), retrying short
      * writes. One system call instead of one per part matters beyond speed: a process killed
      * between two pwrites of one request would leave a block half new and half old, while the
-     * kernel completes or skips each page of a single write as a whole.
+     * kernel completes or skips each page of a single write as a whole. Heap parts, or more
+     * parts than one call takes, are first copied into one native buffer.
      *
      * @return the bytes written (the parts' total size)
      */
     public long pwrite(java.util.List<MemorySegment> parts, long offset) throws IOException {
-        if (parts.size() == 1) {
-            return pwrite(parts.getFirst(), offset);
-        }
         long length = 0;
+        boolean allNative = true;
         for (MemorySegment part : parts) {
-            checkBuffer(part, offset);
+            allNative &= part.isNative();
             length += part.byteSize();
         }
-        if (parts.size() > IOV_PARTS) {
+        if (!allNative || parts.size() > IOV_PARTS) {
             return pwriteStaged(parts, length, offset);
+        }
+        for (MemorySegment part : parts) {
+            checkBuffer(part, offset);
         }
         acquire();
         try {
@@ -229,12 +213,12 @@ public final class NativeFile implements AutoCloseable {
                 if (n > 0) {
                     done += n;
                 } else if (n == 0) {
-                    throw new IOException("pwritev of " + length + " bytes at " + offset + " on " + path
+                    throw new IOException("pwrite of " + length + " bytes at " + offset + " on " + path
                             + " made no progress after " + done + " bytes");
                 } else {
                     int errno = Libc.errno(cs);
                     if (errno != LinuxErrno.EINTR) {
-                        throw new NativeException(errno, "pwritev of " + length + " bytes at " + offset, path);
+                        throw new NativeException(errno, "pwrite of " + length + " bytes at " + offset, path);
                     }
                 }
             }
@@ -253,7 +237,7 @@ public final class NativeFile implements AutoCloseable {
                 skip -= size;
                 continue;
             }
-            iov.set(java.lang.foreign.ValueLayout.ADDRESS, 16L * count, part.asSlice(skip));
+            iov.set(java.lang.foreign.ValueLayout.ADDRESS, 16L * count, skip == 0 ? part : part.asSlice(skip));
             iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16L * count + 8, size - skip);
             skip = 0;
             count++;
@@ -261,7 +245,7 @@ public final class NativeFile implements AutoCloseable {
         return count;
     }
 
-    /** More parts than the iovec room: one native copy, then one pwrite. */
+    /** Heap parts, or more parts than the iovec room: one native copy, then one pwrite. */
     private long pwriteStaged(java.util.List<MemorySegment> parts, long length, long offset) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment staging = arena.allocate(length);

@@ -31,12 +31,15 @@ class NativeFileTest {
         Path file = dir.resolve("gather.img");
         try (NativeFile f = NativeFile.open(file, false, true, false); Arena arena = Arena.ofConfined()) {
             f.truncate(MIB);
-            for (int parts : new int[] {1, 2, 3, 64, 65, 200}) { // 65 and more go through one staging copy
+            // Up to 1024 parts in one pwritev; 1025 and more go through one staging copy, as do heap parts.
+            for (int parts : new int[] {1, 2, 3, 64, 65, 200, 1024, 1025, -3}) {
+                boolean heap = parts < 0;
+                parts = Math.abs(parts);
                 byte[] expected = new byte[parts * 517];
                 random.nextBytes(expected);
                 java.util.List<MemorySegment> segments = new java.util.ArrayList<>();
                 for (int i = 0; i < parts; i++) {
-                    MemorySegment part = arena.allocate(517);
+                    MemorySegment part = heap && i == 1 ? MemorySegment.ofArray(new byte[517]) : arena.allocate(517);
                     MemorySegment.copy(expected, i * 517, part, ValueLayout.JAVA_BYTE, 0, 517);
                     segments.add(part);
                 }
@@ -44,7 +47,7 @@ class NativeFileTest {
                 assertEquals(expected.length, f.pwrite(segments, offset));
                 MemorySegment back = arena.allocate(expected.length);
                 assertEquals(expected.length, f.pread(back, offset));
-                assertArrayEquals(expected, back.toArray(ValueLayout.JAVA_BYTE), parts + " parts");
+                assertArrayEquals(expected, back.toArray(ValueLayout.JAVA_BYTE), parts + " parts" + (heap ? ", one on the heap" : ""));
             }
         }
     }

@@ -5,6 +5,7 @@ import com.googlecode.lanterna.gui2.Component;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.table.Table;
+import io.rsio.cli.DeviceLines;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.BlockLayerRow;
@@ -161,14 +162,14 @@ public final class VolumesScreen implements Screen {
         LocalRow l = e.local();
         List<String> lines = new ArrayList<>();
         if (l == null) {
-            lines.add(" " + e.selector() + "@" + digits(v.device()) + "  not attached (F7 attaches it under "
-                    + v.device() + "/)");
+            lines.add(" " + e.selector() + "@" + DeviceLines.deviceIndex(v.device())
+                    + "  not attached (F7 attaches it under " + v.device() + "/)");
         } else {
             // The seed's c: line; when a long device directory would cut it, the counts move up.
             String counts = String.format("%13d blocks, %2d server(s)", l.size() / l.blockSize(), l.servers());
             String seedLine = String.format("    c: %-20s %s", l.charPath(), counts);
             boolean fits = seedLine.length() <= 79;
-            lines.add(" " + e.selector() + "@" + digits(l.deviceDir()) + "  " + l.state()
+            lines.add(" " + e.selector() + "@" + DeviceLines.deviceIndex(l.deviceDir()) + "  " + l.state()
                     + (fits ? "" : ", " + counts.strip()));
             lines.add(fits ? seedLine : "    c: " + l.charPath());
             lines.add("    b: " + l.blockPath());
@@ -180,11 +181,6 @@ public final class VolumesScreen implements Screen {
             lines.add(1, ""); // a fixed height: the layout does not move, the NBD line stays last
         }
         detail.setText(String.join("\n", lines.stream().map(s -> Text.cut(s, 79)).toList()));
-    }
-
-    private static String digits(String device) {
-        String d = device.replaceAll("\\D", "");
-        return d.isEmpty() ? "-" : d;
     }
 
     @Override
@@ -208,6 +204,15 @@ public final class VolumesScreen implements Screen {
 
     /** Sends {@code words} to rsiod in the background; the screen keeps drawing meanwhile. */
     private void run(String doing, String... words) {
+        run(doing, List.<String[]>of(words));
+    }
+
+    /**
+     * Sends the requests one after another in one background job (the control socket takes one
+     * device selector per request) and shows their rows together; the first refusal of a whole
+     * request ends it.
+     */
+    private void run(String doing, List<String[]> requests) {
         if (working) {
             app.status("Still busy with the previous attach or detach");
             return;
@@ -215,7 +220,18 @@ public final class VolumesScreen implements Screen {
         working = true;
         app.status(doing + "...");
         ControlClient client = client();
-        app.background(() -> client.call(words), r -> {
+        String[] words = requests.getFirst();
+        app.background(() -> {
+            List<DeviceRow> rows = new java.util.ArrayList<>();
+            for (String[] request : requests) {
+                ControlResponse r = client.call(request);
+                if (!r.ok()) {
+                    return r;
+                }
+                rows.addAll(r.rows(DeviceRow.class));
+            }
+            return ControlResponse.ok(rows);
+        }, r -> {
             working = false;
             done(words, r);
         }, ex -> {
@@ -234,39 +250,24 @@ public final class VolumesScreen implements Screen {
             return;
         }
         List<DeviceRow> rows = r.rows(DeviceRow.class);
-        List<String> lines = rows.stream().map(VolumesScreen::outcome).toList();
+        List<String> lines = rows.stream().map(DeviceLines::outcome).toList();
         List<DeviceRow> refused = rows.stream().filter(d -> d.action().equals("refused")).toList();
         List<DeviceRow> failed = rows.stream().filter(d -> d.action().equals("failed")).toList();
         app.status(rows.isEmpty() ? "Nothing to " + words[0] : String.join("; ", lines));
         if (!refused.isEmpty()) {
             int c = Dialogs.choice(app.gui(), "Not detached", Text.wrap(String.join("\n", refused.stream()
-                    .map(VolumesScreen::outcome).toList()) + "\n\nDetach by force unmounts it lazily; programs"
+                    .map(DeviceLines::outcome).toList()) + "\n\nDetach by force unmounts it lazily; programs"
                     + " still using it get I/O errors.", 66), "Keep attached", "Detach by force");
             if (c == 1) {
-                for (DeviceRow d : refused) {
-                    run("Detaching " + d.namespace() + ":" + d.name() + " by force", "detach", "-f",
-                            d.namespace() + ":" + d.name());
-                }
+                run("Detaching " + refused.size() + " device(s) by force", refused.stream()
+                        .map(d -> new String[] {"detach", "-f", d.namespace() + ":" + d.name()}).toList());
             }
         } else if (!failed.isEmpty()) {
             Dialogs.message(app.gui(), words[0].equals("attach") ? "Not attached" : "Not detached",
-                    Text.wrap(String.join("\n", failed.stream().map(VolumesScreen::outcome).toList()), 66));
+                    Text.wrap(String.join("\n", failed.stream().map(DeviceLines::outcome).toList()), 66));
         }
     }
 
-    /** One line per volume, as {@code rsconfig -a/-d} prints it. */
-    static String outcome(DeviceRow r) {
-        String who = r.namespace() + ":" + r.name();
-        return switch (r.action()) {
-            case "attached" -> who + " attached: b: " + r.blockPath() + "  c: " + r.charPath();
-            case "already" -> who + " already attached: b: " + r.blockPath();
-            case "detached" -> who + " detached (" + r.blockPath() + ")";
-            case "forced" -> who + " detached by force (" + r.blockPath() + "): " + r.message();
-            case "pending" -> who + " detaching: " + r.message();
-            case "refused" -> who + " not detached: " + r.message();
-            default -> who + ": " + r.message();
-        };
-    }
 
     @Override
     public String help() {

@@ -220,25 +220,12 @@ public final class FileVolumeStore implements VolumeStore {
             for (ByteBuffer part : src.nioBuffers(src.readerIndex(), length)) {
                 parts.add(MemorySegment.ofBuffer(part));
             }
-            if (parts.stream().allMatch(MemorySegment::isNative)) {
-                file.pwrite(parts, offset);
-            } else {
-                writeStaged(src, offset, length);
-            }
+            file.pwrite(parts, offset);
             if (fua) {
                 file.fdatasync();
             }
         } catch (IOException e) {
             throw StoreErrors.failure(name(), describe(StoreOperation.WRITE, offset, length), e);
-        }
-    }
-
-    /** Heap data: copied into native memory, then written in one call. */
-    private void writeStaged(ByteBuf src, long offset, int length) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment staging = arena.allocate(length);
-            src.getBytes(src.readerIndex(), staging.asByteBuffer());
-            file.pwrite(staging, offset);
         }
     }
 
