@@ -276,6 +276,16 @@ class TmuxEndToEndTest {
             Thread.sleep(50);
             s = screen();
         }
+        // crsio may be half-way through drawing when the needle first shows: return a screen
+        // that two captures agree on (or the last one with the needle, if it keeps changing).
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(50);
+            String again = screen();
+            if (again.equals(s) || !again.contains(needle)) {
+                return s;
+            }
+            s = again;
+        }
         return s;
     }
 

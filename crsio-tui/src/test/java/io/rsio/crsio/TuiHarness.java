@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TuiHarness implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration STABLE = Duration.ofMillis(30);
 
     final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(new TerminalSize(80, 24));
     final TerminalScreen screen;
@@ -86,7 +87,12 @@ final class TuiHarness implements AutoCloseable {
         return b.toString();
     }
 
-    /** Waits until the screen shows {@code needle}; returns the screen. */
+    /**
+     * Waits until the screen shows {@code needle} and has stopped changing for a moment; returns
+     * the screen. The GUI thread may be half-way through drawing when {@code needle} first shows
+     * (CI caught a detail pane with its first lines not yet drawn), so the screen returned is one
+     * that two reads {@link #STABLE} apart agree on.
+     */
     String await(String needle) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String text = text();
@@ -96,6 +102,16 @@ final class TuiHarness implements AutoCloseable {
             }
             Thread.sleep(20);
             text = text();
+        }
+        // Seen once is enough to pass; a screen that keeps changing (a live counter) or drops a
+        // short-lived message is returned as last seen with the needle.
+        for (int i = 0; i < 25; i++) {
+            Thread.sleep(STABLE.toMillis());
+            String again = text();
+            if (again.equals(text) || !again.contains(needle)) {
+                return text;
+            }
+            text = again;
         }
         return text;
     }
