@@ -25,11 +25,52 @@ rsio_classpath() {
   echo "$cp"
 }
 
+# rsio_snapshot_classpath DIR CLASSPATH: copies each jar of CLASSPATH into DIR under a name
+# that carries its content's hash and prints the classpath of the copies. A daemon runs for
+# weeks; a rebuild of the checkout rewrites target/*.jar in place, and a JVM that then loads
+# a class it had not needed yet (the detach path, the shutdown path) fails with
+# NoClassDefFoundError. Copies named by content are never rewritten: a rebuilt jar gets a new
+# name, and an unchanged one keeps its name, so the class-data-sharing archive stays valid.
+# Copies that no live process has on its command line are removed; several daemons (demo,
+# bench, several instances) share the directory.
+rsio_snapshot_classpath() {
+  local dir=$1 cp=$2 out="" jar hash copy keep=" " f
+  mkdir -p "$dir" || return 1
+  local IFS=:
+  for jar in $cp; do
+    hash=$(sha256sum "$jar" | cut -c1-16) || return 1
+    copy="$dir/$(basename "$jar" .jar)-$hash.jar"
+    if [ ! -f "$copy" ]; then
+      cp "$jar" "$copy.$$" && mv -f "$copy.$$" "$copy" || return 1
+    fi
+    out="$out${out:+:}$copy"
+    keep="$keep$copy "
+  done
+  unset IFS
+  for f in "$dir"/*.jar; do
+    [ -f "$f" ] || continue
+    case "$keep" in *" $f "*) continue;; esac
+    # In use by a running daemon: its path is on that JVM's command line.
+    grep -qsF "$f" /proc/[0-9]*/cmdline || rm -f "$f"
+  done
+  echo "$out"
+}
+
 # rsio_java KIND NAME MAINCLASS ARGS...; KIND is cli (quick start, small heap) or daemon.
 rsio_java() {
   local kind=$1 name=$2 main=$3; shift 3
   rsio_build_if_needed
-  local cds_dir="$RSIO_HOME/rsio-daemon/target/cds"
+  local cp cds_dir="$RSIO_HOME/rsio-daemon/target/cds"
+  cp=$(rsio_classpath)
+  # Daemons run from private copies of the jars (see rsio_snapshot_classpath), with their
+  # class-data-sharing archive beside them; the test suite's class directories stay as they are.
+  if [ "$kind" = daemon ] && [ -z "${RSIO_CLASSPATH:-}" ]; then
+    # In the checkout, beside target/ rather than in it: mvn clean must not delete the jars of
+    # a daemon that is running, and every instance shares the copies and the CDS archive.
+    cds_dir="$RSIO_HOME/.daemon-jars"
+    cp=$(rsio_snapshot_classpath "$cds_dir" "$cp") || {
+      echo "$name: cannot copy its jars to $cds_dir" >&2; exit 1; }
+  fi
   mkdir -p "$cds_dir" 2>/dev/null
   # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs.
   local opts=(--enable-native-access=ALL-UNNAMED)
@@ -44,7 +85,7 @@ rsio_java() {
     # rsiod's CPU at 50k IOPS. The test suite runs every buffer under paranoid detection instead.
     opts+=(-XX:+UseG1GC -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled)
   fi
-  exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "$(rsio_classpath)" "$main" "$@"
+  exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
 
 # rsio_daemon NAME MAINCLASS ARGS...: stays in the foreground with -f (or for --help);
@@ -53,7 +94,10 @@ rsio_daemon() {
   local name=$1 main=$2; shift 2
   local arg
   for arg in "$@"; do
-    case "$arg" in -f|-h|--help) rsio_java daemon "$name" "$main" "$@";; esac
+    case "$arg" in
+      -h|--help) rsio_java cli "$name" "$main" "$@";;
+      -f) rsio_java daemon "$name" "$main" "$@";;
+    esac
   done
   rsio_build_if_needed
   local run_dir=${RSIO_RUN_DIR:-/run/rsio} log_dir=${RSIO_LOG_DIR:-/var/log/rsio}
