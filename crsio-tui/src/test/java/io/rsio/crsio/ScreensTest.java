@@ -2,6 +2,7 @@ package io.rsio.crsio;
 
 import static com.googlecode.lanterna.input.KeyType.ArrowDown;
 import static com.googlecode.lanterna.input.KeyType.ArrowRight;
+import static com.googlecode.lanterna.input.KeyType.Backspace;
 import static com.googlecode.lanterna.input.KeyType.Enter;
 import static com.googlecode.lanterna.input.KeyType.Escape;
 import static com.googlecode.lanterna.input.KeyType.F1;
@@ -188,11 +189,7 @@ class ScreensTest {
     @Test
     void attachMethodIsChosenOnTheDefaultsScreen() throws Exception {
         try (TuiHarness t = open()) {
-            t.key(Enter); // Defaults
-            t.await("[defaults]: what interfaces");
-            for (int field = 1; field < 9; field++) {
-                t.key(Tab); // from Protocol down to Attach, the ninth field
-            }
+            focusDefaultsField(t, 10); // Attach
             t.type("nbd");
             t.await("! must be auto, fuse+loop or nbd-export");
             t.key(F3);
@@ -207,6 +204,30 @@ class ScreensTest {
         assertTrue(Files.readString(dir.resolve("rscltcfg")).startsWith("# hand-written: this comment must survive"));
         assertEquals(io.rsio.config.ClientConfig.Attach.NBD_EXPORT,
                 io.rsio.config.ClientConfig.load(dir.resolve("rscltcfg")).defaults().attach());
+    }
+
+    @Test
+    void dataDigestsAreTurnedOffOnTheDefaultsScreen() throws Exception {
+        try (TuiHarness t = open()) {
+            focusDefaultsField(t, 9); // Data digest
+            t.type("x");
+            t.await("Data digest     x            ! must be yes or no");
+            t.key(Backspace);
+            t.type("no");
+            t.awaitGone("! must be yes or no");
+            t.key(F3);
+            t.await("Saved");
+        }
+        assertFalse(io.rsio.config.ClientConfig.load(dir.resolve("rscltcfg")).defaults().multipath().dataDigest());
+    }
+
+    /** Opens the Defaults screen and tabs from its first field (Protocol) to the {@code n}-th. */
+    private static void focusDefaultsField(TuiHarness t, int n) throws InterruptedException {
+        t.key(Enter); // Defaults
+        t.await("[defaults]: what interfaces");
+        for (int field = 1; field < n; field++) {
+            t.key(Tab);
+        }
     }
 
     @Test

@@ -309,7 +309,8 @@ final class ReloadService {
         if (!c.before().multipath().equals(c.after().multipath())) {
             ClientConfig.MultipathSettings m = c.after().multipath();
             parts.add("multipath settings now policy " + m.policy() + ", chunk " + m.chunkSize() + " bytes, no-path timeout "
-                    + m.nopathTimeout().toMillis() + " ms, path timeout " + m.pathTimeout().toMillis() + " ms");
+                    + m.nopathTimeout().toMillis() + " ms, path timeout " + m.pathTimeout().toMillis() + " ms, data digests "
+                    + (m.dataDigest() ? "on" : "off"));
         }
         if (parts.isEmpty()) {
             parts.add("paths replanned");
@@ -335,7 +336,7 @@ final class ReloadService {
 
     /** The settings a path itself uses (the others are the volumes'): changing them means new paths. */
     private static List<Object> pathSettings(ClientConfig.MultipathSettings m) {
-        return List.of(m.pingInterval(), m.pathTimeout(), m.reconnectMax());
+        return List.of(m.pingInterval(), m.pathTimeout(), m.reconnectMax(), m.dataDigest());
     }
 
     private static boolean sameSpecs(List<RsioPath> paths, List<PathSpec> specs) {

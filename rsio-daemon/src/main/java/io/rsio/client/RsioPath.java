@@ -10,6 +10,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rsio.block.Errno;
 import io.rsio.common.Transport;
+import io.rsio.config.ClientConfig;
 import io.rsio.wire.WireConstants;
 import io.rsio.wire.auth.AuthTranscript;
 import io.rsio.wire.auth.NodeKeyAuth;
@@ -285,9 +286,15 @@ final class RsioPath {
         phase = Phase.HELLO;
         lastReceiveNanos = System.nanoTime();
         ch.writeAndFlush(new Request.Hello(nextTag++, WireConstants.VERSION, WireConstants.VERSION,
-                WireConstants.DEFAULT_MAX_PAYLOAD, WireConstants.SUPPORTED_FEATURES, SOFTWARE));
+                WireConstants.DEFAULT_MAX_PAYLOAD, featuresAsked(login.settings()), SOFTWARE));
         Duration interval = login.settings().pingInterval();
         pinger = loop.scheduleAtFixedRate(() -> ping(ch), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What HELLO asks for: every feature rsiod knows, less data digests where they are off. */
+    static int featuresAsked(ClientConfig.MultipathSettings settings) {
+        return settings.dataDigest() ? WireConstants.SUPPORTED_FEATURES
+                : WireConstants.SUPPORTED_FEATURES & ~WireConstants.FEATURE_DATA_DIGEST;
     }
 
     private void ping(Channel ch) {
@@ -428,9 +435,9 @@ final class RsioPath {
         txOk = true;
         setState(PathState.CONNECTED, "connected to server " + serverName + " (id " + serverId + "), "
                 + opened.size() + " volume(s)");
-        LOG.info("started transmit for rep {}/{} on {}: server {} (id {}), namespace {}, {} volume(s)",
+        LOG.info("started transmit for rep {}/{} on {}: server {} (id {}), namespace {}, {} volume(s), data digests {}",
                 spec.server().address(), spec.server().port(), spec.clientInterface().name(), serverName, serverId,
-                login.namespace(), opened.size());
+                login.namespace(), opened.size(), (features & WireConstants.FEATURE_DATA_DIGEST) != 0 ? "on" : "off");
         listener.pathReady(this, Map.copyOf(opened));
     }
 

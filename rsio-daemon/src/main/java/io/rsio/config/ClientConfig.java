@@ -110,13 +110,16 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
      * @param nopathTimeout how long I/O waits for a path when none is left, then fails with EIO
      * @param chunkSize     large requests are split into chunks of this many bytes across paths
      * @param reconnectMax  the longest wait between reconnect attempts of a failed path
+     * @param dataDigest    whether the paths ask for CRC32C digests of the data (headers always
+     *                      carry theirs)
      */
     public record MultipathSettings(String policy, Duration pingInterval, Duration pathTimeout,
-                                    Duration nopathTimeout, int chunkSize, Duration reconnectMax) {
+                                    Duration nopathTimeout, int chunkSize, Duration reconnectMax,
+                                    boolean dataDigest) {
         /** The settings when the config sets none. */
         public static final MultipathSettings BUILT_IN = new MultipathSettings(ConfigDefaults.POLICY,
                 ConfigDefaults.PING_INTERVAL, ConfigDefaults.PATH_TIMEOUT, ConfigDefaults.NOPATH_TIMEOUT,
-                ConfigDefaults.CHUNK_SIZE, ConfigDefaults.RECONNECT_MAX);
+                ConfigDefaults.CHUNK_SIZE, ConfigDefaults.RECONNECT_MAX, ConfigDefaults.DATA_DIGEST);
 
         public MultipathSettings {
             Objects.requireNonNull(policy, "policy");

@@ -15,7 +15,8 @@ final class ClientConfigParser {
     private static final String FILE_KIND = "rscltcfg";
     private static final List<String> KINDS = List.of("defaults", "interface", "namespace", "server");
     private static final List<String> MULTIPATH_KEYS =
-            List.of("policy", "ping_interval", "path_timeout", "nopath_timeout", "chunk_size", "reconnect_max");
+            List.of("policy", "ping_interval", "path_timeout", "nopath_timeout", "chunk_size", "reconnect_max",
+                    "data_digest");
     private static final List<String> DEFAULTS_KEYS =
             Stream.of(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream(), Stream.of("attach"))
                     .flatMap(k -> k).toList();
@@ -181,13 +182,15 @@ final class ClientConfigParser {
         int chunkSize = r.get("chunk_size", ClientConfigParser::parseChunkSize, base.chunkSize());
         Duration reconnectMax = r.get("reconnect_max",
                 ConfigValues.durationBetween(ConfigDefaults.MIN_RECONNECT_MAX, ConfigDefaults.MAX_RECONNECT_MAX), base.reconnectMax());
+        boolean dataDigest = r.get("data_digest", ConfigValues::parseYesNo, base.dataDigest());
         if (pathTimeout.compareTo(ping) <= 0) {
             // A path must get at least one ping answer before it can time out.
             String key = r.has("path_timeout") ? "path_timeout" : "ping_interval";
             throw r.error(key, "path_timeout (" + ConfigValues.formatDuration(pathTimeout)
                     + ") must be longer than ping_interval (" + ConfigValues.formatDuration(ping) + ")");
         }
-        return new ClientConfig.MultipathSettings(policy, ping, pathTimeout, nopathTimeout, chunkSize, reconnectMax);
+        return new ClientConfig.MultipathSettings(policy, ping, pathTimeout, nopathTimeout, chunkSize, reconnectMax,
+                dataDigest);
     }
 
     private static int parseChunkSize(String value) {

@@ -26,6 +26,8 @@ public final class ConfigDefaults {
     public static final Duration NOPATH_TIMEOUT = Duration.ofSeconds(60);
     public static final int CHUNK_SIZE = 256 * 1024;
     public static final Duration RECONNECT_MAX = Duration.ofSeconds(10);
+    /** CRC32C of the data on every path unless a namespace turns it off (data_digest). */
+    public static final boolean DATA_DIGEST = true;
 
     /** Device directory the server suggests for a volume ({@code /dev/av0/NAME}). */
     public static final String DEVICE = "av0";

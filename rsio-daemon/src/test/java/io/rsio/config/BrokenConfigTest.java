@@ -207,6 +207,10 @@ class BrokenConfigTest {
                 [defaults]
                 attach = iscsi
                 """, 2, "attach must be auto, fuse+loop or nbd-export, found \"iscsi\""));
+        c.add(client("data_digest neither yes nor no", """
+                [defaults]
+                data_digest = crc32
+                """, 2, "data_digest must be yes or no, found \"crc32\""));
         c.add(client("typo in an interface key", """
                 [interface if0]
 

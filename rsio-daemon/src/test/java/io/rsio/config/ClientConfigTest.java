@@ -66,11 +66,12 @@ class ClientConfigTest {
                 nodename      = big-2
                 nodekey       = other
                 nopath_timeout = 0
+                data_digest   = off
                 [server rsio-1]
                 address = 2001:db8::9
                 """);
         ClientConfig.MultipathSettings defaults = new ClientConfig.MultipathSettings("roundrobin",
-                Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofMinutes(2), 1 << 20, Duration.ofSeconds(30));
+                Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofMinutes(2), 1 << 20, Duration.ofSeconds(30), true);
         assertEquals(new ClientConfig.Defaults("tcp", 5100, defaults), c.defaults());
         assertEquals(List.of(
                 new ClientConfig.Interface("if0", "198.18.45.20", "tcp", 5100),
@@ -79,12 +80,12 @@ class ClientConfigTest {
         assertEquals(List.of(
                 new ClientConfig.Namespace("osl", 200, "big-2", "0xbig-2",
                         new ClientConfig.MultipathSettings("adaptive", Duration.ofMillis(500), Duration.ofSeconds(3),
-                                Duration.ofMinutes(2), 64 << 10, Duration.ofSeconds(30)),
+                                Duration.ofMinutes(2), 64 << 10, Duration.ofSeconds(30), true),
                         List.of(new ClientConfig.Server("big-9-1", "198.18.45.10", "tcp", 5200),
                                 new ClientConfig.Server("big-9-2", "198.18.46.10", "tcp", 5201))),
                 new ClientConfig.Namespace("lab", 300, "big-2", "other",
                         new ClientConfig.MultipathSettings("roundrobin", Duration.ofMillis(500), Duration.ofSeconds(3),
-                                Duration.ZERO, 1 << 20, Duration.ofSeconds(30)),
+                                Duration.ZERO, 1 << 20, Duration.ofSeconds(30), false),
                         List.of(new ClientConfig.Server("rsio-1", "2001:db8::9", "tcp", 5100)))), c.namespaces());
     }
 

@@ -86,7 +86,7 @@ class ReloadTest {
                 // Back to the right key, with another ping interval: the path logs in again.
                 assertEquals(List.of(applied("[defaults] changed: the namespaces that inherit them follow"),
                         applied("namespace tb: logged in again on 1 of 1 path(s); multipath settings now"
-                        + " policy adaptive, chunk 262144 bytes, no-path timeout 60000 ms, path timeout 1000 ms")),
+                        + " policy adaptive, chunk 262144 bytes, no-path timeout 60000 ms, path timeout 1000 ms, data digests on")),
                         reload(bed, config, text(key, "150ms", "", false, true, false, true)));
                 assertEquals(1, bed.connectedPaths());
                 load.awaitOps(load.ops() + 50);
@@ -95,7 +95,7 @@ class ReloadTest {
                 long before = bed.control("status").rows(PathRow.class).getFirst().stateSinceMillis();
                 assertEquals(List.of(applied("[defaults] changed: the namespaces that inherit them follow"),
                         applied("namespace tb: multipath settings now policy roundrobin, chunk 131072 bytes, no-path"
-                                + " timeout 60000 ms, path timeout 1000 ms")),
+                                + " timeout 60000 ms, path timeout 1000 ms, data digests on")),
                         reload(bed, config, text(key, "150ms", "policy = roundrobin\nchunk_size = 128K\n", false, true,
                                 false, true)));
                 assertEquals(before, bed.control("status").rows(PathRow.class).getFirst().stateSinceMillis());

@@ -34,6 +34,8 @@ public final class DefaultsScreen implements Screen, CrsioApp.Validating {
                 ConfigValues::parseDuration);
         row(grid, "Chunk size", "chunk_size", "256K: pieces spread over the paths", ConfigValues::parseSize);
         row(grid, "Reconnect max", "reconnect_max", "10s: longest wait between retries", ConfigValues::parseDuration);
+        row(grid, "Data digest", "data_digest", "yes: CRC32C of data; no under TLS",
+                ConfigValues::parseYesNo);
         row(grid, "Attach", "attach", "auto; or fuse+loop, nbd-export (none)", ClientConfig.Attach::parse);
         panel.addComponent(grid);
         panel.addComponent(new Label(" Changes are checked as you type and kept when valid; F3 saves the file."));
