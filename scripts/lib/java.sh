@@ -56,20 +56,25 @@ rsio_snapshot_classpath() {
   echo "$out"
 }
 
-# rsio_java KIND NAME MAINCLASS ARGS...; KIND is cli (quick start, small heap) or daemon.
+# rsio_java KIND NAME MAINCLASS ARGS...; KIND is cli (quick start, small heap), tui (as cli,
+# but runs for long: crsio) or daemon.
 rsio_java() {
   local kind=$1 name=$2 main=$3; shift 3
   rsio_build_if_needed
   local cp cds_dir="$RSIO_HOME/rsio-daemon/target/cds"
   cp=$(rsio_classpath)
-  # Daemons run from private copies of the jars (see rsio_snapshot_classpath), with their
-  # class-data-sharing archive beside them; the test suite's class directories stay as they are.
-  if [ "$kind" = daemon ] && [ -z "${RSIO_CLASSPATH:-}" ]; then
-    # In the checkout, beside target/ rather than in it: mvn clean must not delete the jars of
-    # a daemon that is running, and every instance shares the copies and the CDS archive.
-    cds_dir="$RSIO_HOME/.daemon-jars"
-    cp=$(rsio_snapshot_classpath "$cds_dir" "$cp") || {
-      echo "$name: cannot copy its jars to $cds_dir" >&2; exit 1; }
+  # What runs for long runs from private copies of the jars (see rsio_snapshot_classpath), with
+  # its class-data-sharing archive beside them; the test suite's class directories stay as they
+  # are. In the checkout, beside target/ rather than in it: mvn clean must not delete the jars
+  # of a daemon that is running, and every instance shares the copies and the CDS archive.
+  if [ "$kind" != cli ] && [ -z "${RSIO_CLASSPATH:-}" ]; then
+    local copies
+    if copies=$(rsio_snapshot_classpath "$RSIO_HOME/.daemon-jars" "$cp" 2>/dev/null); then
+      cp=$copies cds_dir="$RSIO_HOME/.daemon-jars"
+    else
+      echo "$name: warning: cannot copy its jars to $RSIO_HOME/.daemon-jars; running from target/," \
+           "so rebuilding the checkout while $name runs may break it" >&2
+    fi
   fi
   mkdir -p "$cds_dir" 2>/dev/null
   # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs.
@@ -78,7 +83,7 @@ rsio_java() {
   if [ -z "${RSIO_CLASSPATH:-}" ]; then
     opts+=(-XX:SharedArchiveFile="$cds_dir/$name.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi
-  if [ "$kind" = cli ]; then
+  if [ "$kind" != daemon ]; then
     opts+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m)
   else
     # Netty's sampling leak detector records a stack trace for one buffer in 128: 2-3 % of
