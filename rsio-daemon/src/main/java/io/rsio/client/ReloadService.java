@@ -347,7 +347,6 @@ final class ReloadService {
         return daemon.namespaces().stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
-
     private static ReloadRow applied(String change) {
         return new ReloadRow("applied", change);
     }

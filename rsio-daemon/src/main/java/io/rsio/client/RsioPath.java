@@ -292,7 +292,7 @@ final class RsioPath {
     }
 
     /** What HELLO asks for: every feature rsiod knows, less data digests where they are off. */
-    static int featuresAsked(ClientConfig.MultipathSettings settings) {
+    private static int featuresAsked(ClientConfig.MultipathSettings settings) {
         return settings.dataDigest() ? WireConstants.SUPPORTED_FEATURES
                 : WireConstants.SUPPORTED_FEATURES & ~WireConstants.FEATURE_DATA_DIGEST;
     }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** Turns rscltcfg text into a {@link ClientConfig}, or the first problem as a {@link ConfigException}. */

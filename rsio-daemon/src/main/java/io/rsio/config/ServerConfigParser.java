@@ -122,7 +122,8 @@ final class ServerConfigParser {
                 r.get("discovery", ConfigValues::parseYesNo, true),
                 r.get("max_pending_logins", v -> ConfigValues.parseInt(v, 1, 4096),
                         ServerConfig.Server.DEFAULT_MAX_PENDING_LOGINS),
-                r.get("login_timeout", ConfigValues.durationBetween(java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5)), ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT),
+                r.get("login_timeout", ConfigValues.durationBetween(java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofMinutes(5)), ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT),
                 r.get("busy_poll", ServerConfigParser::parseBusyPoll, java.time.Duration.ZERO));
     }
 
@@ -227,7 +228,7 @@ final class ServerConfigParser {
         }
     }
 
-
+    /** Like durationBetween(0, MAX_BUSY_POLL), with the message naming what 0 means. */
     private static java.time.Duration parseBusyPoll(String value) {
         java.time.Duration d = ConfigValues.parseDuration(value);
         if (d.compareTo(ServerConfig.Server.MAX_BUSY_POLL) > 0) {

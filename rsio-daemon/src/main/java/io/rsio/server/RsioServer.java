@@ -14,11 +14,13 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.Transport;
+import io.rsio.config.ConfigValues;
 import io.rsio.config.ServerConfig;
 import io.rsio.server.discovery.DiscoveryResponder;
 import io.rsio.wire.codec.RsioFrameCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -48,14 +50,14 @@ public final class RsioServer implements AutoCloseable {
         this.config = config;
         this.catalog = catalog;
         int cores = Runtime.getRuntime().availableProcessors();
-        java.time.Duration busyPoll = config.server().busyPoll();
+        Duration busyPoll = config.server().busyPoll();
         this.transport = Transport.best(busyPoll);
         this.group = transport.newGroup(cores, "rssrv-io");
         int storeThreads = Math.max(4, cores * 4);
         this.storePool = Executors.newFixedThreadPool(storeThreads, new NamedThreads("rssrv-store"));
         LOG.info("transport {}, {} event loops, {} store threads, busy_poll {}", transport.name(), cores,
                 storeThreads, busyPoll.isZero() ? "off"
-                        : io.rsio.config.ConfigValues.formatDuration(busyPoll) + " after work (event loops poll before they sleep)");
+                        : ConfigValues.formatDuration(busyPoll) + " after work (event loops poll before they sleep)");
     }
 
     /** Opens the volumes and binds every interface; fails whole if any interface cannot be bound. */

@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -167,8 +168,8 @@ public final class NativeFile implements AutoCloseable {
 
     /** Writes all of {@code src} at {@code offset}, retrying short writes. @return its size */
     public int pwrite(MemorySegment src, long offset) throws IOException {
-        checkBuffer(src, offset); // native memory only, like pread
-        return (int) pwrite(java.util.List.of(src), offset);
+        long length = checkBuffer(src, offset); // native memory only, like pread
+        return (int) pwriteNative(List.of(src), length, offset);
     }
 
     /**
@@ -189,19 +190,22 @@ public final class NativeFile implements AutoCloseable {
      *
      * @return the bytes written (the parts' total size)
      */
-    public long pwrite(java.util.List<MemorySegment> parts, long offset) throws IOException {
+    public long pwrite(List<MemorySegment> parts, long offset) throws IOException {
         long length = 0;
-        boolean allNative = true;
+        boolean staged = parts.size() > IOV_PARTS;
         for (MemorySegment part : parts) {
-            allNative &= part.isNative();
-            length += part.byteSize();
+            if (part.isNative()) {
+                length += checkBuffer(part, offset);
+            } else {
+                staged = true;
+                length += part.byteSize();
+            }
         }
-        if (!allNative || parts.size() > IOV_PARTS) {
-            return pwriteStaged(parts, length, offset);
-        }
-        for (MemorySegment part : parts) {
-            checkBuffer(part, offset);
-        }
+        return staged ? pwriteStaged(parts, length, offset) : pwriteNative(parts, length, offset);
+    }
+
+    /** One pwritev of native {@code parts} ({@code length} bytes in all), retried until all is written. */
+    private long pwriteNative(List<MemorySegment> parts, long length, long offset) throws IOException {
         acquire();
         try {
             MemorySegment cs = Libc.callState();
@@ -229,7 +233,7 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /** The iovecs of what remains after the first {@code skip} bytes of {@code parts}; their count. */
-    private static int fillIovecs(MemorySegment iov, java.util.List<MemorySegment> parts, long skip) {
+    private static int fillIovecs(MemorySegment iov, List<MemorySegment> parts, long skip) {
         int count = 0;
         for (MemorySegment part : parts) {
             long size = part.byteSize();
@@ -237,8 +241,8 @@ public final class NativeFile implements AutoCloseable {
                 skip -= size;
                 continue;
             }
-            iov.set(java.lang.foreign.ValueLayout.ADDRESS, 16L * count, skip == 0 ? part : part.asSlice(skip));
-            iov.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16L * count + 8, size - skip);
+            iov.set(ValueLayout.ADDRESS, 16L * count, skip == 0 ? part : part.asSlice(skip));
+            iov.set(ValueLayout.JAVA_LONG, 16L * count + 8, size - skip);
             skip = 0;
             count++;
         }
@@ -246,7 +250,7 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /** Heap parts, or more parts than the iovec room: one native copy, then one pwrite. */
-    private long pwriteStaged(java.util.List<MemorySegment> parts, long length, long offset) throws IOException {
+    private long pwriteStaged(List<MemorySegment> parts, long length, long offset) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment staging = arena.allocate(length);
             long at = 0;

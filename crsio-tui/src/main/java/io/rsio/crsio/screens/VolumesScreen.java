@@ -222,7 +222,7 @@ public final class VolumesScreen implements Screen {
         ControlClient client = client();
         String[] words = requests.getFirst();
         app.background(() -> {
-            List<DeviceRow> rows = new java.util.ArrayList<>();
+            List<DeviceRow> rows = new ArrayList<>();
             for (String[] request : requests) {
                 ControlResponse r = client.call(request);
                 if (!r.ok()) {
@@ -267,7 +267,6 @@ public final class VolumesScreen implements Screen {
                     Text.wrap(String.join("\n", failed.stream().map(DeviceLines::outcome).toList()), 66));
         }
     }
-
 
     @Override
     public String help() {

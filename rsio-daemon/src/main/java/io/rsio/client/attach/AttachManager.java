@@ -83,6 +83,7 @@ public final class AttachManager implements AutoCloseable {
     private volatile AttachMethod.Choice method = new AttachMethod.Choice(AttachMethod.NBD_EXPORT, "not started");
     private FuseMount fuse;
     private volatile boolean closed;
+    /** The [defaults] attach setting rsiod started with. */
     private final ClientConfig.Attach setting;
 
     public AttachManager(RsioEnvironment env, Supplier<List<NamespaceClient>> namespaces, ClientConfig.Attach setting) {
