@@ -1,10 +1,9 @@
 package io.rsio.client;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.rsio.block.BlockTarget;
 import io.rsio.block.Errno;
+import io.rsio.block.RequestSplitter;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.VolumeInfo;
 import java.time.Duration;
@@ -133,45 +132,14 @@ public final class VolumeClient implements BlockTarget {
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
-        int chunkSize = this.chunkSize;
-        if (length <= chunkSize) {
-            return dispatch(new IoRequest(this, IoRequest.Kind.READ, offset, length, false, null))
-                    .thenApply(ByteBuf.class::cast);
-        }
-        List<CompletableFuture<Object>> parts = new ArrayList<>();
-        for (int done = 0; done < length; done += chunkSize) {
-            int piece = Math.min(chunkSize, length - done);
-            parts.add(dispatch(new IoRequest(this, IoRequest.Kind.READ, offset + done, piece, false, null)));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
-            if (failure != null) {
-                parts.stream().filter(p -> !p.isCompletedExceptionally()).forEach(p -> ((ByteBuf) p.join()).release());
-                throw failure instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
-            }
-            CompositeByteBuf whole = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(parts.size());
-            parts.forEach(p -> whole.addComponent(true, (ByteBuf) p.join()));
-            return whole;
-        });
+        return RequestSplitter.read(offset, length, chunkSize, (at, piece) ->
+                dispatch(new IoRequest(this, IoRequest.Kind.READ, at, piece, false, null)).thenApply(ByteBuf.class::cast));
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
-        int length = data.readableBytes();
-        int chunkSize = this.chunkSize;
-        if (length <= chunkSize) {
-            return dispatch(new IoRequest(this, IoRequest.Kind.WRITE, offset, length, fua, data)).thenApply(x -> null);
-        }
-        List<CompletableFuture<Object>> parts = new ArrayList<>();
-        try {
-            for (int done = 0; done < length; done += chunkSize) {
-                int piece = Math.min(chunkSize, length - done);
-                ByteBuf slice = data.retainedSlice(data.readerIndex() + done, piece);
-                parts.add(dispatch(new IoRequest(this, IoRequest.Kind.WRITE, offset + done, piece, fua, slice)));
-            }
-        } finally {
-            data.release(); // each chunk holds its own reference
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        return RequestSplitter.write(offset, data, chunkSize, (at, piece) ->
+                dispatch(new IoRequest(this, IoRequest.Kind.WRITE, at, piece.readableBytes(), fua, piece)).thenApply(x -> null));
     }
 
     /**
@@ -233,15 +201,8 @@ public final class VolumeClient implements BlockTarget {
     }
 
     private CompletableFuture<Void> ranged(IoRequest.Kind kind, long offset, long length, boolean flag) {
-        List<CompletableFuture<Object>> pieces = new ArrayList<>();
-        long position = offset;
-        long end = offset + length;
-        do {
-            int piece = (int) Math.min(end - position, MAX_RANGE_PIECE);
-            pieces.add(dispatch(new IoRequest(this, kind, position, piece, flag, null)));
-            position += piece;
-        } while (position < end);
-        return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new));
+        return RequestSplitter.ranged(offset, length, MAX_RANGE_PIECE, (at, piece) ->
+                dispatch(new IoRequest(this, kind, at, piece, flag, null)).thenApply(x -> null));
     }
 
     private CompletableFuture<Object> dispatch(IoRequest request) {

@@ -1,5 +1,7 @@
 package io.rsio.nbd;
 
+import io.rsio.block.NettyLeakCheck;
+import io.rsio.block.MemoryBlockTarget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package io.rsio.nbd;
 
+import io.rsio.block.MemoryBlockTarget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -8,7 +8,7 @@ import io.rsio.block.BlockException;
 import io.rsio.block.BlockTarget;
 import io.rsio.block.Errno;
 import io.rsio.nativeio.LinuxErrno;
-import io.rsio.nbd.transmission.BlockIo;
+import io.rsio.block.BlockIo;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

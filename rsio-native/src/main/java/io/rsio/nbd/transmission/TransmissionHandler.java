@@ -1,5 +1,6 @@
 package io.rsio.nbd.transmission;
 
+import io.rsio.block.BlockIo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
-import io.rsio.nbd.NettyLeakCheck;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nbd.Slices;
 import io.rsio.nbd.protocol.NbdProtocol;
 import io.rsio.nbd.protocol.NbdProtocolException;

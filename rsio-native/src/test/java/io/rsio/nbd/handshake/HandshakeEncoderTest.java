@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.rsio.nbd.NettyLeakCheck;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nbd.Slices;
 import io.rsio.nbd.protocol.BlockSizes;
 import io.rsio.nbd.protocol.NbdProtocol;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.rsio.nbd.NettyLeakCheck;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nbd.Slices;
 import io.rsio.nbd.protocol.NbdError;
 import java.util.HexFormat;

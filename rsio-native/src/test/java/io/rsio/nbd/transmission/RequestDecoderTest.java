@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
-import io.rsio.nbd.NettyLeakCheck;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nbd.Slices;
 import io.rsio.nbd.protocol.NbdProtocol;
 import io.rsio.nbd.protocol.NbdProtocolException;

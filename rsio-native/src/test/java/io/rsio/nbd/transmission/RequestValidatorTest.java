@@ -3,7 +3,7 @@ package io.rsio.nbd.transmission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.rsio.nbd.MemoryBlockTarget;
+import io.rsio.block.MemoryBlockTarget;
 import io.rsio.nbd.protocol.CommandFlag;
 import io.rsio.nbd.protocol.NbdCommand;
 import io.rsio.nbd.protocol.NbdError;

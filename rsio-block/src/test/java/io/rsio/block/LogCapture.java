@@ -1,4 +1,4 @@
-package io.rsio.nbd;
+package io.rsio.block;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,17 +1,12 @@
-package io.rsio.nbd.transmission;
+package io.rsio.block;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.rsio.block.BlockException;
-import io.rsio.block.BlockTarget;
-import io.rsio.block.Errno;
-import io.rsio.nbd.MemoryBlockTarget;
-import io.rsio.nbd.NettyLeakCheck;
-import io.rsio.nbd.Slices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +27,7 @@ class BlockIoTest {
         new Random(3).nextBytes(data);
         io.write(4096, Unpooled.wrappedBuffer(data), false).get();
         ByteBuf back = io.read(4096, data.length).get();
-        assertArrayEquals(data, Slices.bytes(back));
+        assertArrayEquals(data, ByteBufUtil.getBytes(back));
         back.release();
         assertEquals(2560, t.largestIo.get());
         assertEquals(40, t.writes.get());

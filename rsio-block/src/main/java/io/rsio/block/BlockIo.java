@@ -1,19 +1,13 @@
-package io.rsio.nbd.transmission;
+package io.rsio.block;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.rsio.block.BlockException;
-import io.rsio.block.BlockTarget;
-import io.rsio.block.Errno;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The block operations the NBD layer needs, on top of a {@link BlockTarget}: reads and writes
- * longer than {@link BlockTarget#maxIoSize()} are split into aligned pieces issued together and
- * reassembled (reads as one composite buffer, without copying); FUA on TRIM and WRITE_ZEROES
+ * The block operations the front ends (NBD, FUSE) need, on top of a {@link BlockTarget}: reads
+ * and writes longer than {@link BlockTarget#maxIoSize()} are split by {@link RequestSplitter}
+ * into aligned pieces issued together and reassembled; FUA on TRIM and WRITE_ZEROES
  * becomes a flush afterwards, as the target has no FUA for those. Knows nothing of Netty
  * channels, so it can be tested on its own.
  *
@@ -36,34 +30,7 @@ public final class BlockIo {
     }
 
     public CompletableFuture<ByteBuf> read(long offset, int length) {
-        if (length <= pieceSize) {
-            return readOne(offset, length);
-        }
-        List<CompletableFuture<ByteBuf>> parts = new ArrayList<>();
-        for (int done = 0; done < length; done += pieceSize) {
-            parts.add(readOne(offset + done, Math.min(pieceSize, length - done)));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
-            ByteBuf[] bufs = new ByteBuf[parts.size()];
-            Throwable first = null;
-            for (int i = 0; i < bufs.length; i++) {
-                CompletableFuture<ByteBuf> part = parts.get(i);
-                if (part.isCompletedExceptionally()) {
-                    first = first == null ? part.exceptionNow() : first;
-                } else {
-                    bufs[i] = part.resultNow();
-                }
-            }
-            if (first != null) {
-                for (ByteBuf b : bufs) {
-                    if (b != null) {
-                        b.release();
-                    }
-                }
-                throw asCompletionFailure(first);
-            }
-            return Unpooled.wrappedBuffer(bufs.length, bufs);
-        });
+        return RequestSplitter.read(offset, length, pieceSize, this::readOne);
     }
 
     private CompletableFuture<ByteBuf> readOne(long offset, int length) {
@@ -81,21 +48,7 @@ public final class BlockIo {
 
     /** Takes ownership of {@code data} (all of it is written at {@code offset}). */
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
-        int length = data.readableBytes();
-        if (length <= pieceSize) {
-            return call(() -> target.write(offset, data, fua));
-        }
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        try {
-            for (int done = 0; done < length; done += pieceSize) {
-                ByteBuf piece = data.retainedSlice(data.readerIndex() + done, Math.min(pieceSize, length - done));
-                long at = offset + done;
-                parts.add(call(() -> target.write(at, piece, fua)));
-            }
-        } finally {
-            data.release(); // each piece holds its own reference
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        return RequestSplitter.write(offset, data, pieceSize, (at, piece) -> call(() -> target.write(at, piece, fua)));
     }
 
     public CompletableFuture<Void> flush() {
@@ -122,9 +75,5 @@ public final class BlockIo {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private static RuntimeException asCompletionFailure(Throwable t) {
-        return t instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(t);
     }
 }

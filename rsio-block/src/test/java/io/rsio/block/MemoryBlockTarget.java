@@ -1,10 +1,7 @@
-package io.rsio.nbd;
+package io.rsio.block;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.rsio.block.BlockException;
-import io.rsio.block.BlockTarget;
-import io.rsio.block.Errno;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;

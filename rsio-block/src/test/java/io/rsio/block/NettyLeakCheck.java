@@ -1,4 +1,4 @@
-package io.rsio.nbd;
+package io.rsio.block;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
