@@ -1,4 +1,4 @@
-package io.rsio.nbd;
+package io.rsio.nativeio.nbd;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;

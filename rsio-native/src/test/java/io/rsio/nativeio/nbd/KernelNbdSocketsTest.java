@@ -1,4 +1,4 @@
-package io.rsio.nbd;
+package io.rsio.nativeio.nbd;
 
 import io.rsio.block.NettyLeakCheck;
 import io.rsio.block.MemoryBlockTarget;
