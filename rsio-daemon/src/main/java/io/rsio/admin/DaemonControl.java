@@ -109,7 +109,7 @@ public final class DaemonControl {
         List<String> command = new ArrayList<>();
         command.add("setsid");
         command.addAll(javaCommand);
-        command.addAll(List.of("-Drsio.detached=true", "io.rsio.client.RsiodMain", "-c",
+        command.addAll(List.of("-Drsio.detached=true", "io.rsio.client.daemon.RsiodMain", "-c",
                 config.toAbsolutePath().toString(), "-f"));
         Process process;
         try {

@@ -2,9 +2,9 @@ package io.rsio.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.rsio.client.ClientDaemon;
-import io.rsio.client.NamespaceClient;
-import io.rsio.client.VolumeClient;
+import io.rsio.client.daemon.ClientDaemon;
+import io.rsio.client.multipath.NamespaceClient;
+import io.rsio.client.multipath.VolumeClient;
 import io.rsio.common.Args;
 import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigException;

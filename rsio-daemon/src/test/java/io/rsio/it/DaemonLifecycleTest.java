@@ -30,7 +30,7 @@ class DaemonLifecycleTest {
     @Test
     void bothDaemonsAnswerHelpAndRefuseUnknownOptionsAndConfigsOthersMayWrite() throws Exception {
         TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 0xbig2", 16);
-        for (String main : new String[] {"io.rsio.server.RssrvMain", "io.rsio.client.RsiodMain"}) {
+        for (String main : new String[] {"io.rsio.server.RssrvMain", "io.rsio.client.daemon.RsiodMain"}) {
             String program = main.contains("Rssrv") ? "rssrv" : "rsiod";
             ProcessResult help = Commands.run(Duration.ofSeconds(30), cluster.env(), Commands.java(main, "--help"));
             assertEquals(0, help.exitCode(), help::toString);
@@ -56,7 +56,7 @@ class DaemonLifecycleTest {
         TestCluster cluster = new TestCluster(dir).writeClientConfig("big-2", "0xbig2");
         Files.writeString(cluster.clientConfig, Files.readString(cluster.clientConfig) + "\n[server stray]\nadress = 1.2.3.4\n");
         ProcessResult result = Commands.run(Duration.ofSeconds(30), cluster.env(),
-                Commands.java("io.rsio.client.RsiodMain", "-c", cluster.clientConfig.toString(), "-f"));
+                Commands.java("io.rsio.client.daemon.RsiodMain", "-c", cluster.clientConfig.toString(), "-f"));
         assertEquals(1, result.exitCode(), result::toString);
         assertTrue(result.stderr().matches("rsiod: " + java.util.regex.Pattern.quote(cluster.clientConfig.toString())
                 + ":2[0-9]: .*adress.*\\n"), result.stderr());

@@ -169,7 +169,7 @@ final class TestCluster implements AutoCloseable {
         Files.deleteIfExists(runDir.resolve("rsiod.pid"));
         List<String> args = new ArrayList<>(List.of("-c", clientConfig.toString(), "-f"));
         args.addAll(List.of(extraArgs));
-        rsiod = start("rsiod", Commands.java("io.rsio.client.RsiodMain", args.toArray(String[]::new)));
+        rsiod = start("rsiod", Commands.java("io.rsio.client.daemon.RsiodMain", args.toArray(String[]::new)));
         awaitPidFile("rsiod", rsiod);
     }
 
@@ -201,7 +201,7 @@ final class TestCluster implements AutoCloseable {
     void restartClientOverStaleFiles(String... extraArgs) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-c", clientConfig.toString(), "-f"));
         args.addAll(List.of(extraArgs));
-        rsiod = start("rsiod", Commands.java("io.rsio.client.RsiodMain", args.toArray(String[]::new)));
+        rsiod = start("rsiod", Commands.java("io.rsio.client.daemon.RsiodMain", args.toArray(String[]::new)));
         Path pid = runDir.resolve("rsiod.pid");
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (!(Files.exists(pid) && Files.readString(pid).trim().equals(Long.toString(rsiod.pid())))) {

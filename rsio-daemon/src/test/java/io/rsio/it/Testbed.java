@@ -72,7 +72,7 @@ final class Testbed implements AutoCloseable {
 
     void startClient() throws Exception {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name + "-c"));
-        command.addAll(Commands.java("io.rsio.client.RsiodMain", "-c", dir.resolve("rscltcfg").toString(), "-f"));
+        command.addAll(Commands.java("io.rsio.client.daemon.RsiodMain", "-c", dir.resolve("rscltcfg").toString(), "-f"));
         Process process = start("rsiod", command, Map.of());
         awaitFile(dir.resolve("run/rsiod.pid"), process, "rsiod");
     }

@@ -1,0 +1,157 @@
+package io.rsio.client.multipath;
+
+import io.netty.channel.EventLoopGroup;
+import io.rsio.common.Transport;
+import io.rsio.wire.message.VolumeInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Everything rsiod knows of one namespace: its paths, the servers met on them and the volumes
+ * they export. Volumes are keyed by identity, so the same volume seen through two servers is
+ * one {@link VolumeClient} with paths to both.
+ */
+public final class NamespaceClient implements PathListener {
+    private static final Logger LOG = LogManager.getLogger(NamespaceClient.class);
+
+    /** A server as met at login: its name, id and what it lists for this client. */
+    public record ServerView(int serverId, String serverName, List<VolumeInfo> volumes) {}
+
+    private volatile NamespaceLogin login; // a reload may change log-in data and settings
+    private final List<RsioPath> paths = new CopyOnWriteArrayList<>(); // a reload adds and retires paths
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final Map<UUID, VolumeClient> volumes = new ConcurrentHashMap<>();
+    private final Map<Integer, ServerView> servers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final Consumer<VolumeClient> volumeAdded;
+
+    public NamespaceClient(NamespaceLogin login, List<PathSpec> specs, Transport transport, EventLoopGroup group,
+                    ScheduledExecutorService timer, Consumer<VolumeClient> volumeAdded) {
+        this.login = login;
+        this.timer = timer;
+        this.volumeAdded = volumeAdded;
+        this.transport = transport;
+        this.group = group;
+        for (PathSpec spec : specs) {
+            paths.add(new RsioPath(spec, login, transport, group.next(), this));
+        }
+    }
+
+    /**
+     * Opens new paths (a reload: servers or interfaces added, or log-in data changed) with
+     * {@code with}, next to the running ones; returns them, started.
+     */
+    public List<RsioPath> addPaths(List<PathSpec> specs, NamespaceLogin with) {
+        List<RsioPath> added = new ArrayList<>();
+        for (PathSpec spec : specs) {
+            added.add(new RsioPath(spec, with, transport, group.next(), this));
+        }
+        paths.addAll(added);
+        added.forEach(RsioPath::start);
+        return added;
+    }
+
+    /**
+     * Closes paths a reload no longer wants. No new request goes to them from now on; what is
+     * in flight on them finishes there (the server answers what it read before GOODBYE) or is
+     * sent again on another path, as after a failover.
+     */
+    public void retire(List<RsioPath> old) {
+        if (old.isEmpty()) {
+            return;
+        }
+        paths.removeAll(old);
+        for (RsioPath path : old) {
+            volumes.values().forEach(v -> v.pathDown(path));
+            path.stop();
+        }
+        java.util.Set<Integer> reached = new java.util.HashSet<>();
+        paths.forEach(p -> reached.add(p.serverId()));
+        servers.keySet().retainAll(reached);
+        volumes.values().forEach(v -> v.serversRemoved(reached));
+    }
+
+    /** A reload's new log-in data and settings: later paths log in with it, volumes use its settings. */
+    public void useLogin(NamespaceLogin next) {
+        login = next;
+        volumes.values().forEach(v -> v.reconfigure(next.settings()));
+    }
+
+    public String name() {
+        return login.namespace();
+    }
+
+    public int id() {
+        return login.namespaceId();
+    }
+
+    public String nodeName() {
+        return login.nodeName();
+    }
+
+    public void start() {
+        if (paths.isEmpty()) {
+            LOG.warn("namespace {}: no usable path (check the [interface] and [server] addresses)", name());
+        }
+        paths.forEach(RsioPath::start);
+    }
+
+    public void stop() {
+        paths.forEach(RsioPath::stop);
+        volumes.values().forEach(VolumeClient::shutdown);
+    }
+
+    public List<RsioPath> paths() {
+        return paths;
+    }
+
+    public List<PathStatus> pathStatus() {
+        return paths.stream().map(RsioPath::status).toList();
+    }
+
+    public List<ServerView> servers() {
+        return servers.values().stream().sorted(java.util.Comparator.comparingInt(ServerView::serverId)).toList();
+    }
+
+    public List<VolumeClient> volumes() {
+        return volumes.values().stream().sorted(java.util.Comparator.comparing(VolumeClient::name)).toList();
+    }
+
+    @Override
+    public void pathReady(RsioPath path, Map<VolumeInfo, Integer> opened) {
+        if (!paths.contains(path)) {
+            return; // retired by a reload while it was logging in; it is closing
+        }
+        PathStatus status = path.status();
+        servers.put(status.serverId(), new ServerView(status.serverId(), status.serverName(),
+                opened.keySet().stream().sorted(java.util.Comparator.comparing(VolumeInfo::name)).toList()));
+        opened.forEach((info, handle) -> {
+            VolumeClient[] created = new VolumeClient[1];
+            VolumeClient client = volumes.computeIfAbsent(info.id(), id -> {
+                created[0] = new VolumeClient(name(), info, login.settings(), timer);
+                return created[0];
+            });
+            client.pathReady(path, info, handle);
+            if (created[0] != null) {
+                LOG.info("volume {}:{} available: {} bytes, block size {}", name(), info.name(), info.size(),
+                        info.blockSize());
+                volumeAdded.accept(client);
+            }
+        });
+    }
+
+    @Override
+    public void pathDown(RsioPath path, List<IoRequest> orphans) {
+        volumes.values().forEach(v -> v.pathDown(path));
+        orphans.forEach(r -> r.owner.retry(r));
+    }
+}

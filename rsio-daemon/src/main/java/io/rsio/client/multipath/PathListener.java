@@ -1,0 +1,14 @@
+package io.rsio.client.multipath;
+
+import io.rsio.wire.message.VolumeInfo;
+import java.util.List;
+import java.util.Map;
+
+/** What a path tells its namespace: it is ready with these volumes, or it went down. */
+interface PathListener {
+    /** Called on the path's event loop once login, LIST and OPEN have succeeded. */
+    void pathReady(RsioPath path, Map<VolumeInfo, Integer> openedVolumes);
+
+    /** Called on the path's event loop; {@code orphans} were in flight and must be sent again. */
+    void pathDown(RsioPath path, List<IoRequest> orphans);
+}

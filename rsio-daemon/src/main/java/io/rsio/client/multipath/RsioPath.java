@@ -1,0 +1,542 @@
+package io.rsio.client.multipath;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.rsio.block.Errno;
+import io.rsio.common.Transport;
+import io.rsio.config.ClientConfig;
+import io.rsio.wire.WireConstants;
+import io.rsio.wire.auth.AuthTranscript;
+import io.rsio.wire.auth.NodeKeyAuth;
+import io.rsio.wire.codec.RsioFrameCodec;
+import io.rsio.wire.message.Reply;
+import io.rsio.wire.message.Request;
+import io.rsio.wire.message.VolumeInfo;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One path: a TCP connection from one client interface address to one server interface. It
+ * logs in (HELLO, mutual AUTH, LIST, OPEN of every volume), carries block requests, pings to
+ * measure RTT and to notice a silent peer, and reconnects with back-off when it is lost.
+ *
+ * <p>All mutable connection state is confined to the path's event loop; the fields read by
+ * status queries and the scheduler are volatile or atomic.
+ */
+public final class RsioPath {
+    private static final Logger LOG = LogManager.getLogger(RsioPath.class);
+    private static final String SOFTWARE = "rsiod/" + RsioPath.class.getPackage().getImplementationVersion();
+    private static final long FIRST_RETRY_MILLIS = 100;
+
+    private enum Phase { HELLO, AUTH_START, AUTH_PROOF, LIST, OPEN, READY }
+
+    private volatile PathSpec spec; // a reload may renumber it (same interface, same server)
+    private final NamespaceLogin login;
+    private final Transport transport;
+    private final EventLoop loop;
+    private final PathListener listener;
+    private final Map<Long, IoRequest> inFlight = new HashMap<>();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final PathStats stats = new PathStats();
+
+    private volatile ScheduledFuture<?> sampler;
+    private volatile PathState state = PathState.CONNECTING;
+    private volatile String reason = "starting";
+    private volatile String serverName = "";
+    private volatile int serverId = -1;
+    private volatile long rttNanos = -1;
+    private volatile boolean txOk;
+    private volatile boolean rxOk;
+    private volatile long stateSinceMillis = System.currentTimeMillis();
+    private volatile boolean stopped;
+    /** The client interface's link is down: no reconnect attempts until it returns. */
+    private volatile boolean linkDown;
+    private volatile boolean hadWork;
+    /** The server's instance (host boot id) from its AUTH_PROOF reply; null if it does not say. */
+    private volatile java.util.UUID serverInstance;
+
+    private Channel channel;
+    private RsioFrameCodec codec;
+    private Phase phase;
+    private long nextTag = 1;
+    private byte[] clientNonce;
+    private byte[] sessionKey;
+    private int features;
+    private AuthTranscript pendingTranscript;
+    /** The TLS exporter value the login is bound to, or null without TLS. */
+    private byte[] tlsBinding;
+    private List<VolumeInfo> listed = List.of();
+    private int openIndex;
+    private final Map<VolumeInfo, Integer> opened = new LinkedHashMap<>();
+    private long lastReceiveNanos;
+    private long retryMillis = FIRST_RETRY_MILLIS;
+    private ScheduledFuture<?> pinger;
+    private String lastFailure;
+
+    RsioPath(PathSpec spec, NamespaceLogin login, Transport transport, EventLoop loop, PathListener listener) {
+        this.spec = spec;
+        this.login = login;
+        this.transport = transport;
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    public PathSpec spec() {
+        return spec;
+    }
+
+    /**
+     * A reload added or removed sections around this path, so its interface or rep number
+     * changed; what it connects from and to is the same, so it keeps its connection.
+     */
+    public void renumber(PathSpec same) {
+        if (!same.sameEnds(spec)) {
+            throw new IllegalArgumentException("not the same path: " + same.describe() + " for " + spec.describe());
+        }
+        spec = same;
+    }
+
+    public PathStatus status() {
+        return new PathStatus(spec, state, reason, serverName, serverId, rttNanos < 0 ? -1 : rttNanos / 1000,
+                outstanding.get(), txOk, rxOk, stateSinceMillis);
+    }
+
+    public PathStats stats() {
+        return stats;
+    }
+
+    int serverId() {
+        return serverId;
+    }
+
+    /**
+     * The instance of the server this path logged in to (docs/PROTOCOL.md §3.3), or null when
+     * the server does not tell it; valid while the path is ready.
+     */
+    java.util.UUID serverInstance() {
+        return serverInstance;
+    }
+
+    /** Round-trip time from the last PING, or -1 before the first. */
+    long rttNanos() {
+        return rttNanos;
+    }
+
+    /** The event loop this path's connection lives on. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    public boolean isReady() {
+        return state == PathState.CONNECTED;
+    }
+
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    void start() {
+        loop.execute(this::connect);
+        sampler = loop.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void sample() {
+        stats.sample(hadWork);
+        hadWork = outstanding.get() > 0;
+    }
+
+    /** The client interface lost its link: fail the path now instead of waiting for timeouts. */
+    void linkDown(String why) {
+        linkDown = true;
+        loop.execute(() -> {
+            if (channel != null && state != PathState.DOWN) {
+                Channel ch = channel;
+                lost(ch, why);
+                ch.close();
+            } else {
+                setState(PathState.DOWN, why);
+            }
+        });
+    }
+
+    /** The link is back: reconnect at once, with the back-off reset. */
+    void linkUp() {
+        linkDown = false;
+        loop.execute(() -> {
+            retryMillis = FIRST_RETRY_MILLIS;
+            if (state == PathState.DOWN) {
+                connect();
+            }
+        });
+    }
+
+    /** Says GOODBYE on a live path and stops reconnecting. */
+    void stop() {
+        stopped = true;
+        loop.execute(() -> {
+            if (sampler != null) {
+                sampler.cancel(false); // a path a reload retired must not stay scheduled forever
+            }
+            if (pinger != null) {
+                pinger.cancel(false);
+            }
+            if (channel != null && channel.isActive() && phase == Phase.READY) {
+                channel.writeAndFlush(new Request.Goodbye(nextTag++));
+                channel.eventLoop().schedule(() -> channel.close(), 500, TimeUnit.MILLISECONDS);
+            } else if (channel != null) {
+                channel.close();
+            }
+        });
+    }
+
+    /**
+     * Sends a block request on this path; answers false (and sends nothing) when the path is
+     * not ready, so the caller can pick another.
+     */
+    boolean submit(IoRequest request, int handle) {
+        if (state != PathState.CONNECTED) {
+            return false;
+        }
+        outstanding.incrementAndGet();
+        stats.outstandingBytes.addAndGet(request.length);
+        hadWork = true;
+        if (loop.inEventLoop()) {
+            // A front end on this path's loop (an NBD connection placed there): no task hand-off;
+            // the flush consolidation handler still turns a burst into one write.
+            send(request, handle);
+        } else {
+            loop.execute(() -> send(request, handle));
+        }
+        return true;
+    }
+
+    private void send(IoRequest request, int handle) {
+        if (phase != Phase.READY || channel == null || !channel.isActive()) {
+            outstanding.decrementAndGet();
+            stats.outstandingBytes.addAndGet(-request.length);
+            listener.pathDown(this, List.of(request));
+            return;
+        }
+        long tag = nextTag++;
+        inFlight.put(tag, request);
+        request.attempts++;
+        channel.writeAndFlush(request.toWire(tag, handle)).addListener(f -> {
+            if (!f.isSuccess()) {
+                txOk = false;
+            }
+        });
+    }
+
+    // ---- connection life cycle, all on the event loop ----
+
+    private void connect() {
+        if (stopped || linkDown || channel != null && channel.isOpen()) {
+            return;
+        }
+        setState(PathState.CONNECTING, "connecting");
+        InetSocketAddress local = new InetSocketAddress(spec.clientInterface().address(), 0);
+        InetSocketAddress remote = new InetSocketAddress(spec.server().address(), spec.server().port());
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) login.settings().pathTimeout().toMillis())
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        RsioFrameCodec c = new RsioFrameCodec(false);
+                        if (login.tls() != null) {
+                            // TLS from the first byte; HELLO waits in the SslHandler for the handshake.
+                            ch.pipeline().addLast("tls", login.tls().newHandler(ch.alloc(), spec.server().address(),
+                                    spec.server().port()));
+                        }
+                        // Requests are submitted one task each; consolidating their flushes
+                        // turns a burst of chunks into one write system call.
+                        ch.pipeline().addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true));
+                        ch.pipeline().addLast("codec", c);
+                        ch.pipeline().addLast("path", new Handler(c));
+                    }
+                });
+        ChannelFuture future = bootstrap.connect(remote, local);
+        channel = future.channel();
+        future.addListener(f -> {
+            if (!f.isSuccess()) {
+                lost(future.channel(), "connect failed: " + describe(f.cause()));
+            }
+        });
+    }
+
+    private void startHandshake(Channel ch, RsioFrameCodec c) {
+        codec = c;
+        phase = Phase.HELLO;
+        lastReceiveNanos = System.nanoTime();
+        ch.writeAndFlush(new Request.Hello(nextTag++, WireConstants.VERSION, WireConstants.VERSION,
+                WireConstants.DEFAULT_MAX_PAYLOAD, featuresAsked(login.settings()), SOFTWARE));
+        Duration interval = login.settings().pingInterval();
+        pinger = loop.scheduleAtFixedRate(() -> ping(ch), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What HELLO asks for: every feature rsiod knows, less data digests where they are off. */
+    private static int featuresAsked(ClientConfig.MultipathSettings settings) {
+        return settings.dataDigest() ? WireConstants.SUPPORTED_FEATURES
+                : WireConstants.SUPPORTED_FEATURES & ~WireConstants.FEATURE_DATA_DIGEST;
+    }
+
+    private void ping(Channel ch) {
+        if (ch != channel || !ch.isActive()) {
+            return;
+        }
+        long silentNanos = System.nanoTime() - lastReceiveNanos;
+        if (silentNanos > login.settings().pathTimeout().toNanos()) {
+            rxOk = false;
+            lost(ch, "no answer for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms");
+            ch.close();
+            return;
+        }
+        if (phase == Phase.READY) {
+            ch.writeAndFlush(new Request.Ping(nextTag++, System.nanoTime()));
+        }
+    }
+
+    private void onReply(Channel ch, Reply reply) {
+        if (ch != channel) {
+            release(reply);
+            return;
+        }
+        lastReceiveNanos = System.nanoTime();
+        rxOk = true;
+        if (reply instanceof Reply.Pong pong) {
+            rttNanos = System.nanoTime() - pong.timestamp();
+            return;
+        }
+        if (phase == Phase.READY) {
+            IoRequest request = inFlight.remove(reply.tag());
+            if (request == null) {
+                release(reply);
+                LOG.warn("path {}: reply for unknown tag {} ignored", spec.describe(), reply.tag());
+                return;
+            }
+            outstanding.decrementAndGet();
+            stats.outstandingBytes.addAndGet(-request.length);
+            if (reply instanceof Reply.Failure) {
+                stats.errors.increment();
+            } else {
+                stats.completed(request.kind, request.length);
+            }
+            request.owner.completed(this, request, reply);
+            return;
+        }
+        handshake(ch, reply);
+    }
+
+    private void handshake(Channel ch, Reply reply) {
+        if (reply instanceof Reply.Failure failure) {
+            String what = switch (failure.opcode()) {
+                case AUTH_PROOF, AUTH_START -> "login refused";
+                case HELLO -> "HELLO refused";
+                default -> failure.opcode() + " refused";
+            };
+            if (failure.opcode() == io.rsio.wire.Opcode.OPEN) {
+                // A volume this client may list but not open is not fatal for the path.
+                LOG.warn("path {}: {}: {}", spec.describe(), what, failure.reason());
+                openNext(ch);
+                return;
+            }
+            lost(ch, what + ": " + failure.reason());
+            ch.close();
+            return;
+        }
+        switch (reply) {
+            case Reply.HelloReply h when phase == Phase.HELLO -> {
+                features = h.features();
+                codec.negotiated(h.maxPayload(), h.features());
+                clientNonce = NodeKeyAuth.newNonce();
+                phase = Phase.AUTH_START;
+                ch.writeAndFlush(new Request.AuthStart(nextTag++, login.namespaceId(), login.nodeName(), clientNonce));
+            }
+            case Reply.AuthChallenge c when phase == Phase.AUTH_START -> {
+                serverName = c.serverName();
+                serverId = c.serverId();
+                sessionKey = NodeKeyAuth.deriveKey(login.nodeKey(), login.namespaceId(), login.nodeName());
+                AuthTranscript transcript = transcript(ch, c);
+                tlsBinding = io.rsio.tls.TlsContexts.exporter(ch).orElse(null);
+                phase = Phase.AUTH_PROOF;
+                ch.writeAndFlush(new Request.AuthProof(nextTag++, tlsBinding == null
+                        ? transcript.clientProof(sessionKey) : transcript.clientProof(sessionKey, tlsBinding)));
+                pendingTranscript = transcript;
+            }
+            case Reply.AuthAccepted a when phase == Phase.AUTH_PROOF -> {
+                byte[] expected = tlsBinding == null ? pendingTranscript.serverProof(sessionKey)
+                        : pendingTranscript.serverProof(sessionKey, tlsBinding);
+                if (!NodeKeyAuth.proofMatches(expected, a.proof())) {
+                    lost(ch, "server " + serverName + " could not prove it knows this node's key (impostor?)");
+                    ch.close();
+                    return;
+                }
+                if ((a.serverInstance() != null) != ((features & WireConstants.FEATURE_SERVER_INSTANCE) != 0)) {
+                    lost(ch, "protocol error: AUTH_PROOF reply " + (a.serverInstance() == null ? "without" : "with")
+                            + " a server instance, contrary to what HELLO agreed");
+                    ch.close();
+                    return;
+                }
+                serverInstance = a.serverInstance();
+                phase = Phase.LIST;
+                ch.writeAndFlush(new Request.ListVolumes(nextTag++));
+            }
+            case Reply.VolumeList list when phase == Phase.LIST -> {
+                listed = list.volumes();
+                opened.clear();
+                openIndex = 0;
+                phase = Phase.OPEN;
+                openNext(ch);
+            }
+            case Reply.Opened o when phase == Phase.OPEN -> {
+                opened.put(o.volume(), o.handle());
+                openNext(ch);
+            }
+            default -> {
+                release(reply);
+                lost(ch, "unexpected " + reply.opcode() + " reply during login");
+                ch.close();
+            }
+        }
+    }
+
+    private AuthTranscript transcript(Channel ch, Reply.AuthChallenge c) {
+        String clientAddress = NodeKeyAuth.addressText(((InetSocketAddress) ch.localAddress()).getAddress());
+        String serverAddress = NodeKeyAuth.addressText(((InetSocketAddress) ch.remoteAddress()).getAddress());
+        return new AuthTranscript(WireConstants.VERSION, login.namespaceId(), login.nodeName(), c.serverId(),
+                c.serverName(), clientNonce, c.serverNonce(), clientAddress, serverAddress, features);
+    }
+
+    /** Opens the listed volumes one after another, in list order, then declares the path ready. */
+    private void openNext(Channel ch) {
+        if (openIndex < listed.size()) {
+            ch.writeAndFlush(new Request.Open(nextTag++, listed.get(openIndex++).name(), false));
+            return;
+        }
+        phase = Phase.READY;
+        retryMillis = FIRST_RETRY_MILLIS;
+        txOk = true;
+        setState(PathState.CONNECTED, "connected to server " + serverName + " (id " + serverId + "), "
+                + opened.size() + " volume(s)");
+        LOG.info("started transmit for rep {}/{} on {}: server {} (id {}), namespace {}, {} volume(s), data digests {}",
+                spec.server().address(), spec.server().port(), spec.clientInterface().name(), serverName, serverId,
+                login.namespace(), opened.size(), (features & WireConstants.FEATURE_DATA_DIGEST) != 0 ? "on" : "off");
+        listener.pathReady(this, Map.copyOf(opened));
+    }
+
+    /** The connection ended; in-flight requests go back to be sent on another path. */
+    private void lost(Channel ch, String why) {
+        if (ch != channel || state == PathState.DOWN) {
+            return;
+        }
+        boolean wasReady = phase == Phase.READY;
+        phase = null;
+        txOk = false;
+        rxOk = false;
+        if (pinger != null) {
+            pinger.cancel(false);
+        }
+        List<IoRequest> orphans = new ArrayList<>(inFlight.values());
+        inFlight.clear();
+        outstanding.addAndGet(-orphans.size());
+        stats.outstandingBytes.set(0);
+        stats.failovers.add(orphans.size());
+        setState(PathState.DOWN, why);
+        if (stopped) {
+            LOG.info("stopped transmit for rep {}/{} on {}", spec.server().address(), spec.server().port(),
+                    spec.clientInterface().name());
+        } else if (wasReady) {
+            LOG.warn("path down: {} -> rep {}/{}: {} ({} request(s) moved to other paths)",
+                    spec.clientInterface().name(), spec.server().address(), spec.server().port(), why, orphans.size());
+        } else if (!why.equals(lastFailure)) {
+            LOG.warn("path {} not established: {}", spec.describe(), why);
+        } else {
+            // The same failure on every retry of a long outage would drown the log.
+            LOG.debug("path {} still not established: {}", spec.describe(), why);
+        }
+        lastFailure = wasReady ? null : why;
+        listener.pathDown(this, orphans);
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (stopped || linkDown) {
+            return;
+        }
+        long delay = retryMillis;
+        retryMillis = Math.min(retryMillis * 2, login.settings().reconnectMax().toMillis());
+        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void setState(PathState newState, String why) {
+        if (state != newState) {
+            stateSinceMillis = System.currentTimeMillis();
+        }
+        state = newState;
+        reason = why;
+    }
+
+    private static void release(Reply reply) {
+        if (reply instanceof Reply.ReadData rd) {
+            rd.data().release();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+
+    /** The Netty seam: turns channel events into calls on the path, on its event loop. */
+    private final class Handler extends SimpleChannelInboundHandler<Reply> {
+        private final RsioFrameCodec frameCodec;
+
+        Handler(RsioFrameCodec frameCodec) {
+            super(Reply.class, false);
+            this.frameCodec = frameCodec;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            startHandshake(ctx.channel(), frameCodec);
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Reply reply) {
+            onReply(ctx.channel(), reply);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            lost(ctx.channel(), stopped ? "stopped" : "connection closed by server");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            lost(ctx.channel(), describe(cause));
+            ctx.close();
+        }
+    }
+}
