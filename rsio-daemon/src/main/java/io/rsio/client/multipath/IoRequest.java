@@ -24,7 +24,6 @@ final class IoRequest {
     private final ByteBuf data;
     final CompletableFuture<Object> future = new CompletableFuture<>();
     final long startNanos = System.nanoTime();
-    final VolumeClient owner;
     private final AtomicBoolean finished = new AtomicBoolean();
     int attempts;
     /** A FLUSH for one server only: the id of the server it must reach, else -1 (any path). */
@@ -32,8 +31,7 @@ final class IoRequest {
     /** For a FLUSH to one server: how many of its acknowledged writes it covers (FlushLedger). */
     long covers;
 
-    IoRequest(VolumeClient owner, Kind kind, long offset, int length, boolean flag, ByteBuf data) {
-        this.owner = owner;
+    IoRequest(Kind kind, long offset, int length, boolean flag, ByteBuf data) {
         this.kind = kind;
         this.offset = offset;
         this.length = length;

@@ -150,8 +150,7 @@ public final class NamespaceClient implements PathListener {
     }
 
     @Override
-    public void pathDown(RsioPath path, List<IoRequest> orphans) {
+    public void pathDown(RsioPath path) {
         volumes.values().forEach(v -> v.pathDown(path));
-        orphans.forEach(r -> r.owner.retry(r));
     }
 }

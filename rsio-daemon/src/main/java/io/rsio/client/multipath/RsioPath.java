@@ -8,21 +8,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.rsio.block.Errno;
 import io.rsio.common.Transport;
-import io.rsio.config.ClientConfig;
 import io.rsio.wire.WireConstants;
-import io.rsio.wire.auth.AuthTranscript;
-import io.rsio.wire.auth.NodeKeyAuth;
 import io.rsio.wire.codec.RsioFrameCodec;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
-import io.rsio.wire.message.VolumeInfo;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,14 +37,15 @@ public final class RsioPath {
     private static final String SOFTWARE = "rsiod/" + RsioPath.class.getPackage().getImplementationVersion();
     private static final long FIRST_RETRY_MILLIS = 100;
 
-    private enum Phase { HELLO, AUTH_START, AUTH_PROOF, LIST, OPEN, READY }
-
     private volatile PathSpec spec; // a reload may renumber it (same interface, same server)
     private final NamespaceLogin login;
     private final Transport transport;
     private final EventLoop loop;
     private final PathListener listener;
-    private final Map<Long, IoRequest> inFlight = new HashMap<>();
+    private final Map<Long, Sent> inFlight = new HashMap<>();
+
+    /** A request on the wire and the volume it goes back to. */
+    private record Sent(IoRequest request, RequestOwner owner) {}
     private final AtomicInteger outstanding = new AtomicInteger();
     private final PathStats stats = new PathStats();
 
@@ -71,18 +66,9 @@ public final class RsioPath {
     private volatile java.util.UUID serverInstance;
 
     private Channel channel;
-    private RsioFrameCodec codec;
-    private Phase phase;
-    private long nextTag = 1;
-    private byte[] clientNonce;
-    private byte[] sessionKey;
-    private int features;
-    private AuthTranscript pendingTranscript;
-    /** The TLS exporter value the login is bound to, or null without TLS. */
-    private byte[] tlsBinding;
-    private List<VolumeInfo> listed = List.of();
-    private int openIndex;
-    private final Map<VolumeInfo, Integer> opened = new LinkedHashMap<>();
+    /** Logged in on {@link #channel}: block requests may go out, replies are theirs. */
+    private boolean loggedIn;
+    private long nextTag;
     private long lastReceiveNanos;
     private long retryMillis = FIRST_RETRY_MILLIS;
     private ScheduledFuture<?> pinger;
@@ -195,7 +181,7 @@ public final class RsioPath {
             if (pinger != null) {
                 pinger.cancel(false);
             }
-            if (channel != null && channel.isActive() && phase == Phase.READY) {
+            if (channel != null && channel.isActive() && loggedIn) {
                 channel.writeAndFlush(new Request.Goodbye(nextTag++));
                 channel.eventLoop().schedule(() -> channel.close(), 500, TimeUnit.MILLISECONDS);
             } else if (channel != null) {
@@ -208,7 +194,7 @@ public final class RsioPath {
      * Sends a block request on this path; answers false (and sends nothing) when the path is
      * not ready, so the caller can pick another.
      */
-    boolean submit(IoRequest request, int handle) {
+    boolean submit(IoRequest request, int handle, RequestOwner owner) {
         if (state != PathState.CONNECTED) {
             return false;
         }
@@ -218,22 +204,23 @@ public final class RsioPath {
         if (loop.inEventLoop()) {
             // A front end on this path's loop (an NBD connection placed there): no task hand-off;
             // the flush consolidation handler still turns a burst into one write.
-            send(request, handle);
+            send(request, handle, owner);
         } else {
-            loop.execute(() -> send(request, handle));
+            loop.execute(() -> send(request, handle, owner));
         }
         return true;
     }
 
-    private void send(IoRequest request, int handle) {
-        if (phase != Phase.READY || channel == null || !channel.isActive()) {
+    private void send(IoRequest request, int handle, RequestOwner owner) {
+        if (!loggedIn || channel == null || !channel.isActive()) {
             outstanding.decrementAndGet();
             stats.outstandingBytes.addAndGet(-request.length);
-            listener.pathDown(this, List.of(request));
+            listener.pathDown(this);
+            owner.retry(request);
             return;
         }
         long tag = nextTag++;
-        inFlight.put(tag, request);
+        inFlight.put(tag, new Sent(request, owner));
         request.attempts++;
         channel.writeAndFlush(request.toWire(tag, handle)).addListener(f -> {
             if (!f.isSuccess()) {
@@ -269,7 +256,9 @@ public final class RsioPath {
                         // turns a burst of chunks into one write system call.
                         ch.pipeline().addLast("flush", new io.netty.handler.flush.FlushConsolidationHandler(256, true));
                         ch.pipeline().addLast("codec", c);
-                        ch.pipeline().addLast("path", new Handler(c));
+                        ch.pipeline().addLast("path", new Handler());
+                        ch.pipeline().addLast("login", new PathLogin(login, c, SOFTWARE, spec.describe(),
+                                event -> onLoginEvent(ch, event)));
                     }
                 });
         ChannelFuture future = bootstrap.connect(remote, local);
@@ -281,20 +270,11 @@ public final class RsioPath {
         });
     }
 
-    private void startHandshake(Channel ch, RsioFrameCodec c) {
-        codec = c;
-        phase = Phase.HELLO;
+    private void startPinging(Channel ch) {
+        loggedIn = false;
         lastReceiveNanos = System.nanoTime();
-        ch.writeAndFlush(new Request.Hello(nextTag++, WireConstants.VERSION, WireConstants.VERSION,
-                WireConstants.DEFAULT_MAX_PAYLOAD, featuresAsked(login.settings()), SOFTWARE));
         Duration interval = login.settings().pingInterval();
         pinger = loop.scheduleAtFixedRate(() -> ping(ch), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** What HELLO asks for: every feature rsiod knows, less data digests where they are off. */
-    private static int featuresAsked(ClientConfig.MultipathSettings settings) {
-        return settings.dataDigest() ? WireConstants.SUPPORTED_FEATURES
-                : WireConstants.SUPPORTED_FEATURES & ~WireConstants.FEATURE_DATA_DIGEST;
     }
 
     private void ping(Channel ch) {
@@ -308,137 +288,71 @@ public final class RsioPath {
             ch.close();
             return;
         }
-        if (phase == Phase.READY) {
+        if (loggedIn) {
             ch.writeAndFlush(new Request.Ping(nextTag++, System.nanoTime()));
         }
     }
 
-    private void onReply(Channel ch, Reply reply) {
+    /** A reply on the path's channel; false when it belongs to the log-in, which is still running. */
+    private boolean onReply(Channel ch, Reply reply) {
         if (ch != channel) {
             release(reply);
-            return;
+            return true;
         }
         lastReceiveNanos = System.nanoTime();
         rxOk = true;
         if (reply instanceof Reply.Pong pong) {
             rttNanos = System.nanoTime() - pong.timestamp();
-            return;
+            return true;
         }
-        if (phase == Phase.READY) {
-            IoRequest request = inFlight.remove(reply.tag());
-            if (request == null) {
-                release(reply);
-                LOG.warn("path {}: reply for unknown tag {} ignored", spec.describe(), reply.tag());
-                return;
-            }
-            outstanding.decrementAndGet();
-            stats.outstandingBytes.addAndGet(-request.length);
-            if (reply instanceof Reply.Failure) {
-                stats.errors.increment();
-            } else {
-                stats.completed(request.kind, request.length);
-            }
-            request.owner.completed(this, request, reply);
-            return;
+        if (!loggedIn) {
+            return false;
         }
-        handshake(ch, reply);
+        Sent sent = inFlight.remove(reply.tag());
+        if (sent == null) {
+            release(reply);
+            LOG.warn("path {}: reply for unknown tag {} ignored", spec.describe(), reply.tag());
+            return true;
+        }
+        IoRequest request = sent.request();
+        outstanding.decrementAndGet();
+        stats.outstandingBytes.addAndGet(-request.length);
+        if (reply instanceof Reply.Failure) {
+            stats.errors.increment();
+        } else {
+            stats.completed(request.kind, request.length);
+        }
+        sent.owner().completed(this, request, reply);
+        return true;
     }
 
-    private void handshake(Channel ch, Reply reply) {
-        if (reply instanceof Reply.Failure failure) {
-            String what = switch (failure.opcode()) {
-                case AUTH_PROOF, AUTH_START -> "login refused";
-                case HELLO -> "HELLO refused";
-                default -> failure.opcode() + " refused";
-            };
-            if (failure.opcode() == io.rsio.wire.Opcode.OPEN) {
-                // A volume this client may list but not open is not fatal for the path.
-                LOG.warn("path {}: {}: {}", spec.describe(), what, failure.reason());
-                openNext(ch);
-                return;
-            }
-            lost(ch, what + ": " + failure.reason());
-            ch.close();
+    private void onLoginEvent(Channel ch, PathLogin.Event event) {
+        if (ch != channel) {
             return;
         }
-        switch (reply) {
-            case Reply.HelloReply h when phase == Phase.HELLO -> {
-                features = h.features();
-                codec.negotiated(h.maxPayload(), h.features());
-                clientNonce = NodeKeyAuth.newNonce();
-                phase = Phase.AUTH_START;
-                ch.writeAndFlush(new Request.AuthStart(nextTag++, login.namespaceId(), login.nodeName(), clientNonce));
+        switch (event) {
+            case PathLogin.Event.ServerMet met -> {
+                serverName = met.serverName();
+                serverId = met.serverId();
             }
-            case Reply.AuthChallenge c when phase == Phase.AUTH_START -> {
-                serverName = c.serverName();
-                serverId = c.serverId();
-                sessionKey = NodeKeyAuth.deriveKey(login.nodeKey(), login.namespaceId(), login.nodeName());
-                AuthTranscript transcript = transcript(ch, c);
-                tlsBinding = io.rsio.tls.TlsContexts.exporter(ch).orElse(null);
-                phase = Phase.AUTH_PROOF;
-                ch.writeAndFlush(new Request.AuthProof(nextTag++, tlsBinding == null
-                        ? transcript.clientProof(sessionKey) : transcript.clientProof(sessionKey, tlsBinding)));
-                pendingTranscript = transcript;
-            }
-            case Reply.AuthAccepted a when phase == Phase.AUTH_PROOF -> {
-                byte[] expected = tlsBinding == null ? pendingTranscript.serverProof(sessionKey)
-                        : pendingTranscript.serverProof(sessionKey, tlsBinding);
-                if (!NodeKeyAuth.proofMatches(expected, a.proof())) {
-                    lost(ch, "server " + serverName + " could not prove it knows this node's key (impostor?)");
-                    ch.close();
-                    return;
-                }
-                if ((a.serverInstance() != null) != ((features & WireConstants.FEATURE_SERVER_INSTANCE) != 0)) {
-                    lost(ch, "protocol error: AUTH_PROOF reply " + (a.serverInstance() == null ? "without" : "with")
-                            + " a server instance, contrary to what HELLO agreed");
-                    ch.close();
-                    return;
-                }
-                serverInstance = a.serverInstance();
-                phase = Phase.LIST;
-                ch.writeAndFlush(new Request.ListVolumes(nextTag++));
-            }
-            case Reply.VolumeList list when phase == Phase.LIST -> {
-                listed = list.volumes();
-                opened.clear();
-                openIndex = 0;
-                phase = Phase.OPEN;
-                openNext(ch);
-            }
-            case Reply.Opened o when phase == Phase.OPEN -> {
-                opened.put(o.volume(), o.handle());
-                openNext(ch);
-            }
-            default -> {
-                release(reply);
-                lost(ch, "unexpected " + reply.opcode() + " reply during login");
-                ch.close();
-            }
+            case PathLogin.Event.Failed failed -> lost(ch, failed.reason());
+            case PathLogin.Event.LoggedIn in -> ready(in);
         }
     }
 
-    private AuthTranscript transcript(Channel ch, Reply.AuthChallenge c) {
-        String clientAddress = NodeKeyAuth.addressText(((InetSocketAddress) ch.localAddress()).getAddress());
-        String serverAddress = NodeKeyAuth.addressText(((InetSocketAddress) ch.remoteAddress()).getAddress());
-        return new AuthTranscript(WireConstants.VERSION, login.namespaceId(), login.nodeName(), c.serverId(),
-                c.serverName(), clientNonce, c.serverNonce(), clientAddress, serverAddress, features);
-    }
-
-    /** Opens the listed volumes one after another, in list order, then declares the path ready. */
-    private void openNext(Channel ch) {
-        if (openIndex < listed.size()) {
-            ch.writeAndFlush(new Request.Open(nextTag++, listed.get(openIndex++).name(), false));
-            return;
-        }
-        phase = Phase.READY;
+    private void ready(PathLogin.Event.LoggedIn in) {
+        serverInstance = in.serverInstance();
+        nextTag = in.nextTag();
+        loggedIn = true;
         retryMillis = FIRST_RETRY_MILLIS;
         txOk = true;
         setState(PathState.CONNECTED, "connected to server " + serverName + " (id " + serverId + "), "
-                + opened.size() + " volume(s)");
+                + in.opened().size() + " volume(s)");
         LOG.info("started transmit for rep {}/{} on {}: server {} (id {}), namespace {}, {} volume(s), data digests {}",
                 spec.server().address(), spec.server().port(), spec.clientInterface().name(), serverName, serverId,
-                login.namespace(), opened.size(), (features & WireConstants.FEATURE_DATA_DIGEST) != 0 ? "on" : "off");
-        listener.pathReady(this, Map.copyOf(opened));
+                login.namespace(), in.opened().size(),
+                (in.features() & WireConstants.FEATURE_DATA_DIGEST) != 0 ? "on" : "off");
+        listener.pathReady(this, in.opened());
     }
 
     /** The connection ended; in-flight requests go back to be sent on another path. */
@@ -446,14 +360,14 @@ public final class RsioPath {
         if (ch != channel || state == PathState.DOWN) {
             return;
         }
-        boolean wasReady = phase == Phase.READY;
-        phase = null;
+        boolean wasReady = loggedIn;
+        loggedIn = false;
         txOk = false;
         rxOk = false;
         if (pinger != null) {
             pinger.cancel(false);
         }
-        List<IoRequest> orphans = new ArrayList<>(inFlight.values());
+        List<Sent> orphans = new ArrayList<>(inFlight.values());
         inFlight.clear();
         outstanding.addAndGet(-orphans.size());
         stats.outstandingBytes.set(0);
@@ -472,7 +386,8 @@ public final class RsioPath {
             LOG.debug("path {} still not established: {}", spec.describe(), why);
         }
         lastFailure = wasReady ? null : why;
-        listener.pathDown(this, orphans);
+        listener.pathDown(this);
+        orphans.forEach(o -> o.owner().retry(o.request()));
         scheduleReconnect();
     }
 
@@ -508,24 +423,26 @@ public final class RsioPath {
         return message == null ? root.getClass().getSimpleName() : message;
     }
 
-    /** The Netty seam: turns channel events into calls on the path, on its event loop. */
+    /**
+     * The Netty seam: turns channel events into calls on the path, on its event loop. Replies
+     * of the log-in pass on to {@link PathLogin}, which comes next in the pipeline.
+     */
     private final class Handler extends SimpleChannelInboundHandler<Reply> {
-        private final RsioFrameCodec frameCodec;
-
-        Handler(RsioFrameCodec frameCodec) {
+        Handler() {
             super(Reply.class, false);
-            this.frameCodec = frameCodec;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            startHandshake(ctx.channel(), frameCodec);
-            ctx.fireChannelActive();
+            startPinging(ctx.channel());
+            ctx.fireChannelActive(); // PathLogin sends HELLO
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Reply reply) {
-            onReply(ctx.channel(), reply);
+            if (!onReply(ctx.channel(), reply)) {
+                ctx.fireChannelRead(reply);
+            }
         }
 
         @Override

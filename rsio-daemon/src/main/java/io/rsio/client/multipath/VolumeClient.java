@@ -30,7 +30,7 @@ import org.apache.logging.log4j.Logger;
  * {@link PathScheduler} places each chunk. A request whose path dies is sent again on
  * another; with no path at all requests wait up to {@code nopath_timeout}, then fail with EIO.
  */
-public final class VolumeClient implements BlockTarget {
+public final class VolumeClient implements BlockTarget, RequestOwner {
     private static final Logger LOG = LogManager.getLogger(VolumeClient.class);
     /** Discard and write-zeroes ranges are split into pieces the wire's 31-bit length can carry. */
     static final int MAX_RANGE_PIECE = 1 << 30;
@@ -133,13 +133,13 @@ public final class VolumeClient implements BlockTarget {
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
         return RequestSplitter.read(offset, length, chunkSize, (at, piece) ->
-                dispatch(new IoRequest(this, IoRequest.Kind.READ, at, piece, false, null)).thenApply(ByteBuf.class::cast));
+                dispatch(new IoRequest(IoRequest.Kind.READ, at, piece, false, null)).thenApply(ByteBuf.class::cast));
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
         return RequestSplitter.write(offset, data, chunkSize, (at, piece) ->
-                dispatch(new IoRequest(this, IoRequest.Kind.WRITE, at, piece.readableBytes(), fua, piece)).thenApply(x -> null));
+                dispatch(new IoRequest(IoRequest.Kind.WRITE, at, piece.readableBytes(), fua, piece)).thenApply(x -> null));
     }
 
     /**
@@ -161,7 +161,7 @@ public final class VolumeClient implements BlockTarget {
         Set<Integer> pinned = new TreeSet<>(ledger.unflushed());
         for (int server : pinned) {
             // This server holds writes only it can make durable: the part waits for it.
-            IoRequest flush = new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null);
+            IoRequest flush = new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null);
             flush.server = server;
             flush.covers = ledger.mark(server);
             parts.add(dispatch(flush));
@@ -175,9 +175,9 @@ public final class VolumeClient implements BlockTarget {
             }
         }
         for (RsioPath path : others.values()) {
-            IoRequest flush = new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null);
+            IoRequest flush = new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null);
             Integer handle = handles.get(path);
-            if (handle == null || !path.submit(flush, handle)) {
+            if (handle == null || !path.submit(flush, handle, this)) {
                 dispatch(flush);
             }
             parts.add(flush.future);
@@ -185,7 +185,7 @@ public final class VolumeClient implements BlockTarget {
         if (parts.isEmpty()) {
             // Nothing written through this daemon and no path yet: the first server that comes
             // up flushes.
-            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
+            return dispatch(new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -202,7 +202,7 @@ public final class VolumeClient implements BlockTarget {
 
     private CompletableFuture<Void> ranged(IoRequest.Kind kind, long offset, long length, boolean flag) {
         return RequestSplitter.ranged(offset, length, MAX_RANGE_PIECE, (at, piece) ->
-                dispatch(new IoRequest(this, kind, at, piece, flag, null)).thenApply(x -> null));
+                dispatch(new IoRequest(kind, at, piece, flag, null)).thenApply(x -> null));
     }
 
     private CompletableFuture<Object> dispatch(IoRequest request) {
@@ -232,7 +232,7 @@ public final class VolumeClient implements BlockTarget {
                 return false;
             }
             Integer handle = handles.get(path);
-            if (handle != null && path.submit(request, handle)) {
+            if (handle != null && path.submit(request, handle, this)) {
                 return true;
             }
             refreshReady();
@@ -315,13 +315,15 @@ public final class VolumeClient implements BlockTarget {
     }
 
     /** A request came back from a dead path: send it again, or let it wait for one. */
-    void retry(IoRequest request) {
+    @Override
+    public void retry(IoRequest request) {
         if (!request.isFinished()) {
             dispatch(request);
         }
     }
 
-    void completed(RsioPath path, IoRequest request, Reply reply) {
+    @Override
+    public void completed(RsioPath path, IoRequest request, Reply reply) {
         if (reply instanceof Reply.Failure failure) {
             if (failure.status() == Errno.ESHUTDOWN) {
                 retry(request); // that server is going away; another may serve it
