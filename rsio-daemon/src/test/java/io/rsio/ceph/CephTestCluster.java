@@ -47,6 +47,7 @@ public final class CephTestCluster {
             Process p = new ProcessBuilder(script().toString(), "start", dir.toString())
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(dir)));
+            stopWhenThisJvmDies(dir);
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("scripts/ceph-test-cluster start did not finish in 180 s:\n" + Files.readString(out));
@@ -78,6 +79,17 @@ public final class CephTestCluster {
         } catch (IOException e) {
             throw new AssertionError("no Ceph test cluster in " + dir + ": " + e, e);
         }
+    }
+
+    /**
+     * A JVM that crashes (a bad native call) runs no shutdown hook; a small watcher process
+     * stops the cluster then, so no Ceph daemons outlive the test run.
+     */
+    private static void stopWhenThisJvmDies(Path dir) throws IOException {
+        String watcher = "while kill -0 \"$1\" 2>/dev/null; do sleep 2; done; exec \"$2\" stop \"$3\"";
+        new ProcessBuilder("setsid", "bash", "-c", watcher, "watcher", Long.toString(ProcessHandle.current().pid()),
+                script().toString(), dir.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static void stop(Path dir) {
