@@ -119,29 +119,61 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
     }
 
     /**
-     * {@code [volume NAME]}: a file or block device served as a volume.
+     * {@code [volume NAME]}: a file or block device, or an RBD image, served as a volume.
      *
-     * @param path      absolute path of the file or block device
+     * @param path      absolute path of the file or block device; null for an RBD volume
      * @param size      size in bytes, if configured (rssrv requires it to create a missing file)
      * @param device    the device directory the server suggests to clients, e.g. {@code av0}
      * @param access    the clients allowed to use it; empty means every client in [clients]
      * @param blockSize 512 or 4096
      * @param id        an explicit volume identity; when empty rssrv derives a stable one
+     * @param rbd       the RBD image holding the volume (docs/SCALE-OUT.md), instead of a path
      */
     public record Volume(String name, Path path, OptionalLong size, String device, List<String> access,
-                         int blockSize, boolean readOnly, Optional<UUID> id) {
+                         int blockSize, boolean readOnly, Optional<UUID> id, Optional<RbdImage> rbd) {
         public Volume {
             Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(rbd, "rbd");
+            if ((path == null) == rbd.isEmpty()) {
+                throw new IllegalArgumentException("volume " + name + ": either a path or an RBD image");
+            }
             Objects.requireNonNull(size, "size");
             Objects.requireNonNull(device, "device");
             access = List.copyOf(access);
             Objects.requireNonNull(id, "id");
         }
 
+        /** A volume in a file or on a block device. */
+        public Volume(String name, Path path, OptionalLong size, String device, List<String> access,
+                      int blockSize, boolean readOnly, Optional<UUID> id) {
+            this(name, path, size, device, access, blockSize, readOnly, id, Optional.empty());
+        }
+
+        /** Where the bytes live, for messages: the path, or {@code rbd:POOL/IMAGE}. */
+        public String source() {
+            return rbd.isPresent() ? "rbd:" + rbd.get().pool() + "/" + rbd.get().image() : path.toString();
+        }
+
         /** Whether the named client may use this volume. */
         public boolean allows(String clientName) {
             return access.isEmpty() || access.contains(clientName);
+        }
+    }
+
+    /**
+     * An RBD image in a Ceph cluster ({@code rbd = POOL/IMAGE}), and how rssrv connects to it.
+     *
+     * @param cephConf the cluster's ceph.conf ({@code ceph_conf}, default /etc/ceph/ceph.conf)
+     * @param user     the Ceph user, e.g. {@code client.rsio} ({@code ceph_user})
+     * @param keyring  the user's keyring ({@code ceph_keyring}); empty: what ceph.conf says
+     */
+    public record RbdImage(String pool, String image, Path cephConf, String user, Optional<Path> keyring) {
+        public RbdImage {
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(image, "image");
+            Objects.requireNonNull(cephConf, "cephConf");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(keyring, "keyring");
         }
     }
 }

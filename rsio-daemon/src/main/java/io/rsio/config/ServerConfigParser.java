@@ -23,7 +23,8 @@ final class ServerConfigParser {
             List.of("serverid", "discovery", "max_pending_logins", "login_timeout", "busy_poll");
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> VOLUME_KEYS =
-            List.of("path", "size", "device", "access", "blocksize", "readonly", "id");
+            List.of("path", "size", "device", "access", "blocksize", "readonly", "id", "rbd", "ceph_conf", "ceph_user",
+                    "ceph_keyring");
 
     private final Path file;
     private IniText.Section namespaceSection;
@@ -183,9 +184,11 @@ final class ServerConfigParser {
         List<ServerConfig.Volume> volumes = new ArrayList<>();
         Map<Path, IniText.Section> paths = new HashMap<>();
         Map<UUID, IniText.Section> ids = new HashMap<>();
+        Map<String, IniText.Section> rbdImages = new HashMap<>();
         for (IniText.Section s : volumeSections) {
             SectionReader r = new SectionReader(file, s, VOLUME_KEYS);
-            Path path = path(r, base);
+            Optional<ServerConfig.RbdImage> rbd = RbdSettings.read(r, base);
+            Path path = rbd.isPresent() ? null : path(r, base);
             int blockSize = r.get("blocksize", ServerConfigParser::parseBlockSize, ConfigDefaults.BLOCK_SIZE);
             OptionalLong size = OptionalLong.empty();
             Optional<Long> configured = r.get("size", ConfigValues::parseSize);
@@ -202,16 +205,18 @@ final class ServerConfigParser {
             boolean readOnly = r.get("readonly", ConfigValues::parseYesNo, false);
             Optional<UUID> id = r.get("id", ConfigValues::parseUuid);
 
-            IniText.Section earlier = paths.putIfAbsent(path, s);
+            IniText.Section earlier = rbd.isPresent() ? rbdImages.putIfAbsent(rbd.get().pool() + "/"
+                    + rbd.get().image(), s) : paths.putIfAbsent(path, s);
             if (earlier != null) {
-                throw r.error("path", "path " + path + " is already served by " + earlier.label()
-                        + " on line " + earlier.line());
+                String key = rbd.isPresent() ? "rbd" : "path";
+                throw r.error(key, key + " " + (rbd.isPresent() ? rbd.get().pool() + "/" + rbd.get().image() : path)
+                        + " is already served by " + earlier.label() + " on line " + earlier.line());
             }
             if (id.isPresent() && (earlier = ids.putIfAbsent(id.get(), s)) != null) {
                 throw r.error("id", "id " + id.get() + " is already used by " + earlier.label()
                         + " on line " + earlier.line());
             }
-            volumes.add(new ServerConfig.Volume(s.name(), path, size, device, access, blockSize, readOnly, id));
+            volumes.add(new ServerConfig.Volume(s.name(), path, size, device, access, blockSize, readOnly, id, rbd));
         }
         return volumes;
     }

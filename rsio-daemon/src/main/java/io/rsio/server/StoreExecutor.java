@@ -80,6 +80,12 @@ final class StoreExecutor {
      */
     void submit(ServedVolume volume, Request request, java.util.function.BooleanSupplier stillWanted,
                 Consumer<Reply> done) {
+        // An asynchronous store (RBD) starts the request right here and answers from its own
+        // completion: no store thread waits for the network.
+        if (volume.store() instanceof io.rsio.server.store.AsyncVolumeStore async
+                && AsyncStoreRequests.start(async, request, allocator, done)) {
+            return;
+        }
         try {
             pool.execute(() -> {
                 if (!stillWanted.getAsBoolean()) {

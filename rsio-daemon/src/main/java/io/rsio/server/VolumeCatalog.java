@@ -2,6 +2,7 @@ package io.rsio.server;
 
 import io.rsio.config.ServerConfig;
 import io.rsio.server.store.FileVolumeStore;
+import io.rsio.server.store.RbdVolumeStore;
 import io.rsio.server.store.VolumeStore;
 import io.rsio.wire.message.VolumeInfo;
 import java.io.IOException;
@@ -25,12 +26,16 @@ public final class VolumeCatalog implements AutoCloseable {
             for (ServerConfig.Volume v : config.volumes()) {
                 VolumeStore store;
                 try {
-                    store = FileVolumeStore.open(v.name(), v.path(), v.size(), v.blockSize(), v.readOnly());
+                    store = v.rbd().isPresent()
+                            ? RbdVolumeStore.open(v.name(), v.rbd().get(), v.size(), v.blockSize(), v.readOnly())
+                            : FileVolumeStore.open(v.name(), v.path(), v.size(), v.blockSize(), v.readOnly());
                 } catch (IOException e) {
-                    throw new IOException("volume " + v.name() + " (" + v.path() + "): " + e.getMessage(), e);
+                    throw new IOException("volume " + v.name() + " (" + v.source() + "): " + e.getMessage(), e);
                 }
                 UUID id = v.id().orElseGet(() -> derivedId(config.namespace().id(), v.name()));
-                VolumeInfo info = new VolumeInfo(v.name(), store.size(), store.blockSize(), v.device(), id, store.readOnly());
+                // RBD gateways serve an image one at a time, and what they acknowledged is in the cluster.
+                VolumeInfo info = new VolumeInfo(v.name(), store.size(), store.blockSize(), v.device(), id, store.readOnly(),
+                        store instanceof RbdVolumeStore);
                 opened.add(new ServedVolume(info, store, v.access()));
             }
         } catch (IOException | RuntimeException e) {

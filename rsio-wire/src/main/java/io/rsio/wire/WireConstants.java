@@ -36,6 +36,12 @@ public final class WireConstants {
 
     public static final int OPEN_READ_ONLY = 1;
     public static final int VOLUME_READ_ONLY = 1;
+    /**
+     * The servers of this volume are gateways to shared storage that serve it one at a time
+     * (docs/SCALE-OUT.md): every acknowledged write is already durable there, and a client sends
+     * the volume's I/O to one server, moving only when that one has no ready path.
+     */
+    public static final int VOLUME_ONE_ACTIVE_SERVER = 2;
 
     public static final int QUERY_GEOMETRY = 1;
 

@@ -51,6 +51,8 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     /** FLUSHes for one server that has no ready path yet (see {@link #flush()}). */
     private final List<IoRequest> held = new ArrayList<>();
     private final FlushLedger ledger = new FlushLedger();
+    /** For a volume served by one server at a time: the server in use, -1 before the first. */
+    private volatile int activeServer = -1;
     private final Map<Integer, String> serverNames = new ConcurrentHashMap<>();
     /** The loop of the first path that opened the volume: front ends placed there avoid thread hops. */
     private volatile io.netty.channel.EventLoop homeLoop;
@@ -152,6 +154,11 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
      */
     @Override
     public CompletableFuture<Void> flush() {
+        if (info.oneActiveServer()) {
+            // Gateways to shared storage: every acknowledged write is durable there already,
+            // whichever gateway took it; the FLUSH is a barrier on the active one.
+            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
+        }
         List<String> losses = ledger.takeLosses();
         if (!losses.isEmpty()) {
             stats.errors.increment();
@@ -227,7 +234,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     /** Places the request on the path the scheduler picks; false when no path is ready. */
     private boolean send(IoRequest request) {
         for (int attempt = 0; attempt < 8; attempt++) {
-            RsioPath path = request.server < 0 ? scheduler.pick(ready, request.length) : onServer(request.server);
+            RsioPath path = request.server < 0 ? scheduler.pick(candidates(), request.length) : onServer(request.server);
             if (path == null) {
                 return false;
             }
@@ -238,6 +245,59 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
             refreshReady();
         }
         return false;
+    }
+
+    /**
+     * The ready paths a request may take: all of them, or for a volume whose servers serve it
+     * one at a time (docs/SCALE-OUT.md) those of the server in use, which changes only when it
+     * has no ready path left: every move makes the new gateway take the image over.
+     */
+    private List<RsioPath> candidates() {
+        List<RsioPath> all = ready;
+        if (!info.oneActiveServer() || all.isEmpty()) {
+            return all;
+        }
+        List<RsioPath> onActive = pathsOf(all, activeServer);
+        if (!onActive.isEmpty()) {
+            return onActive;
+        }
+        synchronized (this) {
+            onActive = pathsOf(all, activeServer);
+            if (onActive.isEmpty()) {
+                int previous = activeServer;
+                activeServer = all.getFirst().serverId();
+                onActive = pathsOf(all, activeServer);
+                LOG.info("volume {}:{}: I/O goes to server {} ({}){}", namespace, info.name(), activeServer,
+                        serverNames.getOrDefault(activeServer, "?"), previous < 0 ? ""
+                                : ", server " + previous + " has no ready path");
+            }
+        }
+        return onActive;
+    }
+
+    /** The server in use answered that it cannot serve: use another one that has a ready path. */
+    private synchronized void leaveServer(int serverId) {
+        if (activeServer != serverId) {
+            return;
+        }
+        for (RsioPath p : ready) {
+            if (p.serverId() != serverId) {
+                activeServer = p.serverId();
+                LOG.warn("volume {}:{}: server {} cannot serve it now; I/O goes to server {} ({})", namespace, info.name(),
+                        serverId, activeServer, serverNames.getOrDefault(activeServer, "?"));
+                return;
+            }
+        }
+    }
+
+    private static List<RsioPath> pathsOf(List<RsioPath> paths, int serverId) {
+        List<RsioPath> on = new ArrayList<>(paths.size());
+        for (RsioPath p : paths) {
+            if (p.serverId() == serverId) {
+                on.add(p);
+            }
+        }
+        return on;
     }
 
     /** A ready path to server {@code serverId}, the least loaded, or null. */
@@ -326,6 +386,9 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     public void completed(RsioPath path, IoRequest request, Reply reply) {
         if (reply instanceof Reply.Failure failure) {
             if (failure.status() == Errno.ESHUTDOWN) {
+                if (info.oneActiveServer()) {
+                    leaveServer(path.serverId()); // e.g. a gateway another one fenced
+                }
                 retry(request); // that server is going away; another may serve it
             } else {
                 stats.errors.increment();
@@ -348,7 +411,8 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     private boolean recordDurability(RsioPath path, IoRequest request) {
         switch (request.kind) {
             case WRITE, DISCARD, WRITE_ZEROES -> {
-                if (request.kind != IoRequest.Kind.WRITE || !request.flag) { // FUA: durable already
+                // FUA, and every write to a gateway volume: durable already.
+                if ((request.kind != IoRequest.Kind.WRITE || !request.flag) && !info.oneActiveServer()) {
                     FlushLedger.Loss loss = ledger.acknowledged(path.serverId(), path.serverInstance());
                     if (loss != null) {
                         lost(loss);

@@ -144,10 +144,11 @@ final class MessageReader {
         String deviceDir = in.string("device directory");
         var id = in.uuid("volume uuid");
         int flags = in.u32();
-        if ((flags & ~WireConstants.VOLUME_READ_ONLY) != 0) {
+        if ((flags & ~(WireConstants.VOLUME_READ_ONLY | WireConstants.VOLUME_ONE_ACTIVE_SERVER)) != 0) {
             throw in.error("unknown volume flag bits 0x" + Integer.toHexString(flags));
         }
-        return new VolumeInfo(name, size, blockSize, deviceDir, id, flags == WireConstants.VOLUME_READ_ONLY);
+        return new VolumeInfo(name, size, blockSize, deviceDir, id, (flags & WireConstants.VOLUME_READ_ONLY) != 0,
+                (flags & WireConstants.VOLUME_ONE_ACTIVE_SERVER) != 0);
     }
 
     private static int maxPayload(PayloadReader in) {

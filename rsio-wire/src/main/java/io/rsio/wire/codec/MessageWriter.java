@@ -160,7 +160,8 @@ final class MessageWriter {
         blockSize(out, volume.blockSize(), "volume block size");
         out.string(volume.deviceDir());
         out.uuid(volume.id());
-        out.u32(volume.readOnly() ? WireConstants.VOLUME_READ_ONLY : 0);
+        out.u32((volume.readOnly() ? WireConstants.VOLUME_READ_ONLY : 0)
+                | (volume.oneActiveServer() ? WireConstants.VOLUME_ONE_ACTIVE_SERVER : 0));
     }
 
     private static void maxPayload(PayloadWriter out, int value) {

@@ -1,0 +1,72 @@
+package io.rsio.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the RBD keys of a {@code [volume]} section: {@code rbd = POOL/IMAGE}, {@code ceph_conf},
+ * {@code ceph_user}, {@code ceph_keyring} (docs/CONFIG.md). A volume has either {@code path} or
+ * {@code rbd}; the ceph_ keys belong to an {@code rbd} volume only.
+ */
+final class RbdSettings {
+    static final Path DEFAULT_CEPH_CONF = Path.of("/etc/ceph/ceph.conf");
+    static final String DEFAULT_CEPH_USER = "client.admin";
+    /** Ceph's pool and image names: no slash, no '@' (snapshots), no whitespace. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.+-][A-Za-z0-9_.+=-]{0,254}");
+    private static final Pattern USER = Pattern.compile("client\\.[A-Za-z0-9_.-]{1,64}");
+    private static final List<String> CEPH_KEYS = List.of("ceph_conf", "ceph_user", "ceph_keyring");
+
+    private RbdSettings() {}
+
+    /** The RBD image of this section, or empty for a file volume (which then must not set ceph_ keys). */
+    static Optional<ServerConfig.RbdImage> read(SectionReader r, Path base) throws ConfigException {
+        if (!r.has("rbd")) {
+            for (String key : CEPH_KEYS) {
+                if (r.has(key)) {
+                    throw r.error(key, key + " applies to RBD volumes only; this volume has no \"rbd = POOL/IMAGE\"");
+                }
+            }
+            return Optional.empty();
+        }
+        if (r.has("path")) {
+            throw r.error("rbd", "a volume has either path (a file or device) or rbd (an RBD image), not both");
+        }
+        String raw = r.requireRaw("rbd");
+        int slash = raw.indexOf('/');
+        String pool = slash < 0 ? "" : raw.substring(0, slash);
+        String image = slash < 0 ? "" : raw.substring(slash + 1);
+        if (!NAME.matcher(pool).matches() || !NAME.matcher(image).matches()) {
+            throw r.error("rbd", "rbd must be POOL/IMAGE (letters, digits, . _ - +), found " + ConfigValues.quote(raw));
+        }
+        Path conf = file(r, "ceph_conf", base).orElse(DEFAULT_CEPH_CONF);
+        String user = r.get("ceph_user", RbdSettings::parseUser, DEFAULT_CEPH_USER);
+        Optional<Path> keyring = file(r, "ceph_keyring", base);
+        return Optional.of(new ServerConfig.RbdImage(pool, image, conf, user, keyring));
+    }
+
+    private static String parseUser(String value) {
+        if (!USER.matcher(value).matches()) {
+            throw new IllegalArgumentException("must be a Ceph client name like client.rsio, found "
+                    + ConfigValues.quote(value));
+        }
+        return value;
+    }
+
+    private static Optional<Path> file(SectionReader r, String key, Path base) throws ConfigException {
+        Optional<String> raw = r.raw(key);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        if (raw.get().isEmpty()) {
+            throw r.error(key, key + " must name a file, found \"\"");
+        }
+        try {
+            return Optional.of(base.resolve(Path.of(raw.get())).normalize());
+        } catch (InvalidPathException e) {
+            throw r.error(key, key + " is not a valid file name, found " + ConfigValues.quote(raw.get()));
+        }
+    }
+}

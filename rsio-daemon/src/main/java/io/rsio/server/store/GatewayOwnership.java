@@ -1,0 +1,143 @@
+package io.rsio.server.store;
+
+import io.rsio.block.BlockException;
+import io.rsio.block.Errno;
+import io.rsio.nativeio.rbd.CephException;
+import io.rsio.nativeio.rbd.RadosCluster;
+import io.rsio.nativeio.rbd.RbdImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Which gateway may change an RBD image: the one holding its exclusive lock (docs/SCALE-OUT.md,
+ * "Ownership"). Clients send a volume's I/O to one gateway at a time and move only when it
+ * is unreachable, so a change arriving at a gateway that does not own the image means the
+ * client lost the owner: this gateway then takes the image over. It first fences the previous
+ * owner (blocklists its connection, so the OSDs refuse everything it still sends, including
+ * writes in flight that the client is about to send again here), then breaks its lock and
+ * takes it. Changes that arrive meanwhile wait, in order, and start once the lock is held.
+ *
+ * <p>The lock calls block (a blocklist waits for the new OSD map), so they run on one thread of
+ * this volume, never on an event loop.
+ */
+final class GatewayOwnership implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(GatewayOwnership.class);
+    /** 0: the cluster's osd_blocklist_default_expire (an hour), far longer than a restart. */
+    private static final int BLOCKLIST_SECONDS = 0;
+
+    private record Waiting(AsyncVolumeStore.Done done, Runnable start, Runnable abandon) {}
+
+    private final String volume;
+    private final RadosCluster cluster;
+    private final RbdImage image;
+    private final ExecutorService lockThread;
+    private final List<Waiting> waiting = new ArrayList<>();
+    private volatile boolean owned;
+    private volatile boolean fenced;
+    private boolean takingOver;
+
+    GatewayOwnership(String volume, RadosCluster cluster, RbdImage image) {
+        this.volume = volume;
+        this.cluster = cluster;
+        this.image = image;
+        this.lockThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("rbd-lock-" + volume)
+                .factory());
+    }
+
+    boolean owned() {
+        return owned;
+    }
+
+    /**
+     * Runs {@code start} once this gateway owns the image (at once when it does); if taking it
+     * over fails, runs {@code abandon} and reports the failure to {@code done}.
+     */
+    void whenOwner(String what, AsyncVolumeStore.Done done, Runnable start, Runnable abandon) {
+        if (owned) {
+            start.run();
+            return;
+        }
+        synchronized (this) {
+            if (!owned) {
+                waiting.add(new Waiting(done, start, abandon));
+                if (!takingOver) {
+                    takingOver = true;
+                    lockThread.execute(this::takeOver);
+                }
+                return;
+            }
+        }
+        start.run();
+    }
+
+    /** A request failed with EBLOCKLISTED: another gateway fenced this one. */
+    void fenced() {
+        if (!fenced) {
+            fenced = true;
+            owned = false;
+            LOG.error("volume {}: another gateway took over RBD image {} and fenced this one; its requests are "
+                    + "answered with ESHUTDOWN (clients move to the owner) until rssrv is restarted", volume, image.name());
+        }
+    }
+
+    private void takeOver() {
+        BlockException failure = null;
+        long start = System.nanoTime();
+        try {
+            if (fenced) {
+                failure = new BlockException(Errno.ESHUTDOWN, "volume " + volume
+                        + ": this gateway was fenced by another one; restart it to serve the volume again");
+            } else if (!image.isExclusiveLockOwner()) {
+                for (String previous : image.lockOwners()) {
+                    LOG.warn("volume {}: taking RBD image {} over from {}: fencing it first", volume, image.name(),
+                            previous);
+                    cluster.blocklist(previous, BLOCKLIST_SECONDS);
+                    image.breakLock(previous);
+                }
+                image.acquireExclusiveLock();
+                owned = true;
+                LOG.info("volume {}: this gateway owns RBD image {} now (took {} ms)", volume, image.name(),
+                        (System.nanoTime() - start) / 1_000_000);
+            } else {
+                owned = true;
+            }
+        } catch (CephException | RuntimeException e) {
+            LOG.error("volume {}: cannot take RBD image {} over: {}", volume, image.name(), e.getMessage());
+            failure = new BlockException(Errno.EIO, "volume " + volume + ": this gateway cannot take RBD image "
+                    + image.name() + " over: " + e.getMessage());
+        }
+        List<Waiting> ready;
+        synchronized (this) {
+            ready = new ArrayList<>(waiting);
+            waiting.clear();
+            takingOver = false;
+        }
+        for (Waiting w : ready) {
+            if (failure == null) {
+                w.start().run();
+            } else {
+                w.abandon().run();
+                w.done().completed(failure);
+            }
+        }
+    }
+
+    /** Hands the lock back (a clean stop: the next gateway need not fence this one). */
+    @Override
+    public void close() {
+        lockThread.shutdown();
+        if (owned && !fenced) {
+            try {
+                image.releaseLock();
+                LOG.info("volume {}: released RBD image {}", volume, image.name());
+            } catch (CephException e) {
+                LOG.warn("volume {}: releasing the lock of RBD image {}: {}", volume, image.name(), e.getMessage());
+            }
+            owned = false;
+        }
+    }
+}

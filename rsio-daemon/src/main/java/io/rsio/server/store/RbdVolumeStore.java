@@ -1,0 +1,354 @@
+package io.rsio.server.store;
+
+import static io.rsio.server.store.StoreErrors.describe;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.rsio.block.BlockException;
+import io.rsio.block.Errno;
+import io.rsio.config.ServerConfig;
+import io.rsio.nativeio.LinuxErrno;
+import io.rsio.nativeio.rbd.AioCallback;
+import io.rsio.nativeio.rbd.CephException;
+import io.rsio.nativeio.rbd.RadosCluster;
+import io.rsio.nativeio.rbd.RadosPool;
+import io.rsio.nativeio.rbd.RbdImage;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * A volume kept in a Ceph RBD image, through librbd's asynchronous calls (docs/SCALE-OUT.md).
+ *
+ * <p>Each volume has its own connection to the cluster, so fencing this gateway for one image
+ * (a peer blocklists the connection) fences nothing else. librbd's cache is off: a write is
+ * acknowledged once the OSDs have it, durable there and visible to every other gateway, so a
+ * gateway that dies loses nothing it acknowledged and FUA costs nothing extra.
+ *
+ * <p>Changes go through {@link GatewayOwnership}: the first change on a gateway that does not
+ * hold the image's exclusive lock takes it over (fencing the previous holder first).
+ */
+public final class RbdVolumeStore implements AsyncVolumeStore {
+    private static final Logger LOG = LogManager.getLogger(RbdVolumeStore.class);
+    /** librbd returns EBLOCKLISTED (= ESHUTDOWN) to a fenced client. */
+    static final int EBLOCKLISTED = 108;
+
+    private volatile VolumeGeometry geometry;
+    private final RadosCluster cluster;
+    private final RadosPool pool;
+    private final RbdImage image;
+    private final GatewayOwnership ownership;
+    private volatile boolean closed;
+
+    private RbdVolumeStore(VolumeGeometry geometry, RadosCluster cluster, RadosPool pool, RbdImage image) {
+        this.geometry = geometry;
+        this.cluster = cluster;
+        this.pool = pool;
+        this.image = image;
+        this.ownership = new GatewayOwnership(geometry.name(), cluster, image);
+    }
+
+    /**
+     * Connects to the cluster and opens the image; creates it when it does not exist and a size
+     * is configured. The keyring must not be readable by other users.
+     */
+    public static RbdVolumeStore open(String volumeName, ServerConfig.RbdImage source, OptionalLong configuredSize,
+            int blockSize, boolean readOnly) throws IOException {
+        VolumeGeometry.checkBlockSize(blockSize);
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        if (source.keyring().isPresent()) {
+            checkKeyring(source.keyring().get());
+            options.put("keyring", source.keyring().get().toString());
+        }
+        options.put("rbd_cache", "false");
+        options.put("rbd_skip_partial_discard", "false");
+        options.put("client_mount_timeout", "30");
+        // GatewayOwnership blocklists the previous owner itself before breaking its lock.
+        options.put("rbd_blocklist_on_break_lock", "false");
+        RadosCluster cluster = RadosCluster.connect(source.cephConf(), source.user(), options);
+        RadosPool pool = null;
+        RbdImage image = null;
+        try {
+            pool = cluster.pool(source.pool());
+            image = openOrCreate(volumeName, pool, source.image(), configuredSize, readOnly);
+            long size = VolumeGeometry.roundDown(image.size(), blockSize);
+            if (size == 0) {
+                throw new IOException("volume " + volumeName + ": image " + image.name() + " is smaller than one block");
+            }
+            RbdVolumeStore store = new RbdVolumeStore(new VolumeGeometry(volumeName, size, blockSize, readOnly),
+                    cluster, pool, image);
+            image.watchUpdates(store::imageChanged);
+            LOG.info("volume {}: {} bytes in {} blocks of {} on RBD image {} as {} (connection {}){}", volumeName, size,
+                    size / blockSize, blockSize, image.name(), cluster.user(), cluster.address(),
+                    readOnly ? " (read-only)" : "");
+            return store;
+        } catch (IOException | RuntimeException e) {
+            if (image != null) {
+                image.close();
+            }
+            if (pool != null) {
+                pool.close();
+            }
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static RbdImage openOrCreate(String volumeName, RadosPool pool, String name, OptionalLong size,
+            boolean readOnly) throws CephException, IOException {
+        try {
+            return pool.open(name);
+        } catch (CephException e) {
+            if (e.errno() != LinuxErrno.ENOENT || readOnly || size.isEmpty()) {
+                throw e;
+            }
+        }
+        LOG.info("volume {}: creating RBD image {}/{} of {} bytes", volumeName, pool.name(), name, size.getAsLong());
+        try {
+            pool.createImage(name, size.getAsLong());
+        } catch (CephException e) {
+            if (e.errno() != LinuxErrno.EEXIST) { // another gateway created it just now
+                throw e;
+            }
+        }
+        return pool.open(name);
+    }
+
+    private static void checkKeyring(java.nio.file.Path keyring) throws IOException {
+        var perms = Files.getPosixFilePermissions(keyring);
+        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+            throw new IOException("the Ceph keyring " + keyring + " is readable by other users; chmod 600 it");
+        }
+    }
+
+    /** The update watch: another client resized the image (or changed its header otherwise). */
+    private void imageChanged() {
+        if (closed) {
+            return;
+        }
+        try {
+            VolumeGeometry g = geometry;
+            long size = VolumeGeometry.roundDown(image.size(), g.blockSize());
+            if (size != g.size() && size > 0) {
+                LOG.info("volume {}: RBD image {} resized from {} to {} bytes", g.name(), image.name(), g.size(), size);
+                geometry = new VolumeGeometry(g.name(), size, g.blockSize(), g.readOnly());
+            }
+        } catch (CephException e) {
+            LOG.debug("volume {}: size after an image change unknown: {}", geometry.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public VolumeGeometry geometry() {
+        return geometry;
+    }
+
+    /** {@code pool/image}. */
+    public String imageName() {
+        return image.name();
+    }
+
+    /** True while this gateway holds the image's exclusive lock (it serves changes). */
+    public boolean owner() {
+        return ownership.owned();
+    }
+
+    // ---- asynchronous operations
+
+    @Override
+    public void readAsync(long offset, ByteBuf dst, int length, Done done) {
+        check(StoreOperation.READ, offset, length);
+        dst.ensureWritable(length);
+        boolean direct = dst.nioBufferCount() == 1 && dst.isDirect();
+        ByteBuf target = direct ? dst : PooledByteBufAllocator.DEFAULT.directBuffer(length, length);
+        ByteBuffer nio = target.nioBuffer(target.writerIndex(), length);
+        String what = describe(StoreOperation.READ, offset, length);
+        start(what, done, callback -> image.aioRead(offset, MemorySegment.ofBuffer(nio), callback), result -> {
+            if (result < 0 || result == length) {
+                if (!direct) {
+                    if (result >= 0) {
+                        dst.writeBytes(target, target.writerIndex(), length);
+                    }
+                    target.release();
+                } else if (result >= 0) {
+                    dst.writerIndex(dst.writerIndex() + length);
+                }
+                return result;
+            }
+            if (!direct) {
+                target.release();
+            }
+            return -LinuxErrno.EIO; // a short read of a range inside the image
+        });
+    }
+
+    @Override
+    public void writeAsync(long offset, ByteBuf src, boolean fua, Done done) {
+        int length = src.readableBytes();
+        check(StoreOperation.WRITE, offset, length);
+        ByteBuffer[] parts = src.nioBuffers(src.readerIndex(), length);
+        ByteBuf copy = null;
+        List<MemorySegment> segments = new ArrayList<>(parts.length);
+        for (ByteBuffer part : parts) {
+            if (!part.isDirect()) {
+                segments = null;
+                break;
+            }
+            segments.add(MemorySegment.ofBuffer(part));
+        }
+        if (segments == null) { // heap data: librbd needs native memory
+            copy = PooledByteBufAllocator.DEFAULT.directBuffer(length, length);
+            copy.writeBytes(src, src.readerIndex(), length);
+            segments = List.of(MemorySegment.ofBuffer(copy.nioBuffer()));
+        }
+        List<MemorySegment> buffers = segments;
+        ByteBuf release = copy;
+        String what = describe(StoreOperation.WRITE, offset, length);
+        ownership.whenOwner(what, done, () -> start(what, done, callback -> image.aioWrite(offset, buffers, callback),
+                result -> {
+                    if (release != null) {
+                        release.release();
+                    }
+                    return result;
+                }), () -> {
+                    if (release != null) {
+                        release.release();
+                    }
+                });
+    }
+
+    @Override
+    public void flushAsync(Done done) {
+        live();
+        start("flush", done, image::aioFlush, result -> result);
+    }
+
+    @Override
+    public void discardAsync(long offset, long length, Done done) {
+        check(StoreOperation.DISCARD, offset, length);
+        String what = describe(StoreOperation.DISCARD, offset, length);
+        ownership.whenOwner(what, done, () -> start(what, done, c -> image.aioDiscard(offset, length, c), r -> r),
+                () -> {});
+    }
+
+    @Override
+    public void writeZeroesAsync(long offset, long length, boolean mayPunchHole, Done done) {
+        check(StoreOperation.WRITE_ZEROES, offset, length);
+        String what = describe(StoreOperation.WRITE_ZEROES, offset, length);
+        ownership.whenOwner(what, done,
+                () -> start(what, done, c -> image.aioWriteZeroes(offset, length, !mayPunchHole, c), r -> r), () -> {});
+    }
+
+    private interface Starter {
+        void start(AioCallback callback) throws CephException;
+    }
+
+    private interface ResultMapper {
+        long map(long result);
+    }
+
+    /** Starts one librbd request; its result (mapped, then turned into an errno) goes to {@code done}. */
+    private void start(String what, Done done, Starter starter, ResultMapper mapper) {
+        AioCallback callback = raw -> {
+            long result = mapper.map(raw);
+            if (result == -EBLOCKLISTED) {
+                ownership.fenced();
+            }
+            done.completed(result >= 0 ? null : failure(what, (int) -result));
+        };
+        try {
+            starter.start(callback);
+        } catch (CephException e) {
+            callback.completed(-e.errno());
+        }
+    }
+
+    private BlockException failure(String what, int errno) {
+        if (errno == EBLOCKLISTED) {
+            // Another gateway took the image over and fenced this one: the client must send the
+            // request again elsewhere, which ESHUTDOWN tells it (docs/SCALE-OUT.md).
+            return new BlockException(Errno.ESHUTDOWN, what + " on volume " + name()
+                    + ": this gateway was fenced (another gateway took over the RBD image)");
+        }
+        return new BlockException(StoreErrors.errnoOf(errno), what + " on volume " + name() + " failed: "
+                + LinuxErrno.name(errno) + " from RBD image " + image.name());
+    }
+
+    private void check(StoreOperation op, long offset, long length) {
+        live();
+        geometry.check(op, offset, length);
+    }
+
+    private void live() {
+        if (closed) {
+            throw StoreErrors.closed(name());
+        }
+    }
+
+    // ---- the synchronous contract: wait for the asynchronous operations
+
+    @Override
+    public void read(long offset, ByteBuf dst, int length) {
+        await(done -> readAsync(offset, dst, length, done));
+    }
+
+    @Override
+    public void write(long offset, ByteBuf src, boolean fua) {
+        await(done -> writeAsync(offset, src, fua, done));
+    }
+
+    @Override
+    public void flush() {
+        await(this::flushAsync);
+    }
+
+    @Override
+    public void discard(long offset, long length) {
+        await(done -> discardAsync(offset, length, done));
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length, boolean mayPunchHole) {
+        await(done -> writeZeroesAsync(offset, length, mayPunchHole, done));
+    }
+
+    private static void await(java.util.function.Consumer<Done> operation) {
+        CompletableFuture<BlockException> result = new CompletableFuture<>();
+        operation.accept(result::complete);
+        BlockException failure;
+        try {
+            failure = result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BlockException(Errno.EIO, "interrupted while waiting for RBD");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Releases the lock if held (a clean handover), closes the image and the connection. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ownership.close();
+        image.close();
+        pool.close();
+        cluster.close();
+    }
+}
