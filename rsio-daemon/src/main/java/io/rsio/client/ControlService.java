@@ -72,7 +72,7 @@ public final class ControlService {
                         spec.server().address(), spec.server().port(), p.state().label(), r.readBytesPerSecond(),
                         r.writeBytesPerSecond(), r.readOpsPerSecond(), r.writeOpsPerSecond(), p.inFlight(),
                         p.rttMicros(), s.errors.sum(), s.failovers.sum(), p.stateSinceMillis(), s.readBytes.sum(),
-                        s.writeBytes.sum()));
+                        s.writeBytes.sum(), ns.name(), s.readOps.sum(), s.writeOps.sum()));
             }
         }
         for (NamespaceClient ns : daemon.namespaces()) {
@@ -81,7 +81,8 @@ public final class ControlService {
                 PathStats.Rates r = s.rates();
                 rows.add(new VolumeStatRow(ns.name(), v.name(), v.readyPaths(), r.readBytesPerSecond(),
                         r.writeBytesPerSecond(), r.readOpsPerSecond(), r.writeOpsPerSecond(), s.errors.sum(),
-                        s.readBytes.sum(), s.writeBytes.sum()));
+                        s.readBytes.sum(), s.writeBytes.sum(), s.readOps.sum(), s.writeOps.sum(), v.size(),
+                        v.noSpace().active(), v.noSpace().failures()));
             }
         }
         return rows;

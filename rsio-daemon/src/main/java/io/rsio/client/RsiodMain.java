@@ -6,6 +6,8 @@ import io.rsio.common.DaemonStartup;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.config.ClientConfig;
 import io.rsio.control.ControlServer;
+import io.rsio.metrics.MetricsEndpoint;
+import io.rsio.metrics.RsiodMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,12 +76,21 @@ public final class RsiodMain {
                 RsiodMain.class);
         ClientDaemon daemon;
         ControlServer control;
+        Optional<MetricsEndpoint> metrics;
         try {
             daemon = ClientDaemon.start(config, configFile, env, nbdTcp);
             try {
                 control = ControlServer.start(env.controlSocket(),
                         new ControlService(daemon)::handle);
             } catch (IOException e) {
+                daemon.close();
+                throw e;
+            }
+            try {
+                metrics = MetricsEndpoint.startIfConfigured("rsiod", config.defaults().metrics(),
+                        () -> new RsiodMetrics(daemon));
+            } catch (IOException e) {
+                control.close();
                 daemon.close();
                 throw e;
             }
@@ -91,6 +102,7 @@ public final class RsiodMain {
                 config.namespaces().size(), config.interfaces().size(), env.controlSocket(), configFile);
         process.runUntilStopped(() -> {
             log.info("rsiod stopping");
+            metrics.ifPresent(MetricsEndpoint::close);
             control.close();
             daemon.close();
             log.info("rsiod stopped");

@@ -3,6 +3,8 @@ package io.rsio.server;
 import io.rsio.common.Args;
 import io.rsio.common.DaemonStartup;
 import io.rsio.config.ServerConfig;
+import io.rsio.metrics.MetricsEndpoint;
+import io.rsio.metrics.RssrvMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -47,8 +49,16 @@ public final class RssrvMain {
         ServerConfig config = startup.config();
         Logger log = startup.startLogging(c -> c.server().name(), foreground, RssrvMain.class);
         RsioServer server;
+        Optional<MetricsEndpoint> metrics;
         try {
             server = RsioServer.start(config);
+            try {
+                metrics = MetricsEndpoint.startIfConfigured("rssrv", config.server().metrics(),
+                        () -> new RssrvMetrics(server));
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
             startup.process().writePidFile();
         } catch (IOException e) {
             return startup.notStarted(log, e);
@@ -58,6 +68,7 @@ public final class RssrvMain {
                 server.catalog().all().size(), configFile);
         startup.process().runUntilStopped(() -> {
             log.info("rssrv stopping: closing sessions");
+            metrics.ifPresent(MetricsEndpoint::close);
             server.close();
             log.info("rssrv stopped");
         });
