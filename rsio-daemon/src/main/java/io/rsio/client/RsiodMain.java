@@ -5,6 +5,7 @@ import io.rsio.common.DaemonProcess;
 import io.rsio.common.DaemonStartup;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.config.ClientConfig;
+import io.rsio.config.KeyStrength;
 import io.rsio.control.ControlServer;
 import io.rsio.metrics.MetricsEndpoint;
 import io.rsio.metrics.RsiodMetrics;
@@ -74,6 +75,7 @@ public final class RsiodMain {
         Logger log = startup.startLogging(
                 c -> c.namespaces().isEmpty() ? "rsiod" : c.namespaces().getFirst().nodeName(), foreground,
                 RsiodMain.class);
+        KeyStrength.warnings(config).forEach(log::warn);
         ClientDaemon daemon;
         ControlServer control;
         Optional<MetricsEndpoint> metrics;

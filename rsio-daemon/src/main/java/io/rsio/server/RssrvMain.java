@@ -2,6 +2,7 @@ package io.rsio.server;
 
 import io.rsio.common.Args;
 import io.rsio.common.DaemonStartup;
+import io.rsio.config.KeyStrength;
 import io.rsio.config.ServerConfig;
 import io.rsio.metrics.MetricsEndpoint;
 import io.rsio.metrics.RssrvMetrics;
@@ -48,6 +49,7 @@ public final class RssrvMain {
         DaemonStartup<ServerConfig> startup = prepared.get();
         ServerConfig config = startup.config();
         Logger log = startup.startLogging(c -> c.server().name(), foreground, RssrvMain.class);
+        KeyStrength.warnings(config).forEach(log::warn);
         RsioServer server;
         Optional<MetricsEndpoint> metrics;
         try {

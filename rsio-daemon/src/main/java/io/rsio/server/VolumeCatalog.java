@@ -1,7 +1,9 @@
 package io.rsio.server;
 
+import io.rsio.config.ConfigLocations;
 import io.rsio.config.ServerConfig;
 import io.rsio.server.store.FileVolumeStore;
+import io.rsio.server.store.VolumeSetupException;
 import io.rsio.server.store.VolumeStore;
 import io.rsio.wire.message.VolumeInfo;
 import java.io.IOException;
@@ -26,8 +28,13 @@ public final class VolumeCatalog implements AutoCloseable {
                 VolumeStore store;
                 try {
                     store = FileVolumeStore.open(v.name(), v.path(), v.size(), v.blockSize(), v.readOnly());
+                } catch (VolumeSetupException e) {
+                    // FILE:LINE of the key at fault, then the volume's name once.
+                    throw new IOException(ConfigLocations.of(config.file(), "volume", v.name(), e.key()) + ": volume "
+                            + v.name() + ": " + e.getMessage(), e);
                 } catch (IOException e) {
-                    throw new IOException("volume " + v.name() + " (" + v.path() + "): " + e.getMessage(), e);
+                    throw new IOException(ConfigLocations.of(config.file(), "volume", v.name(), "path") + ": volume "
+                            + v.name() + ": " + e.getMessage(), e);
                 }
                 UUID id = v.id().orElseGet(() -> derivedId(config.namespace().id(), v.name()));
                 VolumeInfo info = new VolumeInfo(v.name(), store.size(), store.blockSize(), v.device(), id, store.readOnly());
