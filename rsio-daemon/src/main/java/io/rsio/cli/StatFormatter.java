@@ -34,6 +34,10 @@ final class StatFormatter {
             out.append(String.format("%-24s %5d %8.1f %8.1f %8.0f %8.0f %6d %12s %12s%n", v.namespace() + ":" + v.name(),
                     v.readyPaths(), v.readBytesPerSecond() / 1e6, v.writeBytesPerSecond() / 1e6, v.readIops(),
                     v.writeIops(), v.errors(), Units.bytes(v.readBytes()), Units.bytes(v.writeBytes())));
+            if (v.noSpace()) {
+                out.append(String.format("    NO SPACE: the server has no space left for %s; writes fail with ENOSPC "
+                        + "(%d so far)%n", v.name(), v.noSpaceErrors()));
+            }
         }
         return out.toString();
     }

@@ -44,10 +44,11 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
     }
 
     /**
-     * {@code [defaults]}: what interfaces, namespaces and servers inherit, and how rsiod makes
-     * block devices ({@code attach}).
+     * {@code [defaults]}: what interfaces, namespaces and servers inherit, how rsiod makes
+     * block devices ({@code attach}) and where it serves metrics ({@code metrics}; none when empty).
      */
-    public record Defaults(String protocol, int port, MultipathSettings multipath, Attach attach) {
+    public record Defaults(String protocol, int port, MultipathSettings multipath, Attach attach,
+                           Optional<MetricsAddress> metrics) {
         /** The defaults of a config without a [defaults] section. */
         public static final Defaults BUILT_IN =
                 new Defaults(ConfigDefaults.PROTOCOL, ConfigDefaults.PORT, MultipathSettings.BUILT_IN, Attach.AUTO);
@@ -56,6 +57,12 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
             Objects.requireNonNull(protocol, "protocol");
             Objects.requireNonNull(multipath, "multipath");
             Objects.requireNonNull(attach, "attach");
+            Objects.requireNonNull(metrics, "metrics");
+        }
+
+        /** Without a metrics endpoint. */
+        public Defaults(String protocol, int port, MultipathSettings multipath, Attach attach) {
+            this(protocol, port, multipath, attach, Optional.empty());
         }
 
         /** With automatic choice of the attach method. */
@@ -64,7 +71,11 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
         }
 
         public Defaults withAttach(Attach other) {
-            return new Defaults(protocol, port, multipath, other);
+            return new Defaults(protocol, port, multipath, other, metrics);
+        }
+
+        public Defaults withMetrics(Optional<MetricsAddress> other) {
+            return new Defaults(protocol, port, multipath, attach, other);
         }
     }
 

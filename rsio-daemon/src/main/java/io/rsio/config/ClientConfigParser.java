@@ -17,7 +17,7 @@ final class ClientConfigParser {
             List.of("policy", "ping_interval", "path_timeout", "nopath_timeout", "chunk_size", "reconnect_max",
                     "data_digest");
     private static final List<String> DEFAULTS_KEYS =
-            Stream.of(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream(), Stream.of("attach"))
+            Stream.of(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream(), Stream.of("attach", "metrics"))
                     .flatMap(k -> k).toList();
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> NAMESPACE_KEYS = Stream.of(
@@ -100,7 +100,8 @@ final class ClientConfigParser {
                 r.get("protocol", ConfigValues::parseProtocol, ConfigDefaults.PROTOCOL),
                 r.get("port", ConfigValues::parsePort, ConfigDefaults.PORT),
                 multipath(r, ClientConfig.MultipathSettings.BUILT_IN),
-                r.get("attach", ClientConfig.Attach::parse, ClientConfig.Attach.AUTO));
+                r.get("attach", ClientConfig.Attach::parse, ClientConfig.Attach.AUTO),
+                r.get("metrics", MetricsAddress::parse).flatMap(m -> m));
     }
 
     private List<ClientConfig.Interface> interfaces(ClientConfig.Defaults defaults) throws ConfigException {

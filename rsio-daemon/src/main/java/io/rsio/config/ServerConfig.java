@@ -75,10 +75,11 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
      * {@code [server NAME]}: this server's id, whether it answers discovery broadcasts, how many
      * connections one source address may hold before they have logged in, how long a
      * connection may take to log in, and how long the event loops poll after work before they
-     * sleep ({@code busy_poll}; zero: never).
+     * sleep ({@code busy_poll}; zero: never), and where it serves metrics ({@code metrics}; none
+     * when empty).
      */
     public record Server(String name, int id, boolean discovery, int maxPendingLogins, java.time.Duration loginTimeout,
-                         java.time.Duration busyPoll) {
+                         java.time.Duration busyPoll, Optional<MetricsAddress> metrics) {
         public static final int DEFAULT_MAX_PENDING_LOGINS = 16;
         public static final java.time.Duration DEFAULT_LOGIN_TIMEOUT = java.time.Duration.ofSeconds(10);
         public static final java.time.Duration MAX_BUSY_POLL = java.time.Duration.ofMillis(10);
@@ -87,6 +88,13 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(loginTimeout, "loginTimeout");
             Objects.requireNonNull(busyPoll, "busyPoll");
+            Objects.requireNonNull(metrics, "metrics");
+        }
+
+        /** Without a metrics endpoint. */
+        public Server(String name, int id, boolean discovery, int maxPendingLogins, java.time.Duration loginTimeout,
+                      java.time.Duration busyPoll) {
+            this(name, id, discovery, maxPendingLogins, loginTimeout, busyPoll, Optional.empty());
         }
 
         /** With the default login limits and no busy polling. */

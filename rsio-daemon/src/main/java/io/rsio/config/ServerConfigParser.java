@@ -20,7 +20,7 @@ final class ServerConfigParser {
     private static final List<String> NAMESPACE_KEYS = java.util.stream.Stream.concat(
             java.util.stream.Stream.of("namespaceid", "protocol", "port"), TlsSettings.SERVER_KEYS.stream()).toList();
     private static final List<String> SERVER_KEYS =
-            List.of("serverid", "discovery", "max_pending_logins", "login_timeout", "busy_poll");
+            List.of("serverid", "discovery", "max_pending_logins", "login_timeout", "busy_poll", "metrics");
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> VOLUME_KEYS =
             List.of("path", "size", "device", "access", "blocksize", "readonly", "id", "rbd", "ceph_conf", "ceph_user",
@@ -125,7 +125,8 @@ final class ServerConfigParser {
                         ServerConfig.Server.DEFAULT_MAX_PENDING_LOGINS),
                 r.get("login_timeout", ConfigValues.durationBetween(java.time.Duration.ofSeconds(1),
                         java.time.Duration.ofMinutes(5)), ServerConfig.Server.DEFAULT_LOGIN_TIMEOUT),
-                r.get("busy_poll", ServerConfigParser::parseBusyPoll, java.time.Duration.ZERO));
+                r.get("busy_poll", ServerConfigParser::parseBusyPoll, java.time.Duration.ZERO),
+                r.get("metrics", MetricsAddress::parse).flatMap(m -> m));
     }
 
     /** {@code [clients]} lines are "name key" (ini4j sees a key-less option), "name = key" is accepted too. */

@@ -22,16 +22,24 @@ public final class ControlRows {
     public record VolumeRow(int namespaceIndex, int serverIndex, String name, long size, int blockSize,
                             String device, String id, boolean readOnly, int readyPaths, String nbdSocket) {}
 
-    /** Statistics of one path for {@code rsconfig -m stat}; rates are per second over the last second. */
+    /**
+     * Statistics of one path for {@code rsconfig -m stat}; rates are per second over the last second,
+     * totals (bytes, requests) since the path was made.
+     */
     public record PathStatRow(int interfaceIndex, String interfaceName, int repIndex, String address, int port,
                               String state, double readBytesPerSecond, double writeBytesPerSecond,
                               double readIops, double writeIops, int inFlight, long rttMicros, long errors,
-                              long failovers, long stateSinceMillis, long readBytes, long writeBytes) {}
+                              long failovers, long stateSinceMillis, long readBytes, long writeBytes,
+                              String namespace, long readOps, long writeOps) {}
 
-    /** Totals of one volume over all its paths. */
+    /**
+     * Totals of one volume over all its paths; {@code noSpace} while its server reports it full
+     * (writes fail with ENOSPC), {@code noSpaceErrors} such failures since rsiod started.
+     */
     public record VolumeStatRow(String namespace, String name, int readyPaths, double readBytesPerSecond,
                                 double writeBytesPerSecond, double readIops, double writeIops, long errors,
-                                long readBytes, long writeBytes) {}
+                                long readBytes, long writeBytes, long readOps, long writeOps, long size,
+                                boolean noSpace, long noSpaceErrors) {}
 
     /** The daemon itself: for {@code rsconfig --version}-like checks and crsio's daemon screen. */
     public record DaemonRow(long pid, long startedMillis, String config, String node) {}

@@ -22,6 +22,7 @@ final class PendingLogins {
     private final int limit;
     private final ConcurrentHashMap<InetAddress, Integer> pending = new ConcurrentHashMap<>();
     private final AtomicLong refusedSinceLog = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder refusedTotal = new java.util.concurrent.atomic.LongAdder();
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     PendingLogins(int limit) {
@@ -50,7 +51,13 @@ final class PendingLogins {
         pending.computeIfPresent(source, (address, count) -> count <= 1 ? null : count - 1);
     }
 
+    /** Connections closed unread since rssrv started because their address had too many pending. */
+    long refusedTotal() {
+        return refusedTotal.sum();
+    }
+
     private void refused(InetAddress source) {
+        refusedTotal.increment();
         long refused = refusedSinceLog.incrementAndGet();
         long now = System.nanoTime();
         long last = lastLogNanos.get();

@@ -43,6 +43,8 @@ public final class RsioServer implements AutoCloseable {
     private final Transport transport;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
+    private final ClientSessions sessions = new ClientSessions();
+    private volatile PendingLogins pendingLogins;
     /** Answers crsio's "Find NEW Namespace" (UDP); null with {@code discovery = no}. */
     private volatile DiscoveryResponder discovery;
 
@@ -85,7 +87,7 @@ public final class RsioServer implements AutoCloseable {
                     tls.certificate().orElseThrow());
         }
         StoreExecutor executor = new StoreExecutor(storePool, PooledByteBufAllocator.DEFAULT);
-        PendingLogins pendingLogins = new PendingLogins(config.server().maxPendingLogins());
+        pendingLogins = new PendingLogins(config.server().maxPendingLogins());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -113,7 +115,8 @@ public final class RsioServer implements AutoCloseable {
                         ch.pipeline().addLast("codec", codec);
                         // Between codec and session: it must see the AUTH_PROOF reply as a message.
                         ch.pipeline().addLast("gate", new LoginGateHandler(pendingLogins));
-                        ch.pipeline().addLast("session", new ServerSessionHandler(config, catalog, executor, codec));
+                        ch.pipeline().addLast("session", new ServerSessionHandler(config, catalog, executor, codec,
+                                sessions));
                     }
                 });
         for (ServerConfig.Interface itf : config.interfaces()) {
@@ -131,6 +134,17 @@ public final class RsioServer implements AutoCloseable {
 
     public VolumeCatalog catalog() {
         return catalog;
+    }
+
+    /** Who is logged in, and how many logins were accepted and refused. */
+    public ClientSessions sessions() {
+        return sessions;
+    }
+
+    /** Connections closed unread because their address held too many not logged in (max_pending_logins). */
+    public long connectionsThrottled() {
+        PendingLogins gate = pendingLogins;
+        return gate == null ? 0 : gate.refusedTotal();
     }
 
     /** The discovery responder, absent when the config says {@code discovery = no}. */

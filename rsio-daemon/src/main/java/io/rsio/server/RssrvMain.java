@@ -2,7 +2,10 @@ package io.rsio.server;
 
 import io.rsio.common.Args;
 import io.rsio.common.DaemonStartup;
+import io.rsio.config.KeyStrength;
 import io.rsio.config.ServerConfig;
+import io.rsio.metrics.MetricsEndpoint;
+import io.rsio.metrics.RssrvMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -46,9 +49,18 @@ public final class RssrvMain {
         DaemonStartup<ServerConfig> startup = prepared.get();
         ServerConfig config = startup.config();
         Logger log = startup.startLogging(c -> c.server().name(), foreground, RssrvMain.class);
+        KeyStrength.warnings(config).forEach(log::warn);
         RsioServer server;
+        Optional<MetricsEndpoint> metrics;
         try {
             server = RsioServer.start(config);
+            try {
+                metrics = MetricsEndpoint.startIfConfigured("rssrv", config.server().metrics(),
+                        () -> new RssrvMetrics(server));
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
             startup.process().writePidFile();
         } catch (IOException e) {
             return startup.notStarted(log, e);
@@ -58,6 +70,7 @@ public final class RssrvMain {
                 server.catalog().all().size(), configFile);
         startup.process().runUntilStopped(() -> {
             log.info("rssrv stopping: closing sessions");
+            metrics.ifPresent(MetricsEndpoint::close);
             server.close();
             log.info("rssrv stopped");
         });

@@ -40,6 +40,9 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private final VolumeCatalog catalog;
     private final StoreExecutor executor;
     private final RsioFrameCodec codec;
+    private final ClientSessions sessions;
+    /** This connection in {@link #sessions} once logged in, else null. */
+    private ClientSessions.Login login;
     private final Map<Integer, ServedVolume> handles = new HashMap<>();
     private Phase phase = Phase.HELLO;
     private ServerAuthenticator authenticator;
@@ -59,7 +62,13 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private final InFlightTags tags = new InFlightTags();
 
     ServerSessionHandler(ServerConfig config, VolumeCatalog catalog, StoreExecutor executor, RsioFrameCodec codec) {
+        this(config, catalog, executor, codec, new ClientSessions());
+    }
+
+    ServerSessionHandler(ServerConfig config, VolumeCatalog catalog, StoreExecutor executor, RsioFrameCodec codec,
+                         ClientSessions sessions) {
         super(Request.class, false);
+        this.sessions = sessions;
         this.config = config;
         this.catalog = catalog;
         this.executor = executor;
@@ -145,11 +154,14 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             case ServerAuthenticator.Verdict.Accepted ok -> {
                 phase = Phase.READY;
                 LOG.info("client {} logged in from {}{}", ok.nodeName(), peer, tlsBinding == null ? "" : " over TLS");
+                login = new ClientSessions.Login(ok.nodeName(), address(ctx.channel().remoteAddress()), null);
+                sessions.loggedIn(login);
                 ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof(),
                         (features & WireConstants.FEATURE_SERVER_INSTANCE) != 0 ? ServerInstance.id() : null));
             }
             case ServerAuthenticator.Verdict.Refused no -> {
                 phase = Phase.CLOSING;
+                sessions.refused();
                 LOG.warn("login refused: {}", no.logReason());
                 // One attempt per connection, and a pause before the answer, slows down guessing.
                 ctx.executor().schedule(() -> ctx.writeAndFlush(new Reply.Failure(p.tag(), Opcode.AUTH_PROOF,
@@ -378,6 +390,10 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             LOG.info("client {} at {} disconnected", nodeName, peer);
         }
         handles.clear();
+        if (login != null) {
+            sessions.loggedOut(login);
+            login = null;
+        }
         ctx.fireChannelInactive();
     }
 

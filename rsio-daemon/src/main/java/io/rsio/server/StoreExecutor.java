@@ -36,13 +36,18 @@ final class StoreExecutor {
      */
     Reply readIfCached(ServedVolume volume, Request.Read r) {
         ByteBuf buf = allocator.directBuffer(r.length(), r.length());
+        long start = System.nanoTime();
         try {
             if (volume.store().readIfCached(r.offset(), buf, r.length())) {
-                return new Reply.ReadData(r.tag(), buf);
+                Reply reply = new Reply.ReadData(r.tag(), buf);
+                volume.counters().completed(Opcode.READ, r.length(), reply, System.nanoTime() - start);
+                return reply;
             }
         } catch (BlockException e) {
             buf.release();
-            return new Reply.Failure(r.tag(), Opcode.READ, e.errno(), e.getMessage());
+            Reply failure = new Reply.Failure(r.tag(), Opcode.READ, e.errno(), e.getMessage());
+            volume.counters().completed(Opcode.READ, r.length(), failure, System.nanoTime() - start);
+            return failure;
         } catch (RuntimeException e) {
             buf.release();
             throw e;
@@ -62,8 +67,11 @@ final class StoreExecutor {
         if (!inlineWrites.mayRunInline(store, w.data().readableBytes(), w.fua(), start)) {
             return null;
         }
+        int bytes = w.data().readableBytes();
         Reply reply = execute(store, volume.info().name(), w);
-        inlineWrites.finished(store, start, System.nanoTime());
+        long end = System.nanoTime();
+        inlineWrites.finished(store, start, end);
+        volume.counters().completed(Opcode.WRITE, bytes, reply, end - start);
         return reply;
     }
 
@@ -94,12 +102,21 @@ final class StoreExecutor {
                             "connection closed before the request was executed"));
                     return;
                 }
-                done.accept(execute(volume.store(), volume.info().name(), request));
+                done.accept(executeCounted(volume, request));
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             releaseData(request);
             done.accept(new Reply.Failure(request.tag(), request.opcode(), Errno.ESHUTDOWN, "server is shutting down"));
         }
+    }
+
+    /** Executes {@code request} and counts it in the volume's {@link VolumeCounters}. */
+    private Reply executeCounted(ServedVolume volume, Request request) {
+        int bytes = VolumeCounters.dataBytes(request); // a WRITE's data is released by execute
+        long start = System.nanoTime();
+        Reply reply = execute(volume.store(), volume.info().name(), request);
+        volume.counters().completed(request.opcode(), bytes, reply, System.nanoTime() - start);
+        return reply;
     }
 
     private Reply execute(VolumeStore store, String volumeName, Request request) {

@@ -1,8 +1,10 @@
 package io.rsio.server;
 
+import io.rsio.config.ConfigLocations;
 import io.rsio.config.ServerConfig;
 import io.rsio.server.store.FileVolumeStore;
 import io.rsio.server.store.RbdVolumeStore;
+import io.rsio.server.store.VolumeSetupException;
 import io.rsio.server.store.VolumeStore;
 import io.rsio.wire.message.VolumeInfo;
 import java.io.IOException;
@@ -29,8 +31,14 @@ public final class VolumeCatalog implements AutoCloseable {
                     store = v.rbd().isPresent()
                             ? RbdVolumeStore.open(v.name(), v.rbd().get(), v.size(), v.blockSize(), v.readOnly())
                             : FileVolumeStore.open(v.name(), v.path(), v.size(), v.blockSize(), v.readOnly());
+                } catch (VolumeSetupException e) {
+                    // FILE:LINE of the key at fault, then the volume's name once.
+                    throw new IOException(ConfigLocations.of(config.file(), "volume", v.name(), e.key()) + ": volume "
+                            + v.name() + ": " + e.getMessage(), e);
                 } catch (IOException e) {
-                    throw new IOException("volume " + v.name() + " (" + v.source() + "): " + e.getMessage(), e);
+                    throw new IOException(ConfigLocations.of(config.file(), "volume", v.name(),
+                            v.rbd().isPresent() ? "rbd" : "path") + ": volume "
+                            + v.name() + ": " + e.getMessage(), e);
                 }
                 UUID id = v.id().orElseGet(() -> derivedId(config.namespace().id(), v.name()));
                 // RBD gateways serve an image one at a time, and what they acknowledged is in the cluster.

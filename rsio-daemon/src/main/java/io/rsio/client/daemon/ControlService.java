@@ -79,7 +79,7 @@ public final class ControlService {
                         spec.server().address(), spec.server().port(), p.state().label(), r.readBytesPerSecond(),
                         r.writeBytesPerSecond(), r.readOpsPerSecond(), r.writeOpsPerSecond(), p.inFlight(),
                         p.rttMicros(), s.errors(), s.failovers(), p.stateSinceMillis(), s.readBytes(),
-                        s.writeBytes()));
+                        s.writeBytes(), ns.name(), s.readOps(), s.writeOps()));
             }
         }
         for (NamespaceClient ns : daemon.namespaces()) {
@@ -88,7 +88,8 @@ public final class ControlService {
                 PathStats.Rates r = s.rates();
                 rows.add(new VolumeStatRow(ns.name(), v.name(), v.readyPaths(), r.readBytesPerSecond(),
                         r.writeBytesPerSecond(), r.readOpsPerSecond(), r.writeOpsPerSecond(), s.errors(),
-                        s.readBytes(), s.writeBytes()));
+                        s.readBytes(), s.writeBytes(), s.readOps(), s.writeOps(), v.size(),
+                        v.noSpace().active(), v.noSpace().failures()));
             }
         }
         return rows;

@@ -69,6 +69,10 @@ final class ReloadService {
         }
     }
 
+    private static String metricsText(ClientConfig.Defaults defaults) {
+        return defaults.metrics().map(io.rsio.config.MetricsAddress::text).orElse("no");
+    }
+
     private ControlResponse reloadNow() {
         ClientConfig running = daemon.config();
         ClientConfig file;
@@ -83,6 +87,12 @@ final class ReloadService {
         if (file.defaults().attach() != running.defaults().attach()) {
             rows.add(new ReloadRow("restart", "[defaults] attach changed from " + running.defaults().attach().text()
                     + " to " + file.defaults().attach().text() + ": restart rsiod to apply"));
+        }
+        // The metrics endpoint is bound once, at start, like the attach method.
+        defaults = defaults.withMetrics(running.defaults().metrics());
+        if (!file.defaults().metrics().equals(running.defaults().metrics())) {
+            rows.add(new ReloadRow("restart", "[defaults] metrics changed from " + metricsText(running.defaults())
+                    + " to " + metricsText(file.defaults()) + ": restart rsiod to apply"));
         }
         if (!running.defaults().equals(defaults)) {
             rows.add(applied("[defaults] changed: the namespaces that inherit them follow"));

@@ -5,7 +5,10 @@ import io.rsio.common.DaemonProcess;
 import io.rsio.common.DaemonStartup;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.config.ClientConfig;
+import io.rsio.config.KeyStrength;
 import io.rsio.control.ControlServer;
+import io.rsio.metrics.MetricsEndpoint;
+import io.rsio.metrics.RsiodMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,14 +75,24 @@ public final class RsiodMain {
         Logger log = startup.startLogging(
                 c -> c.namespaces().isEmpty() ? "rsiod" : c.namespaces().getFirst().nodeName(), foreground,
                 RsiodMain.class);
+        KeyStrength.warnings(config).forEach(log::warn);
         ClientDaemon daemon;
         ControlServer control;
+        Optional<MetricsEndpoint> metrics;
         try {
             daemon = ClientDaemon.start(config, configFile, env, nbdTcp);
             try {
                 control = ControlServer.start(env.controlSocket(),
                         new ControlService(daemon)::handle);
             } catch (IOException e) {
+                daemon.close();
+                throw e;
+            }
+            try {
+                metrics = MetricsEndpoint.startIfConfigured("rsiod", config.defaults().metrics(),
+                        () -> new RsiodMetrics(daemon));
+            } catch (IOException e) {
+                control.close();
                 daemon.close();
                 throw e;
             }
@@ -91,6 +104,7 @@ public final class RsiodMain {
                 config.namespaces().size(), config.interfaces().size(), env.controlSocket(), configFile);
         process.runUntilStopped(() -> {
             log.info("rsiod stopping");
+            metrics.ifPresent(MetricsEndpoint::close);
             control.close();
             daemon.close();
             log.info("rsiod stopped");

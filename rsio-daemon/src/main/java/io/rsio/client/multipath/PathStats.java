@@ -85,6 +85,14 @@ public final class PathStats {
         return writeBytes.sum();
     }
 
+    public long readOps() {
+        return readOps.sum();
+    }
+
+    public long writeOps() {
+        return writeOps.sum();
+    }
+
     public long errors() {
         return errors.sum();
     }

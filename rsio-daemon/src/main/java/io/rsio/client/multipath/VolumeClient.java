@@ -46,6 +46,8 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     private final Map<RsioPath, Integer> handles = new ConcurrentHashMap<>();
     private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
     private final PathStats stats = new PathStats();
+    private final io.rsio.metrics.IoLatency latency;
+    private final io.rsio.common.NoSpaceEpisode noSpace = new io.rsio.common.NoSpaceEpisode();
     private final ScheduledFuture<?> housekeeping;
     private volatile List<RsioPath> ready = List.of();
     /** FLUSHes for one server that has no ready path yet (see {@link #flush()}). */
@@ -61,6 +63,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
                  ScheduledExecutorService timer) {
         this.namespace = namespace;
         this.info = info;
+        this.latency = new io.rsio.metrics.IoLatency("namespace", namespace, "volume", info.name());
         this.nopathTimeout = settings.nopathTimeout();
         this.chunkSize = settings.chunkSize();
         this.scheduler = new PathScheduler(PathScheduler.Policy.of(settings.policy()));
@@ -87,6 +90,16 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
 
     public PathStats stats() {
         return stats;
+    }
+
+    /** Latency of this volume's requests, from the front end's call to the server's reply. */
+    public io.rsio.metrics.IoLatency latency() {
+        return latency;
+    }
+
+    /** Whether the servers report this volume out of space now (writes fail with ENOSPC). */
+    public io.rsio.common.NoSpaceEpisode noSpace() {
+        return noSpace;
     }
 
     @Override
@@ -392,15 +405,33 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
                 retry(request); // that server is going away; another may serve it
             } else {
                 stats.errors.increment();
+                if (failure.status() == Errno.ENOSPC && noSpace.failed()) {
+                    LOG.error("volume {}:{}: server {} has no space left for it ({}); writes fail with ENOSPC until "
+                            + "space is freed there", namespace, info.name(), serverNames.getOrDefault(path.serverId(), "?"), failure.reason());
+                }
                 request.fail(failure.status(), failure.reason());
             }
         } else {
             stats.completed(request.kind, request.length);
+            latency.record(latencyOp(request.kind), System.nanoTime() - request.startNanos);
+            if (request.kind == IoRequest.Kind.WRITE && noSpace.succeeded()) {
+                LOG.info("volume {}:{}: writes succeed again after {} failed with ENOSPC", namespace, info.name(),
+                        noSpace.failuresInEpisode());
+            }
             if (!recordDurability(path, request)) {
                 return;
             }
             request.succeed(reply);
         }
+    }
+
+    private static io.rsio.metrics.IoLatency.Op latencyOp(IoRequest.Kind kind) {
+        return switch (kind) {
+            case READ -> io.rsio.metrics.IoLatency.Op.READ;
+            case WRITE -> io.rsio.metrics.IoLatency.Op.WRITE;
+            case FLUSH -> io.rsio.metrics.IoLatency.Op.FLUSH;
+            case DISCARD, WRITE_ZEROES -> io.rsio.metrics.IoLatency.Op.OTHER;
+        };
     }
 
     /**

@@ -26,10 +26,14 @@ import org.apache.logging.log4j.Logger;
  * zeroes punches holes or zeroes ranges in place.
  *
  * <p>Sizing, decided once at {@link #open}: a missing file is created sparse with the
- * configured size; a smaller existing file is grown sparse to it; a file is never shrunk,
- * so a larger file keeps its size and the volume uses all of it; a block device always
- * has the device's size. The result is rounded down to whole blocks; bytes past the last
- * whole block are never touched.
+ * configured size; a smaller existing file is grown sparse to it; a file larger than the
+ * configured size is refused (rssrv never shrinks a file, and serving only its beginning
+ * would hide data behind what may be a typo); without a configured size the volume is the
+ * whole file; a block device always has the device's size. The result is rounded down to
+ * whole blocks; bytes past the last whole block are never touched.
+ *
+ * <p>Problems with the file are {@link VolumeSetupException}s naming the config key they
+ * concern, without the volume's name (the caller adds it, with the config line).
  */
 public final class FileVolumeStore implements VolumeStore {
     private static final Logger LOG = LogManager.getLogger(FileVolumeStore.class);
@@ -82,10 +86,13 @@ public final class FileVolumeStore implements VolumeStore {
             if (e.errno() != LinuxErrno.ENOENT) {
                 throw e;
             }
-            String why = readOnly ? "a read-only volume is never created"
-                    : configuredSize.isEmpty() ? "no size is configured to create it"
-                    : "its directory does not exist";
-            throw new IOException("volume " + volumeName + ": " + path + " does not exist and " + why, e);
+            Path dir = path.toAbsolutePath().getParent();
+            if (!readOnly && configuredSize.isPresent() && dir != null && !Files.isDirectory(dir)) {
+                throw new VolumeSetupException("path", path + " cannot be created: directory " + dir
+                        + " does not exist", e);
+            }
+            String why = readOnly ? "a read-only volume is never created" : "no size is configured to create it";
+            throw new VolumeSetupException("path", path + " does not exist and " + why, e);
         }
     }
 
@@ -100,8 +107,7 @@ public final class FileVolumeStore implements VolumeStore {
                         configuredSize.getAsLong(), file.path(), actual);
             }
         } else if (!file.isRegularFile()) {
-            throw new IOException("volume " + volumeName + ": " + file.path()
-                    + " is neither a regular file nor a block device");
+            throw new VolumeSetupException("path", file.path() + " is neither a regular file nor a block device");
         } else if (actual < wanted) {
             if (readOnly) {
                 LOG.warn("volume {}: {} has {} bytes, less than the configured {}; read-only, so not grown",
@@ -111,14 +117,17 @@ public final class FileVolumeStore implements VolumeStore {
                 file.fdatasync();
                 actual = wanted;
             }
-        } else if (configuredSize.isPresent() && actual > wanted) {
-            LOG.warn("volume {}: {} has {} bytes, more than the configured {}; using the file's size",
-                    volumeName, file.path(), actual, configuredSize.getAsLong());
+        } else if (configuredSize.isPresent() && VolumeGeometry.roundDown(actual, blockSize) > wanted) {
+            long whole = VolumeGeometry.roundDown(actual, blockSize);
+            throw new VolumeSetupException("size", "size " + io.rsio.config.ConfigValues.formatSize(wanted) + " is smaller than "
+                    + file.path() + " (" + actual + " bytes): rssrv never shrinks a volume or serves only its "
+                    + "beginning; write size = " + io.rsio.config.ConfigValues.formatSize(whole) + ", or leave size out to serve the "
+                    + "whole file");
         }
         long size = VolumeGeometry.roundDown(actual, blockSize);
         if (size == 0) {
-            throw new IOException("volume " + volumeName + ": " + file.path() + " has " + actual
-                    + " bytes, less than one block of " + blockSize);
+            throw new VolumeSetupException("path", file.path() + " has " + actual + " bytes, less than one block of "
+                    + blockSize);
         }
         if (size != actual) {
             LOG.warn("volume {}: the last {} bytes of {} are not a whole block and are not used", volumeName,

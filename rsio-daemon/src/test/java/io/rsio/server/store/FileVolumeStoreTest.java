@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rsio.block.BlockException;
 import io.rsio.block.Errno;
+import io.rsio.config.ConfigValues;
 import io.rsio.nativeio.NativeFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +69,8 @@ class FileVolumeStoreTest extends VolumeStoreContract {
         Path file = dir.resolve("nosize.img");
         IOException e = assertThrows(IOException.class,
                 () -> FileVolumeStore.open("nosize", file, OptionalLong.empty(), BLOCK, false));
-        assertEquals("volume nosize: " + file + " does not exist and no size is configured to create it", e.getMessage());
+        assertEquals(file + " does not exist and no size is configured to create it", e.getMessage());
+        assertEquals("path", ((VolumeSetupException) e).key());
         assertFalse(Files.exists(file));
     }
 
@@ -96,12 +98,36 @@ class FileVolumeStoreTest extends VolumeStoreContract {
     }
 
     @Test
-    void largerFileIsNeverShrunkAndSizeIsRoundedDownToBlocks() throws Exception {
+    void fileLargerThanTheConfiguredSizeIsRefusedAndKeptWhole() throws Exception {
+        Path file = dir.resolve("larger.img");
+        try (NativeFile f = NativeFile.open(file, false, true, false)) {
+            f.truncate(SIZE * 2);
+        }
+        VolumeSetupException e = assertThrows(VolumeSetupException.class,
+                () -> FileVolumeStore.open("larger", file, OptionalLong.of(SIZE), BLOCK, false));
+        assertEquals("size", e.key());
+        assertEquals("size " + ConfigValues.formatSize(SIZE) + " is smaller than " + file + " (" + SIZE * 2
+                + " bytes): rssrv never shrinks a volume or serves only its beginning; write size = "
+                + ConfigValues.formatSize(SIZE * 2) + ", or leave size out to serve the whole file", e.getMessage());
+        assertEquals(SIZE * 2, Files.size(file), "the file is left as it was");
+    }
+
+    @Test
+    void missingDirectoryIsNamed() {
+        Path file = dir.resolve("no-such-dir").resolve("v.img");
+        VolumeSetupException e = assertThrows(VolumeSetupException.class,
+                () -> FileVolumeStore.open("v", file, OptionalLong.of(SIZE), BLOCK, false));
+        assertEquals(file + " cannot be created: directory " + file.getParent() + " does not exist", e.getMessage());
+        assertEquals("path", e.key());
+    }
+
+    @Test
+    void withoutAConfiguredSizeTheWholeFileIsServedRoundedDownToBlocks() throws Exception {
         Path file = dir.resolve("large.img");
         try (NativeFile f = NativeFile.open(file, false, true, false)) {
             f.truncate(SIZE * 2 + 1000);
         }
-        try (FileVolumeStore s = FileVolumeStore.open("large", file, OptionalLong.of(SIZE), BLOCK, false)) {
+        try (FileVolumeStore s = FileVolumeStore.open("large", file, OptionalLong.empty(), BLOCK, false)) {
             assertEquals(SIZE * 2, s.size(), "the file's size, in whole blocks");
             BlockException e = assertThrows(BlockException.class, () -> read(s, SIZE * 2, 1000));
             assertEquals(Errno.EINVAL, e.errno(), "the partial block at the end is not part of the volume");
