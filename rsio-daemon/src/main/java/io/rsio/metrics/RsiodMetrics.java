@@ -2,10 +2,10 @@ package io.rsio.metrics;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.rsio.client.ClientDaemon;
-import io.rsio.client.ControlService;
-import io.rsio.client.NamespaceClient;
-import io.rsio.client.VolumeClient;
+import io.rsio.client.daemon.ClientDaemon;
+import io.rsio.client.daemon.ControlService;
+import io.rsio.client.multipath.NamespaceClient;
+import io.rsio.client.multipath.VolumeClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.PathStatRow;
 import io.rsio.control.ControlRows.VolumeStatRow;

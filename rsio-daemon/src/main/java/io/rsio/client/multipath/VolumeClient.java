@@ -170,7 +170,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         if (info.oneActiveServer()) {
             // Gateways to shared storage: every acknowledged write is durable there already,
             // whichever gateway took it; the FLUSH is a barrier on the active one.
-            return dispatch(new IoRequest(this, IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
+            return dispatch(new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
         }
         List<String> losses = ledger.takeLosses();
         if (!losses.isEmpty()) {
