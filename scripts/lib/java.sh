@@ -2,6 +2,8 @@
 # and defines rsio_java MAINCLASS ARGS... with the classpath and JVM options for that program.
 RSIO_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$RSIO_HOME/scripts/jdk.sh"
+. "$RSIO_HOME/scripts/lib/jvm.sh"
+. "$RSIO_HOME/scripts/lib/daemon.sh"
 
 rsio_build_if_needed() {
   # Tests run the launchers against the classes Maven just compiled (RSIO_CLASSPATH), not jars.
@@ -77,59 +79,13 @@ rsio_java() {
     fi
   fi
   mkdir -p "$cds_dir" 2>/dev/null
-  # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs.
-  local opts=(--enable-native-access=ALL-UNNAMED)
-  # The class-data-sharing archive needs a classpath of jars only: not for class directories.
+  # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs; it
+  # needs a classpath of jars only: not for class directories.
+  local opts=()
   if [ -z "${RSIO_CLASSPATH:-}" ]; then
-    opts+=(-XX:SharedArchiveFile="$cds_dir/$name.jsa" -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off)
+    rsio_cds_options opts "$cds_dir/$name.jsa" auto
   fi
-  if [ "$kind" != daemon ]; then
-    opts+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m)
-  else
-    # Netty's sampling leak detector records a stack trace for one buffer in 128: 2-3 % of
-    # rsiod's CPU at 50k IOPS. The test suite runs every buffer under paranoid detection instead.
-    opts+=(-XX:+UseG1GC -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled)
-  fi
+  rsio_jvm_options opts "$kind"
   exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
 
-# rsio_daemon NAME MAINCLASS ARGS...: stays in the foreground with -f (or for --help);
-# otherwise starts the daemon in its own session and returns once it is ready.
-rsio_daemon() {
-  local name=$1 main=$2; shift 2
-  local arg
-  for arg in "$@"; do
-    case "$arg" in
-      -h|--help) rsio_java cli "$name" "$main" "$@";;
-      -f) rsio_java daemon "$name" "$main" "$@";;
-    esac
-  done
-  rsio_build_if_needed
-  local run_dir=${RSIO_RUN_DIR:-/run/rsio} log_dir=${RSIO_LOG_DIR:-/var/log/rsio}
-  mkdir -p "$run_dir" "$log_dir" || exit 1
-  local pid_file="$run_dir/$name.pid" out="$log_dir/$name.out"
-  # A pid file left by a crash may name a pid the system has since given to another process:
-  # only a live process running this daemon's main class counts.
-  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null \
-     && tr '\0' ' ' < "/proc/$(cat "$pid_file")/cmdline" 2>/dev/null | grep -qF "$main"; then
-    echo "$name: already running (pid $(cat "$pid_file"))" >&2
-    exit 1
-  fi
-  rm -f "$pid_file"
-  RSIO_JAVA_OPTS="${RSIO_JAVA_OPTS:-} -Drsio.detached=true" setsid "$0" -f "$@" </dev/null >"$out" 2>&1 &
-  local child=$! i
-  for i in $(seq 1 600); do
-    if [ -f "$pid_file" ]; then
-      echo "$name started (pid $(cat "$pid_file")), log $log_dir/$name.log"
-      exit 0
-    fi
-    if ! kill -0 "$child" 2>/dev/null; then
-      cat "$out" >&2
-      echo "$name: did not start" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
-  echo "$name: not ready after 60 s; see $out and $log_dir/$name.log" >&2
-  exit 1
-}

@@ -4,6 +4,7 @@ import io.rsio.common.Args;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.ReloadRow;
 
 /**
  * {@code rsconfig}: the administrator's command. Talks to rsiod over its control socket;
@@ -14,6 +15,7 @@ public final class RsconfigMain {
             usage: rsconfig -q[v[v[v]]]     namespace view: namespaces, servers, volumes
                    rsconfig -m status       multipath status: every path per client interface
                    rsconfig -m stat         statistics: per path MB/s, IOPS, RTT, errors, failovers
+                   rsconfig --reload        rsiod reads its config file again (systemctl reload)
                    rsconfig --help
               -q     the volumes rsiod's servers offer; each v adds detail (ids, paths,
                      sizes in units, volume identity and NBD export)
@@ -23,6 +25,9 @@ public final class RsconfigMain {
               -m stat
                      per path: state, MB/s and IOPS read/write over the last second, requests
                      in flight, RTT, errors, failovers, last state change; per volume totals
+              --reload
+                     one line per change: applied, restart (needs a restart of rsiod) or
+                     refused (not applied; exit status 1); as crsio's Daemon > Reload
             rsconfig talks to rsiod at $RSIO_RUN_DIR/rsiod.sock (default /run/rsio/rsiod.sock).
             exit status: 0 success, 1 rsiod not running or refused, 2 usage error
             block devices:
@@ -36,6 +41,8 @@ public final class RsconfigMain {
         record Status() implements Command {}
 
         record Stat() implements Command {}
+
+        record Reload() implements Command {}
 
         record Help() implements Command {}
     }
@@ -67,6 +74,8 @@ public final class RsconfigMain {
             Command next;
             if (word.equals("--help") || word.equals("-h")) {
                 next = new Command.Help();
+            } else if (word.equals("--reload")) {
+                next = new Command.Reload();
             } else if (word.equals("-m")) {
                 String what = args.valueFor("-m");
                 next = switch (what) {
@@ -90,6 +99,15 @@ public final class RsconfigMain {
         return command;
     }
 
+    /** {@code applied: …}, {@code restart: …}, {@code refused: …}, one change a line. */
+    private static String reloadLines(ControlResponse response) {
+        StringBuilder out = new StringBuilder();
+        for (ReloadRow row : response.rows(ReloadRow.class)) {
+            out.append(row.action()).append(": ").append(row.change()).append('\n');
+        }
+        return out.toString();
+    }
+
     private static int run(Command command) {
         if (command instanceof Command.Help) {
             System.out.print(USAGE);
@@ -101,6 +119,7 @@ public final class RsconfigMain {
                 case Command.Query q -> client.call("query");
                 case Command.Status s -> client.call("status");
                 case Command.Stat s -> client.call("stat");
+                case Command.Reload r -> client.call("reload");
                 case Command.Help h -> throw new IllegalStateException();
             };
             if (!response.ok()) {
@@ -111,9 +130,11 @@ public final class RsconfigMain {
                 case Command.Query q -> QueryFormatter.format(response, q.verbosity());
                 case Command.Status s -> StatusFormatter.format(response);
                 case Command.Stat s -> StatFormatter.format(response);
+                case Command.Reload r -> reloadLines(response);
                 case Command.Help h -> "";
             });
-            return 0;
+            return command instanceof Command.Reload
+                    && response.rows(ReloadRow.class).stream().anyMatch(r -> r.action().equals("refused")) ? 1 : 0;
         } catch (ControlClient.ControlException e) {
             System.err.println("rsconfig: " + e.getMessage());
             return 1;

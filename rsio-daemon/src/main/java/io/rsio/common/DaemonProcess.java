@@ -3,7 +3,9 @@ package io.rsio.common;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -11,6 +13,9 @@ import java.util.concurrent.CountDownLatch;
  * ready (the launchers wait for it), and run until SIGTERM/SIGINT, then shut down in order.
  */
 public final class DaemonProcess {
+    static final Set<PosixFilePermission> LOG_FILE_MODE =
+            PosixFilePermissions.fromString("rw-r-----");
+
     private final String program;
     private final RsioEnvironment env;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -20,9 +25,20 @@ public final class DaemonProcess {
         this.env = env;
     }
 
+    /**
+     * Makes the run and log directories and the log file, 0640: a log names nodes, addresses
+     * and paths. A log file left 0644 by an older version is narrowed. The files Log4j makes
+     * when it rotates the log get the launcher's umask 027; under the package the log directory
+     * is setgid adm, so the files are root:adm and group adm (log readers) may read them.
+     */
     public void prepareDirectories() throws IOException {
         Files.createDirectories(env.runDir());
         Files.createDirectories(env.logDir());
+        Path log = env.logFile(program);
+        if (Files.notExists(log)) {
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(LOG_FILE_MODE));
+        }
+        Files.setPosixFilePermissions(log, LOG_FILE_MODE);
     }
 
     /** Marks the daemon ready: the launcher returns once the pid file names this process. */

@@ -3,6 +3,7 @@ package io.rsio.server;
 import io.rsio.common.Args;
 import io.rsio.common.DaemonStartup;
 import io.rsio.config.KeyStrength;
+import io.rsio.common.ServiceManager;
 import io.rsio.config.ServerConfig;
 import io.rsio.metrics.MetricsEndpoint;
 import io.rsio.metrics.RssrvMetrics;
@@ -16,8 +17,8 @@ public final class RssrvMain {
     static final String USAGE = """
             usage: rssrv [-c FILE] [-f] [--help]
               -c FILE   server configuration (default /etc/dvsc/rssrvcfg)
-              -f        stay in the foreground and also log to stderr
-                        (the scripts/rssrv launcher detaches without -f)
+              -f        stay in the foreground and also log to stderr (the
+                        launcher detaches without -f, except under systemd)
               --help    show this help
             environment: RSIO_RUN_DIR (default /run/rsio), RSIO_LOG_DIR (default /var/log/rsio)
             """;
@@ -68,9 +69,13 @@ public final class RssrvMain {
         log.info("rssrv started: namespace {} (id {}), server {} (id {}), {} volume(s), config {}",
                 config.namespace().name(), config.namespace().id(), config.server().name(), config.server().id(),
                 server.catalog().all().size(), configFile);
+        ServiceManager service = ServiceManager.fromSystem();
+        service.ready("serving " + server.catalog().all().size() + " volume(s) of namespace "
+                + config.namespace().name() + " on " + config.interfaces().size() + " interface(s)");
         startup.process().runUntilStopped(() -> {
             log.info("rssrv stopping: closing sessions");
             metrics.ifPresent(MetricsEndpoint::close);
+            service.stopping();
             server.close();
             log.info("rssrv stopped");
         });

@@ -58,6 +58,8 @@ public final class Syscalls {
     private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SEND = handle("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SENDTO = handle("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECV = handle("recv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
@@ -208,6 +210,7 @@ public final class Syscalls {
     public static final int AF_UNIX = 1;
     public static final int AF_NETLINK = 16;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 02000000;
 
@@ -244,6 +247,13 @@ public final class Syscalls {
     /** One send(2) of the whole segment, retried on EINTR; returns the bytes sent. */
     public static long send(int fd, MemorySegment data, String what) throws NativeException {
         return retryingEintr("send", what, cs -> (long) SEND.invokeExact(cs, fd, data, data.byteSize(), 0));
+    }
+
+    /** One sendto(2) of the whole segment to the first {@code length} bytes of {@code address}, retried on EINTR. */
+    public static long sendTo(int fd, MemorySegment data, MemorySegment address, int length, String what)
+            throws NativeException {
+        return retryingEintr("sendto", what,
+                cs -> (long) SENDTO.invokeExact(cs, fd, data, data.byteSize(), 0, address, length));
     }
 
     /** One recv(2) into {@code buf}, retried on EINTR; returns the bytes received. */

@@ -4,6 +4,7 @@ import io.rsio.common.Args;
 import io.rsio.common.DaemonProcess;
 import io.rsio.common.DaemonStartup;
 import io.rsio.common.RsioEnvironment;
+import io.rsio.common.ServiceManager;
 import io.rsio.config.ClientConfig;
 import io.rsio.config.KeyStrength;
 import io.rsio.control.ControlServer;
@@ -21,8 +22,8 @@ public final class RsiodMain {
     static final String USAGE = """
             usage: rsiod [-c FILE] [-f] [--nbd-port PORT] [--help]
               -c FILE          client configuration (default /etc/rscltcfg)
-              -f               stay in the foreground and also log to stderr
-                               (the scripts/rsiod launcher detaches without -f)
+              -f               stay in the foreground and also log to stderr (the
+                               launcher detaches without -f, except under systemd)
               --nbd-port PORT  also serve every volume as an NBD export on 127.0.0.1:PORT
               --help           show this help
             environment: RSIO_RUN_DIR (default /run/rsio; control socket rsiod.sock, NBD sockets nbd/),
@@ -100,11 +101,15 @@ public final class RsiodMain {
         } catch (IOException | RuntimeException e) {
             return startup.notStarted(log, e);
         }
+        ServiceManager service = ServiceManager.fromSystem();
+        ReadinessReporter readiness = ReadinessReporter.start(daemon, service);
         log.info("rsiod started: {} namespace(s), {} interface(s), control socket {}, config {}",
                 config.namespaces().size(), config.interfaces().size(), env.controlSocket(), configFile);
         process.runUntilStopped(() -> {
             log.info("rsiod stopping");
             metrics.ifPresent(MetricsEndpoint::close);
+            service.stopping();
+            readiness.close();
             control.close();
             daemon.close();
             log.info("rsiod stopped");
