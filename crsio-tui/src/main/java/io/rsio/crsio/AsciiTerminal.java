@@ -66,7 +66,11 @@ public final class AsciiTerminal {
             case '▼', '↓' -> 'v';
             case '◄', '←' -> '<';
             case '►', '→' -> '>';
-            case '█', '▓', '▒', '░' -> '#';
+            case '█', '▇', '▓' -> '#'; // a scroll bar's thumb, a full sparkline bar
+            case '▒', '░' -> ':'; // a scroll bar's track: not '#', or the bar is all thumb
+            case '▆', '▅' -> '=';
+            case '▄', '▃' -> '-';
+            case '▂', '▁' -> '_';
             case '•' -> '*';
             default -> c;
         };

@@ -1,5 +1,6 @@
 package io.rsio.crsio;
 
+import com.googlecode.lanterna.SGR;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.gui2.BasicWindow;
@@ -75,11 +76,17 @@ public final class CrsioApp {
      * @param refresh       the base refresh interval of the live screens
      */
     public record Options(Path configFile, RsioEnvironment env, List<String> rsiodJava, Duration discoveryWait,
-                          Duration refresh) {
+                          Duration refresh, TerminalLook look) {
         public Options {
             Objects.requireNonNull(configFile, "configFile");
             Objects.requireNonNull(env, "env");
+            Objects.requireNonNull(look, "look");
             rsiodJava = List.copyOf(rsiodJava);
+        }
+
+        public Options(Path configFile, RsioEnvironment env, List<String> rsiodJava, Duration discoveryWait,
+                       Duration refresh) {
+            this(configFile, env, rsiodJava, discoveryWait, refresh, TerminalLook.COLOUR);
         }
     }
 
@@ -134,8 +141,14 @@ public final class CrsioApp {
 
     /** Shows the main window and starts the refresh timer; the GUI thread must be started by the caller. */
     public void start() {
-        title.setForegroundColor(TextColor.ANSI.WHITE).setBackgroundColor(TextColor.ANSI.BLUE);
-        keyBar.setForegroundColor(TextColor.ANSI.BLACK).setBackgroundColor(TextColor.ANSI.CYAN);
+        if (options.look().colour()) {
+            title.setForegroundColor(TextColor.ANSI.WHITE).setBackgroundColor(TextColor.ANSI.BLUE);
+            keyBar.setForegroundColor(TextColor.ANSI.BLACK).setBackgroundColor(TextColor.ANSI.CYAN);
+        } else {
+            gui.setTheme(options.look().theme());
+            title.addStyle(SGR.REVERSE);
+            keyBar.addStyle(SGR.REVERSE);
+        }
         Panel bottom = new Panel(new GridLayout(1).setLeftMarginSize(0).setRightMarginSize(0).setVerticalSpacing(0));
         bottom.addComponent(status, GridLayout.createHorizontallyFilledLayoutData(1));
         bottom.addComponent(keyBar, GridLayout.createHorizontallyFilledLayoutData(1));
@@ -207,9 +220,12 @@ public final class CrsioApp {
         updateTitle();
     }
 
-    /** One line in the message line above the key bar. */
+    /**
+     * The message line above the key bar: wrapped, never cut (a long message takes a second
+     * line), and cleared when another screen is shown so nothing stale lingers.
+     */
     public void status(String text) {
-        status.setText(Text.cut(text.replace('\n', ' '), columns()));
+        status.setText(Text.wrap(text.replace('\n', ' ').strip(), columns() - 1));
     }
 
     public void show(Screen screen) {
@@ -218,6 +234,9 @@ public final class CrsioApp {
         }
         content.removeAllComponents();
         content.addComponent(screen.component(), BorderLayout.Location.CENTER);
+        if (current != screen) {
+            status("");
+        }
         current = screen;
         screen.shown();
         focusFirst(screen.component());
@@ -278,9 +297,13 @@ public final class CrsioApp {
         try {
             snapshot = store.save(editor.text(), snapshot);
         } catch (ConfigFileStore.ChangedOnDiskException e) {
-            int c = Dialogs.choice(gui, "Changed on disk", Text.wrap(e.getMessage(), 60), "Keep editing",
-                    "Reload from disk");
+            int c = Dialogs.choice(gui, "Changed on disk", Text.wrap(e.getMessage(), 60) + "\n\nKeep editing,"
+                    + " save your version as another file, or reload the file from disk (your changes are lost).",
+                    "Keep editing", "Save as...", "Reload from disk");
             if (c == 1) {
+                saveAs();
+            } else if (c == 2 && Dialogs.confirm(gui, "Reload from disk", "Reload " + options.configFile()
+                    + " from disk?\nYour unsaved changes are lost.", "Keep editing", "Reload")) {
                 reloadFromDisk();
             }
             return false;
@@ -297,6 +320,29 @@ public final class CrsioApp {
         }
         background(daemon::state, this::offerReload, e -> { });
         return true;
+    }
+
+    /** Writes the text being edited to another file (same checks, mode 0600); the edited file stays as it is. */
+    private void saveAs() {
+        Path suggested = options.configFile().resolveSibling(options.configFile().getFileName() + ".crsio");
+        Dialogs.form(gui, "Save as", "Save the configuration as another file (" + options.configFile().getFileName()
+                + " stays as it is on disk).", List.of(Dialogs.Field.of("File", suggested.toString())), v -> {
+                    if (v.getFirst().isEmpty()) {
+                        return "a file name, please";
+                    }
+                    try {
+                        Path target = Path.of(v.getFirst()).toAbsolutePath();
+                        if (target.equals(options.configFile().toAbsolutePath())) {
+                            return "that is the file changed on disk; choose another name";
+                        }
+                        ConfigFileStore other = new ConfigFileStore(target);
+                        other.save(editor.text(), other.load().snapshot());
+                        return null;
+                    } catch (ConfigException | IOException | RuntimeException e) {
+                        return message(e);
+                    }
+                }).ifPresent(v -> status("Saved as " + Path.of(v.getFirst()).toAbsolutePath() + "; "
+                        + options.configFile().getFileName() + " is unchanged, rsiod reads that one"));
     }
 
     private void offerReload(DaemonState state) {
@@ -335,8 +381,8 @@ public final class CrsioApp {
             ConfigFileStore.Loaded loaded = store.load();
             editor.reset(loaded.text());
             snapshot = loaded.snapshot();
-            status("Reloaded " + options.configFile() + " from disk");
             show(menu);
+            status("Reloaded " + options.configFile() + " from disk");
         } catch (IOException | ConfigException e) {
             Dialogs.message(gui, "Cannot reload", Text.wrap(message(e), 60));
         }
@@ -374,7 +420,7 @@ public final class CrsioApp {
             status("No actions on this screen");
             return;
         }
-        int i = Dialogs.pick(gui, "Action", "Actions on " + current.name() + ":", actions.stream().map(Action::label).toList());
+        int i = Dialogs.pickAction(gui, "Action", "Actions on " + current.name() + ":", actions);
         if (i >= 0) {
             actions.get(i).run().run();
         }

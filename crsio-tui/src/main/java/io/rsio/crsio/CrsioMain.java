@@ -49,7 +49,7 @@ public final class CrsioMain {
             }
         });
         if (go) {
-            System.exit(run(options.configFile, options.ascii));
+            System.exit(run(options.configFile, TerminalLook.detect(System.getenv(), options.ascii)));
         }
     }
 
@@ -64,7 +64,7 @@ public final class CrsioMain {
         return false; // the POSIX locale is ASCII
     }
 
-    static int run(Path configFile, boolean ascii) {
+    static int run(Path configFile, TerminalLook look) {
         // Refuse a broken file before the screen is taken over, so the message stays readable.
         try {
             ClientConfigEditor.of(configFile, new ConfigFileStore(configFile).load().text());
@@ -78,13 +78,13 @@ public final class CrsioMain {
         }
         RsioEnvironment env = RsioEnvironment.fromSystem();
         CrsioApp.Options options = new CrsioApp.Options(configFile, env, DaemonControl.thisJava(),
-                Duration.ofSeconds(1), Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), look);
         Terminal terminal;
         try {
-            Charset charset = ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
-            terminal = new DefaultTerminalFactory(System.out, System.in, charset)
+            Charset charset = look.ascii() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
+            terminal = new DefaultTerminalFactory(System.out, new QuickEscapeInput(System.in), charset)
                     .setForceTextTerminal(true)
-                    .setInputTimeout(1) // a sequence split over two ssh packets still decodes
+                    .setInputTimeout(0) // QuickEscapeInput waits briefly after an Esc instead of 250 ms
                     .setUnixTerminalCtrlCBehaviour(UnixTerminal.CtrlCBehaviour.TRAP)
                     .createTerminal();
         } catch (IOException | RuntimeException e) {
@@ -94,9 +94,7 @@ public final class CrsioMain {
         if (terminal instanceof StreamBasedTerminal s) {
             KeyProfiles.all().forEach(s.getInputDecoder()::addProfile);
         }
-        if (ascii) {
-            terminal = AsciiTerminal.wrap(terminal);
-        }
+        terminal = look.wrap(terminal);
         TerminalScreen screen = null;
         CrsioApp app = null;
         try {

@@ -1,15 +1,17 @@
 package io.rsio.crsio;
 
 import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.gui2.AbstractListBox;
+import com.googlecode.lanterna.gui2.ActionListBox;
 import com.googlecode.lanterna.gui2.Button;
 import com.googlecode.lanterna.gui2.EmptySpace;
 import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.TextBox;
+import com.googlecode.lanterna.gui2.TextGUIGraphics;
 import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowBasedTextGUI;
-import com.googlecode.lanterna.gui2.dialogs.ActionListDialogBuilder;
 import com.googlecode.lanterna.gui2.dialogs.DialogWindow;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
@@ -38,29 +40,123 @@ public final class Dialogs {
         choice(gui, title, text, "OK");
     }
 
+    /** The widest text line of a dialog: with its frame and margins it fits 80 columns. */
+    static final int TEXT_WIDTH = 70;
+
     /**
      * Text with a row of buttons; returns the index of the button chosen, or -1 for Esc. The first
      * button has the focus.
      */
     public static int choice(WindowBasedTextGUI gui, String title, String text, String... buttons) {
-        ChoiceWindow w = new ChoiceWindow(title, text, buttons);
+        return choiceFocused(gui, title, text, 0, buttons);
+    }
+
+    /** As {@link #choice}, with the button {@code focused} focused (Enter chooses it). */
+    public static int choiceFocused(WindowBasedTextGUI gui, String title, String text, int focused,
+                                    String... buttons) {
+        ChoiceWindow w = new ChoiceWindow(title, fit(text), buttons, focused);
         w.showDialog(gui);
         return w.chosen;
     }
 
     /**
-     * Picks one of {@code items}; returns its index, or -1 for Esc or Cancel.
+     * A destructive action: {@code text} names what goes; the safe button ({@code keep}) has the
+     * focus, so Enter and Esc keep everything. True only when {@code act} was chosen.
      */
+    public static boolean confirm(WindowBasedTextGUI gui, String title, String text, String keep, String act) {
+        return choiceFocused(gui, title, text, 0, keep, act) == 1;
+    }
+
+    /** Lines longer than a dialog can show on 80 columns are wrapped. */
+    static String fit(String text) {
+        return text.lines().anyMatch(l -> l.length() > TEXT_WIDTH) ? Text.wrap(text, TEXT_WIDTH) : text;
+    }
+
+    /** Picks one of {@code items}; returns its index, or -1 for Esc or Cancel. */
     public static int pick(WindowBasedTextGUI gui, String title, String description, List<String> items) {
-        int[] chosen = {-1};
-        ActionListDialogBuilder b = new ActionListDialogBuilder().setTitle(title).setDescription(description)
-                .setCanCancel(true);
-        for (int i = 0; i < items.size(); i++) {
-            int index = i;
-            b.addAction(items.get(i), () -> chosen[0] = index);
+        return pickAction(gui, title, description, items.stream().map(i -> new Action(i, () -> { })).toList());
+    }
+
+    /**
+     * Picks one of {@code actions}; greyed ones stay in their places and only say why they do not
+     * apply. Returns the index chosen, or -1 for Esc or Cancel.
+     */
+    public static int pickAction(WindowBasedTextGUI gui, String title, String description, List<Action> actions) {
+        PickWindow w = new PickWindow(title, description, actions);
+        w.showDialog(gui);
+        return w.chosen;
+    }
+
+    private static final class PickWindow extends DialogWindow {
+        int chosen = -1;
+        private final Label why = new Label("");
+
+        PickWindow(String title, String description, List<Action> actions) {
+            super(title);
+            setHints(Set.of(Window.Hint.MODAL, Window.Hint.CENTERED));
+            Panel panel = new Panel(new GridLayout(1).setLeftMarginSize(1).setRightMarginSize(1));
+            if (description != null && !description.isEmpty()) {
+                panel.addComponent(new Label(description));
+            }
+            ActionListBox list = new ActionListBox();
+            list.setListItemRenderer(new GreyedItems());
+            for (int i = 0; i < actions.size(); i++) {
+                list.addItem(new Item(actions.get(i), i));
+            }
+            panel.addComponent(list);
+            panel.addComponent(why);
+            Button cancel = new Button("Cancel", this::close);
+            cancel.setLayoutData(GridLayout.createLayoutData(GridLayout.Alignment.END, GridLayout.Alignment.CENTER));
+            panel.addComponent(cancel);
+            setComponent(panel);
         }
-        b.build().showDialog(gui);
-        return chosen[0];
+
+        /** One row: a label, and either its choice or the reason it does not apply. */
+        private final class Item implements Runnable {
+            final Action action;
+            final int index;
+
+            Item(Action action, int index) {
+                this.action = action;
+                this.index = index;
+            }
+
+            @Override
+            public void run() {
+                if (action.available()) {
+                    chosen = index;
+                    close();
+                } else {
+                    why.setText(Text.wrap("Not now: " + action.unavailable(), TEXT_WIDTH - 4));
+                }
+            }
+
+            @Override
+            public String toString() {
+                return action.available() ? action.label() : action.label() + "  (-)";
+            }
+        }
+
+        private static final class GreyedItems extends AbstractListBox.ListItemRenderer<Runnable, ActionListBox> {
+            @Override
+            public void drawItem(TextGUIGraphics graphics, ActionListBox box, int index, Runnable item,
+                                 boolean selected, boolean focused) {
+                super.drawItem(graphics, box, index, item, selected, focused);
+                if (!selected && item instanceof PickWindow.Item i && !i.action.available()) {
+                    graphics.applyThemeStyle(box.getThemeDefinition().getInsensitive());
+                    graphics.putString(0, 0, getLabel(box, index, item));
+                }
+            }
+        }
+
+        @Override
+        public boolean handleInput(KeyStroke key) {
+            if (key.getKeyType() == KeyType.Escape) {
+                close();
+                return true;
+            }
+            return super.handleInput(key);
+        }
     }
 
     /**
@@ -77,23 +173,31 @@ public final class Dialogs {
     private static final class ChoiceWindow extends DialogWindow {
         int chosen = -1;
 
-        ChoiceWindow(String title, String text, String[] buttons) {
+        ChoiceWindow(String title, String text, String[] buttons, int focused) {
             super(title);
             setHints(Set.of(Window.Hint.MODAL, Window.Hint.CENTERED));
             Panel panel = new Panel(new GridLayout(1).setLeftMarginSize(1).setRightMarginSize(1));
             panel.addComponent(new Label(text));
             panel.addComponent(new EmptySpace(TerminalSize.ONE));
             Panel row = new Panel(new GridLayout(buttons.length).setHorizontalSpacing(1));
+            Button focus = null;
             for (int i = 0; i < buttons.length; i++) {
                 int index = i;
-                row.addComponent(new Button(buttons[i], () -> {
+                Button b = new Button(buttons[i], () -> {
                     chosen = index;
                     close();
-                }));
+                });
+                row.addComponent(b);
+                if (i == focused) {
+                    focus = b;
+                }
             }
             row.setLayoutData(GridLayout.createLayoutData(GridLayout.Alignment.END, GridLayout.Alignment.CENTER));
             panel.addComponent(row);
             setComponent(panel);
+            if (focus != null) {
+                setFocusedInteractable(focus);
+            }
         }
 
         @Override

@@ -180,7 +180,9 @@ class ScreensTest {
             assertTrue(Files.readString(dir.resolve("rscltcfg")).endsWith("# someone else was here\n"));
             t.key(F3);
             t.await("Changed on disk");
-            t.keys(ArrowRight, Enter); // reload from disk
+            t.keys(ArrowRight, ArrowRight, Enter); // reload from disk: it asks, the changes are lost
+            t.await("Your unsaved changes are lost.");
+            t.keys(ArrowRight, Enter);
             t.await("Reloaded ");
             assertFalse(t.line(" crsio ").contains(" *"));
         }

@@ -30,13 +30,18 @@ final class TuiHarness implements AutoCloseable {
     final RsioEnvironment env;
 
     TuiHarness(Path dir, Path config) throws Exception {
+        this(dir, config, TerminalLook.COLOUR);
+    }
+
+    /** crsio as it draws with {@code look}: the virtual terminal gets what the real one would. */
+    TuiHarness(Path dir, Path config, TerminalLook look) throws Exception {
         env = RsioEnvironment.from(Map.of("RSIO_RUN_DIR", dir.resolve("run").toString(),
                 "RSIO_LOG_DIR", dir.resolve("log").toString(), "RSIO_DEV_DIR", dir.resolve("dev").toString()));
-        screen = new TerminalScreen(terminal);
+        screen = new TerminalScreen(look.wrap(terminal));
         screen.startScreen();
         gui = new MultiWindowTextGUI(CalmGuiThread.factory(), screen);
         app = CrsioApp.create(gui, new CrsioApp.Options(config, env, DaemonControl.thisJava(), Duration.ofMillis(400),
-                Duration.ofMillis(250)));
+                Duration.ofMillis(250), look));
         app.start();
         ((AsynchronousTextGUIThread) gui.getGUIThread()).start();
         await("Main menu");

@@ -18,7 +18,7 @@ final class FieldRow {
     final String key;
     final FieldBox box;
     final Label hint;
-    private final String normalHint;
+    private String normalHint;
     private String problem;
 
     FieldRow(Panel grid, String label, String key, String value, int width, String normalHint) {
@@ -51,6 +51,14 @@ final class FieldRow {
     static String withoutFound(String problem) {
         int i = problem.lastIndexOf(", found ");
         return i > 0 ? problem.substring(0, i) : problem;
+    }
+
+    /** Changes the hint shown while the text is fine. */
+    void setNormalHint(String text) {
+        normalHint = text;
+        if (problem == null) {
+            hint.setText(text);
+        }
     }
 
     String problem() {

@@ -87,10 +87,11 @@ public final class InterfacesScreen implements Screen {
         List<Action> a = new ArrayList<>();
         a.add(new Action("Add interface from detected NIC", this::pickDetected));
         a.add(new Action("Add interface by hand", () -> add("")));
-        if (!app.editor().config().interfaces().isEmpty()) {
-            a.add(new Action("Edit interface", this::edit));
-            a.add(new Action("Remove interface", this::remove));
-        }
+        ClientConfig.Interface selected = selected();
+        a.add(Action.when(selected != null, "Edit interface" + (selected == null ? "" : " " + selected.name()),
+                this::edit, "no interface selected"));
+        a.add(Action.when(selected != null, "Remove interface" + (selected == null ? "" : " " + selected.name()),
+                this::remove, "no interface selected"));
         a.add(new Action("Rescan detected NICs", this::shown));
         return a;
     }
@@ -114,65 +115,86 @@ public final class InterfacesScreen implements Screen {
         }
     }
 
+    private ClientConfig.Interface selected() {
+        List<ClientConfig.Interface> list = app.editor().config().interfaces();
+        int row = configured.getSelectedRow();
+        return row >= 0 && row < list.size() ? list.get(row) : null;
+    }
+
     private void add(String address) {
         String name = app.editor().nextInterfaceName();
+        String[] warned = {null};
         Dialogs.form(app.gui(), "Add interface", "A client interface rsiod binds its paths to.",
-                List.of(Dialogs.Field.of("Name", name), Dialogs.Field.of("Address", address)), v -> {
-                    String problem = check(v);
+                List.of(Dialogs.Field.of("Name", name), Dialogs.Field.of("Address", address),
+                        Dialogs.Field.of("Port (empty: default)", "")), v -> {
+                    String problem = check(v, warned);
                     if (problem != null) {
                         return problem;
                     }
                     try {
-                        app.editor().addInterface(v.get(0), v.get(1));
+                        app.editor().addInterface(v.get(0), v.get(1), port(v.get(2)));
                         return null;
                     } catch (ConfigException e) {
                         return e.reason();
                     }
                 }).ifPresent(v -> {
                     app.changed();
-                    app.status("Interface " + v.get(0) + " " + v.get(1) + " added; F3 saves");
+                    app.status("Interface " + v.get(0) + " " + v.get(1) + " added" + notHereNote(v.get(1))
+                            + "; F3 saves");
                     fill();
                 });
     }
 
     private void edit() {
-        List<ClientConfig.Interface> list = app.editor().config().interfaces();
-        int row = configured.getSelectedRow();
-        if (row < 0 || row >= list.size()) {
+        ClientConfig.Interface itf = selected();
+        if (itf == null) {
             add("");
             return;
         }
-        ClientConfig.Interface itf = list.get(row);
+        String own = app.editor().raw("interface", itf.name(), "port").orElse("");
+        String[] warned = {null};
         Dialogs.form(app.gui(), "Edit interface " + itf.name(), null,
-                List.of(Dialogs.Field.of("Name", itf.name()), Dialogs.Field.of("Address", itf.address())), v -> {
-                    String problem = check(v);
+                List.of(Dialogs.Field.of("Name", itf.name()), Dialogs.Field.of("Address", itf.address()),
+                        Dialogs.Field.of("Port (empty: default)", own)), v -> {
+                    String problem = check(v, warned);
                     if (problem != null) {
                         return problem;
                     }
                     try {
-                        app.editor().updateInterface(itf.name(), v.get(0), v.get(1));
+                        app.editor().updateInterface(itf.name(), v.get(0), v.get(1), port(v.get(2)));
                         return null;
                     } catch (ConfigException e) {
                         return e.reason();
                     }
                 }).ifPresent(v -> {
                     app.changed();
+                    app.status("Interface " + v.get(0) + " changed" + notHereNote(v.get(1)) + "; F3 saves");
                     fill();
                 });
     }
 
+    private static int port(String text) {
+        return text.isEmpty() ? 0 : ConfigValues.parsePort(text);
+    }
+
+    private static String notHereNote(String address) {
+        return LocalInterfaces.byAddress(address).isPresent() ? ""
+                : " (not an address of this host: rsiod cannot use it here)";
+    }
+
     private void remove() {
-        List<ClientConfig.Interface> list = app.editor().config().interfaces();
-        int row = configured.getSelectedRow();
-        if (row < 0 || row >= list.size()) {
+        ClientConfig.Interface itf = selected();
+        if (itf == null) {
             return;
         }
-        String name = list.get(row).name();
-        if (Dialogs.choice(app.gui(), "Remove interface", "Remove interface " + name + " (" + list.get(row).address()
-                + ")?", "Remove", "Cancel") == 0) {
+        String name = itf.name();
+        if (Dialogs.confirm(app.gui(), "Remove interface", "Remove interface " + name + " (" + itf.address()
+                + ") from " + app.options().configFile().getFileName() + "?\nrsiod closes the paths through it"
+                + " at the next reload.", "Keep", "Remove")) {
             try {
                 app.editor().removeInterface(name);
                 app.changed();
+                app.status("Removed interface " + name + " (" + itf.address() + "); F3 saves");
                 fill();
             } catch (ConfigException e) {
                 Dialogs.message(app.gui(), "Not removed", e.reason());
@@ -180,14 +202,27 @@ public final class InterfacesScreen implements Screen {
         }
     }
 
-    private static String check(List<String> v) {
+    /**
+     * The form's problem, or null. An address that is not on this host is refused once with a
+     * warning (rsiod could not bind it here); OK again with the same address adds it anyway, for
+     * a config prepared for another host or a NIC not up yet.
+     */
+    private static String check(List<String> v, String[] warned) {
         if (!ConfigValues.isName(v.get(0))) {
             return "Name " + ConfigValues.namePhrase(v.get(0));
         }
         try {
             ConfigValues.parseAddress(v.get(1));
+            if (!v.get(2).isEmpty()) {
+                ConfigValues.parsePort(v.get(2));
+            }
         } catch (IllegalArgumentException e) {
-            return "Address " + e.getMessage();
+            return e.getMessage();
+        }
+        if (LocalInterfaces.byAddress(v.get(1)).isEmpty() && !v.get(1).equals(warned[0])) {
+            warned[0] = v.get(1);
+            return "Warning: " + v.get(1) + " is not an address of this host, so rsiod cannot open paths"
+                    + " from it here. OK again adds it anyway.";
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package io.rsio.crsio.screens;
 
+import com.googlecode.lanterna.TerminalPosition;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.BorderLayout;
 import com.googlecode.lanterna.gui2.Component;
@@ -48,11 +49,6 @@ public final class LogScreen implements Screen {
     }
 
     @Override
-    public void shown() {
-        refresh();
-    }
-
-    @Override
     public void tick() {
         if (following) {
             refresh();
@@ -72,11 +68,28 @@ public final class LogScreen implements Screen {
             // Log lines are longer than the screen: wrap them rather than hide their ends.
             text.setText(String.join("\n", lines.stream().map(l -> Text.wrap(l, WIDTH)).toList()));
             if (following) {
-                text.setCaretPosition(Math.max(0, text.getLineCount() - 1), 0);
+                showEnd();
             }
             header.setText(Text.cut(" " + tail.file() + (following ? "  (following; f: pause)" : "  (paused; f: follow)"),
                     79));
         }, e -> asking = false);
+    }
+
+    /** Scrolls to the last line: a read-only box does not follow its caret, so move its view. */
+    private void showEnd() {
+        int last = Math.max(0, text.getLineCount() - 1);
+        text.setCaretPosition(last, 0);
+        if (text.getRenderer() instanceof TextBox.DefaultTextBoxRenderer r) {
+            int rows = Math.max(1, text.getSize().getRows() > 0 ? text.getSize().getRows() : 18);
+            r.setViewTopLeft(new TerminalPosition(0, Math.max(0, text.getLineCount() - rows)));
+        }
+    }
+
+    @Override
+    public void shown() {
+        tail.forget(); // the first look after opening the screen starts at the end again
+        following = true;
+        refresh();
     }
 
     @Override

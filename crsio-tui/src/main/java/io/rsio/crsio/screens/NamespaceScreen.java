@@ -38,6 +38,8 @@ import java.util.OptionalInt;
 public final class NamespaceScreen implements Screen, CrsioApp.Validating {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     static final long PROBE_BYTES = 4 << 20;
+    static final String KEY_HIDDEN = "its key there (hidden; F7 shows it)";
+    static final String KEY_SHOWN = "its key there (shown)";
 
     private final CrsioApp app;
     private String committedName;
@@ -63,7 +65,7 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
         name = new FieldRow(grid, "Namespace", "name", "", 20, "name, as the servers call it");
         id = new FieldRow(grid, "Namespace id", "namespaceid", "", 20, "number");
         node = new FieldRow(grid, "Node name", "nodename", "", 20, "this client's name in [clients]");
-        key = new FieldRow(grid, "Node key", "nodekey", "", 20, "its key there (hidden)");
+        key = new FieldRow(grid, "Node key", "nodekey", "", 20, KEY_HIDDEN);
         key.box.setMask('*');
         panel.addComponent(grid);
         panel.addComponent(new Label(" Servers: one [server] per server interface"));
@@ -113,22 +115,20 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
 
     @Override
     public List<Action> actions() {
+        // A fixed order: items that do not apply are greyed, never left out, so nothing moves
+        // under an admin's cursor when the first server appears.
         List<Action> a = new ArrayList<>();
         a.add(new Action("Find NEW Namespace", () -> findNamespace(seeds)));
         a.add(new Action("Find NEW Namespace Servers", this::findServers));
         a.add(new Action("Find NEW Namespace at addresses (routed networks)", this::findAtAddresses));
-        if (!entries.isEmpty()) {
-            a.add(new Action("Test paths", () -> testPaths(false)));
-            a.add(new Action("Remove server", this::removeServer));
-        }
+        a.add(Action.when(!entries.isEmpty(), "Test paths", () -> testPaths(false), "no server yet"));
         a.add(new Action("Add server by hand", this::addServer));
-        a.add(new Action(keyShown ? "Hide node key" : "Show node key", () -> {
-            keyShown = !keyShown;
-            key.box.setMask(keyShown ? null : '*');
-        }));
-        if (committedName != null) {
-            a.add(new Action("Remove namespace " + committedName, this::removeNamespace));
-        }
+        ClientConfigEditor.ServerEntry selected = selectedServer();
+        a.add(Action.when(selected != null, "Remove server" + (selected == null ? "" : " " + selected.name()),
+                this::removeServer, "no server selected"));
+        a.add(new Action(keyShown ? "Hide node key" : "Show node key", this::toggleKey));
+        a.add(Action.when(committedName != null, "Remove namespace" + (committedName == null ? "" : " "
+                + committedName), this::removeNamespace, "this namespace is not in the file yet"));
         return a;
     }
 
@@ -403,18 +403,36 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
         return last + "-2";
     }
 
-    private void removeServer() {
+    private ClientConfigEditor.ServerEntry selectedServer() {
         int row = servers.getSelectedRow();
-        if (row < 0 || row >= entries.size()) {
+        return row >= 0 && row < entries.size() ? entries.get(row) : null;
+    }
+
+    private void toggleKey() {
+        keyShown = !keyShown;
+        key.box.setMask(keyShown ? null : '*');
+        key.setNormalHint(keyShown ? KEY_SHOWN : KEY_HIDDEN);
+    }
+
+    private void removeServer() {
+        ClientConfigEditor.ServerEntry e = selectedServer();
+        if (e == null) {
             return;
         }
-        entries.remove(row);
+        String where = committedName == null ? "this namespace" : "namespace " + committedName;
+        if (!Dialogs.confirm(app.gui(), "Remove server", "Remove server " + e.name() + " (" + e.address() + ") from "
+                + where + "?\nrsiod closes its paths at the next reload; F3 saves.", "Keep", "Remove")) {
+            return;
+        }
+        entries.remove(e);
         commit();
+        app.status("Removed server " + e.name() + " (" + e.address() + "); F3 saves");
     }
 
     private void removeNamespace() {
-        if (Dialogs.choice(app.gui(), "Remove namespace", "Remove namespace " + committedName + " and its servers?",
-                "Remove", "Cancel") == 0) {
+        if (Dialogs.confirm(app.gui(), "Remove namespace", "Remove namespace " + committedName + " and its "
+                + entries.size() + " server(s) from " + app.options().configFile().getFileName() + "?", "Keep",
+                "Remove")) {
             try {
                 app.editor().removeNamespace(committedName);
                 app.changed();

@@ -6,6 +6,7 @@ import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.table.Table;
 import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.InterfaceRow;
@@ -64,6 +65,7 @@ public final class PathStatusScreen implements Screen {
     @Override
     public void shown() {
         ticks = 0;
+        paused = false; // a pause belongs to one look at the screen, not to the next visit
         fetch();
     }
 
@@ -144,7 +146,7 @@ public final class PathStatusScreen implements Screen {
         String mode = paused ? "PAUSED" : "every " + INTERVALS[interval] + " s";
         String head = " " + connected + "/" + rows.size() + " path(s) connected   updated " + updated + "   " + mode
                 + "   p: pause  +/-: interval";
-        header.setText(stale.isEmpty() ? head : Text.cut(" STALE: " + stale, 79));
+        header.setText(stale.isEmpty() ? head : Text.cut(" " + mode + "  STALE: " + stale, 79));
         showReason();
     }
 
@@ -166,7 +168,10 @@ public final class PathStatusScreen implements Screen {
 
     @Override
     public boolean onKey(KeyStroke key) {
-        return switch (key.getCharacter() == null ? ' ' : key.getCharacter()) {
+        if (key.getKeyType() != KeyType.Character) {
+            return false; // arrows move in the table; they must not pause it
+        }
+        return switch (key.getCharacter()) {
             case 'p', ' ' -> {
                 togglePause();
                 yield true;
@@ -195,9 +200,9 @@ public final class PathStatusScreen implements Screen {
     public String help() {
         return """
                 One row per path: client interface, server interface (rep), state, tx/rx,
-                round-trip time, requests in flight, and since when it is in its state; the
-                line below the table says why for the selected path. p pauses, + and -
-                change the interval. STALE means rsiod does not answer; the table then shows
-                its last answer.""";
+                read and write MB/s and IOPS, round-trip time, requests in flight, errors
+                and failovers; the line below the table says why for the selected path.
+                p pauses (until you leave the screen), + and - change the interval. STALE
+                means rsiod does not answer; the table then shows its last answer.""";
     }
 }

@@ -31,12 +31,14 @@ public final class ClientConfigEditor {
     private final Path file;
     private ConfigDocument document;
     private ClientConfig config;
-    private boolean dirty;
+    /** The text as loaded or last saved: "dirty" compares with it, so an edit undone by hand is no change. */
+    private String savedText;
 
     private ClientConfigEditor(Path file, ConfigDocument document, ClientConfig config) {
         this.file = file;
         this.document = document;
         this.config = config;
+        this.savedText = document.text();
     }
 
     /** Starts from file text; invalid text is refused with the parser's file:line message. */
@@ -66,11 +68,11 @@ public final class ClientConfigEditor {
 
     /** Whether there are changes since load or the last {@link #markSaved()}. */
     public boolean dirty() {
-        return dirty;
+        return !document.text().equals(savedText);
     }
 
     public void markSaved() {
-        dirty = false;
+        savedText = document.text();
     }
 
     /** Replaces everything with new text (after a reload from disk); clears the dirty mark. */
@@ -78,7 +80,7 @@ public final class ClientConfigEditor {
         ClientConfig parsed = ClientConfig.parse(file, text);
         document = ConfigDocument.parse(text);
         config = parsed;
-        dirty = false;
+        savedText = document.text();
     }
 
     /** The value written in a section, e.g. {@code raw("defaults", "", "port")}; empty when not set. */
@@ -119,6 +121,11 @@ public final class ClientConfigEditor {
 
     /** Adds {@code [interface NAME]} after the last interface (or after [defaults], or at the top). */
     public void addInterface(String name, String address) throws ConfigException {
+        addInterface(name, address, 0);
+    }
+
+    /** As {@link #addInterface(String, String)}, with its own {@code port} (0: the default port). */
+    public void addInterface(String name, String address, int port) throws ConfigException {
         change(d -> {
             requireAbsent(d, "interface", name);
             List<ConfigDocument.Section> interfaces = d.sections("interface");
@@ -134,7 +141,12 @@ public final class ClientConfigEditor {
                 List<ConfigDocument.Section> all = d.sections();
                 at = all.isEmpty() ? d.end() : d.before(all.getFirst());
             }
-            d.insertSection(at, "interface", name, List.<String[]>of(new String[] {"address", address.strip()}));
+            List<String[]> entries = new ArrayList<>();
+            entries.add(new String[] {"address", address.strip()});
+            if (port > 0) {
+                entries.add(new String[] {"port", Integer.toString(port)});
+            }
+            d.insertSection(at, "interface", name, entries);
         });
     }
 
@@ -142,6 +154,22 @@ public final class ClientConfigEditor {
     public void updateInterface(String name, String newName, String address) throws ConfigException {
         change(d -> {
             d.set("interface", name, "address", address.strip());
+            if (!newName.equals(name)) {
+                requireAbsent(d, "interface", newName);
+                d.rename("interface", name, newName);
+            }
+        });
+    }
+
+    /** Changes an interface's name, address and port (0: the default port, the key is removed). */
+    public void updateInterface(String name, String newName, String address, int port) throws ConfigException {
+        change(d -> {
+            d.set("interface", name, "address", address.strip());
+            if (port > 0) {
+                d.set("interface", name, "port", Integer.toString(port));
+            } else {
+                d.remove("interface", name, "port");
+            }
             if (!newName.equals(name)) {
                 requireAbsent(d, "interface", newName);
                 d.rename("interface", name, newName);
@@ -247,10 +275,8 @@ public final class ClientConfigEditor {
         }
         String text = trial.text();
         ClientConfig parsed = ClientConfig.parse(file, text);
-        boolean changed = !text.equals(document.text());
         document = trial;
         config = parsed;
-        dirty |= changed;
     }
 
     private static void requireAbsent(ConfigDocument d, String kind, String name) {

@@ -26,7 +26,9 @@ import java.util.Set;
  *       over the file, and the directory fsync'ed; a crash leaves the old or the new file, never
  *       half of one;</li>
  *   <li>the file is mode 0600 (it holds node keys);</li>
- *   <li>the previous version is kept as {@code NAME.bak} (also 0600);</li>
+ *   <li>the version from before this store's first save is kept as {@code NAME.bak} (also 0600):
+ *       later saves of the same session leave it alone, so two F3 in a row do not replace the
+ *       real previous version with the first save's copy;</li>
  *   <li>a file changed on disk since it was loaded (by an editor, another crsio) is not
  *       overwritten: {@link ChangedOnDiskException} says so, and the caller reloads or keeps
  *       editing;</li>
@@ -53,11 +55,12 @@ public final class ConfigFileStore {
         private static final long serialVersionUID = 1L;
 
         ChangedOnDiskException(Path file) {
-            super(file + " was changed on disk since crsio loaded it; not overwritten (reload it, or save elsewhere)");
+            super(file + " was changed on disk since crsio loaded it; not overwritten");
         }
     }
 
     private final Path file;
+    private boolean backedUp;
 
     public ConfigFileStore(Path file) {
         this.file = file;
@@ -67,7 +70,7 @@ public final class ConfigFileStore {
         return file;
     }
 
-    /** The backup written by each save: {@code NAME.bak} next to the file. */
+    /** The backup written by the first save: {@code NAME.bak} next to the file. */
     public Path backup() {
         return file.resolveSibling(file.getFileName() + ".bak");
     }
@@ -96,8 +99,9 @@ public final class ConfigFileStore {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (loaded.exists()) {
+        if (loaded.exists() && !backedUp) {
             writeAtomically(dir, backup(), Files.readAllBytes(file));
+            backedUp = true;
         }
         writeAtomically(dir, file, bytes);
         return new Snapshot(true, sha256(bytes));
