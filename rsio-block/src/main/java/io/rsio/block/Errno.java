@@ -14,6 +14,8 @@ public enum Errno {
     EBADF(9, "unknown handle"),
     ENOMEM(12, "out of memory"),
     EACCES(13, "access denied"),
+    EBUSY(16, "volume in use"),
+    EEXIST(17, "volume exists"),
     EINVAL(22, "invalid argument"),
     ENOSPC(28, "no space left on device"),
     EROFS(30, "read-only volume"),

@@ -21,9 +21,10 @@ import java.util.UUID;
  * @param interfaces the interfaces to listen on, in file order (1 to 8)
  * @param clients    the clients allowed to log in, in file order (may be empty)
  * @param volumes    the volumes served, in file order (may be empty)
+ * @param pools      the pools clients may create volumes in (docs/VOLUMES.md; may be empty)
  */
 public record ServerConfig(Path file, Namespace namespace, Server server, List<Interface> interfaces,
-                           List<Client> clients, List<Volume> volumes) {
+                           List<Client> clients, List<Volume> volumes, List<Pool> pools) {
 
     public ServerConfig {
         Objects.requireNonNull(file, "file");
@@ -32,6 +33,13 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
         interfaces = List.copyOf(interfaces);
         clients = List.copyOf(clients);
         volumes = List.copyOf(volumes);
+        pools = List.copyOf(pools);
+    }
+
+    /** A configuration without pools. */
+    public ServerConfig(Path file, Namespace namespace, Server server, List<Interface> interfaces,
+                        List<Client> clients, List<Volume> volumes) {
+        this(file, namespace, server, interfaces, clients, volumes, List.of());
     }
 
     /** Reads and validates a server config file. */
@@ -182,6 +190,48 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
             Objects.requireNonNull(cephConf, "cephConf");
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(keyring, "keyring");
+        }
+    }
+
+    /** What a client may do in a pool; each is a key of {@code [pool]} listing the clients that hold it. */
+    public enum PoolRight {
+        CREATE, GROW, SNAPSHOT, DELETE;
+
+        /** The rssrvcfg key, and the word refusals name. */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * {@code [pool NAME]}: a directory of volumes created at run time (docs/VOLUMES.md).
+     *
+     * @param directory absolute path of the pool's directory
+     * @param quota     the most bytes the pool's volumes may provision together, if limited
+     * @param device    the device directory suggested for its volumes
+     * @param blockSize the block size of its volumes, 512 or 4096
+     * @param access    the clients that may use its volumes; empty means every client
+     * @param rights    per right, the clients holding it; a right nobody is given is held by none
+     */
+    public record Pool(String name, Path directory, OptionalLong quota, String device, int blockSize,
+                       List<String> access, java.util.Map<PoolRight, List<String>> rights) {
+        public Pool {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(quota, "quota");
+            Objects.requireNonNull(device, "device");
+            access = List.copyOf(access);
+            rights = java.util.Map.copyOf(rights);
+        }
+
+        /** Whether the named client may use the pool's volumes. */
+        public boolean allows(String clientName) {
+            return access.isEmpty() || access.contains(clientName);
+        }
+
+        /** Whether the named client holds {@code right} here; nobody holds a right the file does not give. */
+        public boolean grants(String clientName, PoolRight right) {
+            return rights.getOrDefault(right, List.of()).contains(clientName);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.UUID;
 final class ServerConfigParser {
 
     private static final String FILE_KIND = "rssrvcfg";
-    private static final List<String> KINDS = List.of("namespace", "server", "interface", "clients", "volume");
+    private static final List<String> KINDS = List.of("namespace", "server", "interface", "clients", "volume", "pool");
     private static final List<String> NAMESPACE_KEYS = java.util.stream.Stream.concat(
             java.util.stream.Stream.of("namespaceid", "protocol", "port"), TlsSettings.SERVER_KEYS.stream()).toList();
     private static final List<String> SERVER_KEYS =
@@ -32,6 +32,7 @@ final class ServerConfigParser {
     private IniText.Section clientsSection;
     private final List<IniText.Section> interfaceSections = new ArrayList<>();
     private final List<IniText.Section> volumeSections = new ArrayList<>();
+    private final List<IniText.Section> poolSections = new ArrayList<>();
 
     private ServerConfigParser(Path file) {
         this.file = file;
@@ -45,13 +46,15 @@ final class ServerConfigParser {
         List<ServerConfig.Client> clients = p.clients();
         List<ServerConfig.Interface> interfaces = p.interfaces(namespace);
         List<ServerConfig.Volume> volumes = p.volumes(clients);
-        return new ServerConfig(file, namespace, server, interfaces, clients, volumes);
+        List<ServerConfig.Pool> pools = PoolConfigParser.pools(file, p.poolSections, clients);
+        return new ServerConfig(file, namespace, server, interfaces, clients, volumes, pools);
     }
 
     /** Checks the section structure and files each section under its kind. */
     private void sort(List<IniText.Section> sections) throws ConfigException {
         Sections.Names interfaceNames = new Sections.Names(file, "[interface]");
         Sections.Names volumeNames = new Sections.Names(file, "[volume]");
+        Sections.Names poolNames = new Sections.Names(file, "[pool]");
         for (IniText.Section s : sections) {
             switch (s.kind()) {
                 case "namespace" -> {
@@ -81,6 +84,10 @@ final class ServerConfigParser {
                 case "volume" -> {
                     volumeNames.add(Sections.requireName(file, s, "[volume oracle]"), s.line());
                     volumeSections.add(s);
+                }
+                case "pool" -> {
+                    poolNames.add(Sections.requireName(file, s, "[pool fast]"), s.line());
+                    poolSections.add(s);
                 }
                 default -> throw Sections.unknownKind(file, s, FILE_KIND, KINDS);
             }
@@ -223,9 +230,14 @@ final class ServerConfigParser {
     }
 
     private static Path path(SectionReader r, Path base) throws ConfigException {
+        return path(r, base, "a file or block device");
+    }
+
+    /** The required {@code path} key resolved against {@code base}; {@code what} it must name. */
+    static Path path(SectionReader r, Path base, String what) throws ConfigException {
         String raw = r.requireRaw("path");
         if (raw.isEmpty()) {
-            throw r.error("path", "path must name a file or block device, found \"\"");
+            throw r.error("path", "path must name " + what + ", found \"\"");
         }
         try {
             return base.resolve(Path.of(raw)).normalize();
@@ -254,7 +266,7 @@ final class ServerConfigParser {
         throw new IllegalArgumentException("must be 512 or 4096, found " + ConfigValues.quote(value));
     }
 
-    private static String parseDevice(String value) {
+    static String parseDevice(String value) {
         String v = value.strip();
         if (!ConfigValues.isName(v)) {
             throw new IllegalArgumentException("must be a directory name such as av0 (no \"/\"); it "

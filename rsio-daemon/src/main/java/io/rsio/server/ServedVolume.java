@@ -13,6 +13,15 @@ public record ServedVolume(VolumeInfo info, VolumeStore store, List<String> acce
         this(info, store, access, new VolumeCounters(info.name()));
     }
 
+    /** What clients are told, with the size the store has now: a pool volume grows while served. */
+    @Override
+    public VolumeInfo info() {
+        long size = store.size();
+        return size == info.size() ? info
+                : new VolumeInfo(info.name(), size, info.blockSize(), info.deviceDir(), info.id(), info.readOnly(),
+                        info.oneActiveServer());
+    }
+
     /** Empty access list means every configured client. */
     public boolean allows(String nodeName) {
         return access.isEmpty() || access.contains(nodeName);

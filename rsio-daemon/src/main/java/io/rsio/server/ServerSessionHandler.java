@@ -184,10 +184,14 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             case Request.ListVolumes l -> ctx.writeAndFlush(new Reply.VolumeList(l.tag(),
                     catalog.visibleTo(nodeName).stream().map(ServedVolume::info).toList()));
             case Request.Open o -> onOpen(ctx, o);
+            case Request.Manage m -> catalog.pools().submit(m.tag(), nodeName, m.operation(),
+                    reply -> ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(reply)));
             case Request.Close c -> {
-                if (handles.remove(c.handle()) == null) {
+                ServedVolume closed = handles.remove(c.handle());
+                if (closed == null) {
                     refuse(ctx, c, Errno.EBADF, "unknown handle " + c.handle());
                 } else {
+                    catalog.users().closed(closed.info().name(), nodeName);
                     ctx.writeAndFlush(new Reply.Done(c.tag(), Opcode.CLOSE));
                 }
             }
@@ -212,6 +216,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         }
         int handle = nextHandle++;
         handles.put(handle, volume.get());
+        catalog.users().opened(o.volume(), nodeName);
         LOG.info("client {} at {} opened volume {} as handle {}", nodeName, peer, o.volume(), handle);
         ctx.writeAndFlush(new Reply.Opened(o.tag(), handle, volume.get().info()));
     }
@@ -223,7 +228,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, request, Errno.EBADF, "unknown handle " + handle);
             return;
         }
-        if (request instanceof Request.Read r && !readFits(r, volume.info().size())) {
+        if (request instanceof Request.Read r && !readFits(r, volume.store().size())) {
             // Checked before the store thread allocates the reply buffer: a READ of 2 GiB must
             // cost nothing but this answer.
             refuse(ctx, r, Errno.EINVAL, "READ of " + r.length() + " bytes at " + r.offset() + ": the length must be "
@@ -389,6 +394,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         if (phase == Phase.READY || (phase == Phase.CLOSING && !handles.isEmpty())) {
             LOG.info("client {} at {} disconnected", nodeName, peer);
         }
+        handles.values().forEach(v -> catalog.users().closed(v.info().name(), nodeName));
         handles.clear();
         if (login != null) {
             sessions.loggedOut(login);

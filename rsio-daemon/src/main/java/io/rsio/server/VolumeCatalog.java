@@ -2,6 +2,8 @@ package io.rsio.server;
 
 import io.rsio.config.ConfigLocations;
 import io.rsio.config.ServerConfig;
+import io.rsio.server.pool.PoolManager;
+import io.rsio.server.pool.VolumeUsers;
 import io.rsio.server.store.FileVolumeStore;
 import io.rsio.server.store.RbdVolumeStore;
 import io.rsio.server.store.VolumeSetupException;
@@ -14,12 +16,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The volumes of this server's namespace, opened once at start-up. */
+/**
+ * The volumes of this server's namespace: the [volume] sections, opened once at start-up, and
+ * the volumes of its pools, which clients create and delete at run time (docs/VOLUMES.md).
+ */
 public final class VolumeCatalog implements AutoCloseable {
     private final List<ServedVolume> volumes;
+    private final VolumeUsers users = new VolumeUsers();
+    private final PoolManager pools;
 
-    private VolumeCatalog(List<ServedVolume> volumes) {
+    private VolumeCatalog(ServerConfig config, List<ServedVolume> volumes) throws IOException {
         this.volumes = List.copyOf(volumes);
+        this.pools = new PoolManager(config, this.volumes, users);
     }
 
     public static VolumeCatalog open(ServerConfig config) throws IOException {
@@ -50,7 +58,12 @@ public final class VolumeCatalog implements AutoCloseable {
             opened.forEach(sv -> closeQuietly(sv.store()));
             throw e;
         }
-        return new VolumeCatalog(opened);
+        try {
+            return new VolumeCatalog(config, opened);
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(sv -> closeQuietly(sv.store()));
+            throw e;
+        }
     }
 
     /**
@@ -62,20 +75,34 @@ public final class VolumeCatalog implements AutoCloseable {
         return UUID.nameUUIDFromBytes(("rsio:" + namespaceId + ":" + volumeName).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Every volume: the configured ones, then the pools' as their directories hold them now. */
     public List<ServedVolume> all() {
-        return volumes;
+        List<ServedVolume> all = new ArrayList<>(volumes);
+        all.addAll(pools.volumes());
+        return all;
     }
 
     public List<ServedVolume> visibleTo(String nodeName) {
-        return volumes.stream().filter(v -> v.allows(nodeName)).toList();
+        return all().stream().filter(v -> v.allows(nodeName)).toList();
     }
 
     public Optional<ServedVolume> find(String name) {
-        return volumes.stream().filter(v -> v.info().name().equals(name)).findFirst();
+        return all().stream().filter(v -> v.info().name().equals(name)).findFirst();
+    }
+
+    /** Who has which volume open: sessions report their OPENs and CLOSEs here. */
+    public VolumeUsers users() {
+        return users;
+    }
+
+    /** Carries out management requests (docs/VOLUMES.md); its calls block on disk I/O. */
+    public PoolManager pools() {
+        return pools;
     }
 
     @Override
     public void close() {
+        pools.close();
         volumes.forEach(v -> closeQuietly(v.store()));
     }
 

@@ -87,7 +87,7 @@ class BrokenConfigTest {
         c.add(server("two interfaces on one address and port", SERVER_HEAD + "[interface if2]\naddress = 198.18.0.10\n",
                 9, "address 198.18.0.10 port 5000 is already used by [interface if1] on line 6"));
         c.add(server("unknown section kind", SERVER_HEAD + "[volumes data]\n",
-                8, "unknown section \"[volumes data]\" (expected in rssrvcfg: namespace, server, interface, clients, volume)"));
+                8, "unknown section \"[volumes data]\" (expected in rssrvcfg: namespace, server, interface, clients, volume, pool)"));
         c.add(server("missing namespaceid", """
                 [namespace osl]
                 port = 5000

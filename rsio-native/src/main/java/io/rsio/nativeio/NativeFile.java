@@ -34,6 +34,8 @@ public final class NativeFile implements AutoCloseable {
     private static final long ZERO_CHUNK = 1 << 20;
     /** "" for statx(fd, "", AT_EMPTY_PATH), which is fstat with a portable layout. */
     private static final MemorySegment EMPTY_STRING = Arena.global().allocate(1);
+    /** _IOW(0x94, 9, int): linux/fs.h. */
+    static final long FICLONE = 0x40049409L;
 
     private final int fd;
     private final Path path;
@@ -318,6 +320,33 @@ public final class NativeFile implements AutoCloseable {
                 throw e;
             }
             writeZeros(offset, length);
+        }
+    }
+
+    /**
+     * Allocates a range (fallocate mode 0): later writes there cannot fail for lack of space.
+     * Extends the file if the range goes past its end. EOPNOTSUPP where the filesystem cannot.
+     */
+    public void preallocate(long offset, long length) throws IOException {
+        fallocate(0, offset, length, "preallocate");
+    }
+
+    /**
+     * Makes this file share all of {@code source}'s data blocks (the FICLONE ioctl, a
+     * "reflink"): an instant copy whose blocks are copied only when either side writes them.
+     * EOPNOTSUPP (or EINVAL) where the filesystem has no reflinks, EXDEV across filesystems.
+     */
+    public void cloneFrom(NativeFile source) throws IOException {
+        acquire();
+        try {
+            source.acquire();
+            try {
+                Syscalls.ioctl(fd, FICLONE, source.fd, "FICLONE from " + source.path, path);
+            } finally {
+                source.release();
+            }
+        } finally {
+            release();
         }
     }
 

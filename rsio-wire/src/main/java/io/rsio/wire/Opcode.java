@@ -17,7 +17,9 @@ public enum Opcode {
     WRITE_ZEROES(20),
     QUERY(21),
     PING(32),
-    GOODBYE(33);
+    GOODBYE(33),
+    /** Volume management: create, resize, snapshot, delete, usage (docs/VOLUMES.md). */
+    MANAGE(48);
 
     private static final Opcode[] BY_VALUE = new Opcode[256];
 

@@ -38,7 +38,8 @@ import org.apache.logging.log4j.Logger;
 public final class FileVolumeStore implements VolumeStore {
     private static final Logger LOG = LogManager.getLogger(FileVolumeStore.class);
 
-    private final VolumeGeometry geometry;
+    /** Replaced whole when a pool volume is resized (docs/VOLUMES.md); every check reads it once. */
+    private volatile VolumeGeometry geometry;
     private final NativeFile file;
 
     private FileVolumeStore(VolumeGeometry geometry, NativeFile file) {
@@ -147,6 +148,22 @@ public final class FileVolumeStore implements VolumeStore {
     @Override
     public VolumeGeometry geometry() {
         return geometry;
+    }
+
+    /**
+     * Serves {@code size} bytes from now on, after the file was resized to it (by this server
+     * or another one sharing the pool): sessions see the new size on their next request.
+     */
+    public void adoptSize(long size) {
+        VolumeGeometry now = geometry;
+        geometry = new VolumeGeometry(now.name(), size, now.blockSize(), now.readOnly());
+        LOG.info("volume {}: now {} bytes in {} blocks of {} (was {} bytes)", now.name(), size,
+                size / now.blockSize(), now.blockSize(), now.size());
+    }
+
+    /** Bytes the file holds on disk (st_blocks × 512, what du shows). */
+    public long allocatedBytes() throws IOException {
+        return file.allocatedBytes();
     }
 
     /** The backing path. */

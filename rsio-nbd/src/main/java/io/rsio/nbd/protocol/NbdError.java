@@ -47,7 +47,7 @@ public enum NbdError {
             case ENOSPC -> ENOSPC;
             case ESHUTDOWN -> ESHUTDOWN;
             case ENOTSUP -> fastZero ? ENOTSUP : EINVAL;
-            case OK, ENOENT, EIO, EBADF, EPROTO, ETIMEDOUT -> EIO;
+            case OK, ENOENT, EIO, EBADF, EBUSY, EEXIST, EPROTO, ETIMEDOUT -> EIO;
         };
     }
 }

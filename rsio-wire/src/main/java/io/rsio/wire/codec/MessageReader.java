@@ -78,6 +78,7 @@ final class MessageReader {
             }
             case PING -> new Request.Ping(tag, h.offset());
             case GOODBYE -> new Request.Goodbye(tag);
+            case MANAGE -> ManagementCodec.readRequest(tag, in);
         };
     }
 
@@ -134,6 +135,7 @@ final class MessageReader {
                 yield new Reply.Geometry(tag, size, blockSize, preferred, max);
             }
             case PING -> new Reply.Pong(tag, h.offset());
+            case MANAGE -> ManagementCodec.readReply(tag, in);
         };
     }
 

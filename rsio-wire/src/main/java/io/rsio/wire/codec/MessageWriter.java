@@ -51,6 +51,7 @@ final class MessageWriter {
             }
             case Request.Ping m -> request(Opcode.PING, 0, m.tag(), 0, m.timestamp(), 0);
             case Request.Goodbye m -> HeaderFields.of(Opcode.GOODBYE, 0, m.tag());
+            case Request.Manage m -> HeaderFields.of(Opcode.MANAGE, 0, m.tag());
 
             case Reply.HelloReply m -> HeaderFields.of(Opcode.HELLO, FLAG_REPLY, m.tag());
             case Reply.AuthChallenge m -> HeaderFields.of(Opcode.AUTH_START, FLAG_REPLY, m.tag());
@@ -66,6 +67,7 @@ final class MessageWriter {
             }
             case Reply.Geometry m -> reply(Opcode.QUERY, m.tag(), 0, Errno.OK, WireConstants.QUERY_GEOMETRY, 0);
             case Reply.Pong m -> reply(Opcode.PING, m.tag(), 0, Errno.OK, m.timestamp(), 0);
+            case Reply.Managed m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
             case Reply.Failure m -> {
                 if (m.status() == Errno.OK) {
                     throw new IllegalArgumentException("a failure reply needs a status other than OK");
@@ -122,6 +124,8 @@ final class MessageWriter {
                 }
             }
             case Reply.Opened m -> volume(out, m.volume());
+            case Request.Manage m -> ManagementCodec.writeRequest(m, out);
+            case Reply.Managed m -> ManagementCodec.writeReply(m, out);
             case Reply.Geometry m -> {
                 size(out, m.size(), "size");
                 blockSize(out, m.blockSize(), "logical block size");

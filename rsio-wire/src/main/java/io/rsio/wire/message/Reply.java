@@ -51,6 +51,18 @@ public sealed interface Reply extends Message {
         public Opcode opcode() { return Opcode.PING; }
     }
 
+    /**
+     * A MANAGE operation done: what was done, for people, and the volumes it concerns (the new
+     * or resized volume, none after a delete, every usable volume for a usage request).
+     */
+    record Managed(long tag, int operation, String message, List<VolumeUsage> volumes) implements Reply {
+        public Managed {
+            volumes = List.copyOf(volumes);
+        }
+
+        public Opcode opcode() { return Opcode.MANAGE; }
+    }
+
     /** Any request refused or failed: status is never OK; the reason is for people, never a key. */
     record Failure(long tag, Opcode opcode, Errno status, String reason) implements Reply {}
 }

@@ -63,4 +63,9 @@ public sealed interface Request extends Message {
     record Goodbye(long tag) implements Request {
         public Opcode opcode() { return Opcode.GOODBYE; }
     }
+
+    /** One volume-management operation (docs/PROTOCOL.md §3.6). */
+    record Manage(long tag, Management operation) implements Request {
+        public Opcode opcode() { return Opcode.MANAGE; }
+    }
 }

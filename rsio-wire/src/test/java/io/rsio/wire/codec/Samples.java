@@ -6,10 +6,12 @@ import io.rsio.block.Errno;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.WireConstants;
 import io.rsio.wire.message.DataMessage;
+import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Message;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
 import io.rsio.wire.message.VolumeInfo;
+import io.rsio.wire.message.VolumeUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -51,6 +53,12 @@ final class Samples {
         m.add(() -> new Request.Ping(19, 0x0123456789abcdefL));
         m.add(() -> new Request.Ping(20, -1));
         m.add(() -> new Request.Goodbye(21));
+        m.add(() -> new Request.Manage(22, new Management.Create("pool1", "data-1", 1L << 30, false)));
+        m.add(() -> new Request.Manage(23, new Management.Create("", "", Long.MAX_VALUE, true)));
+        m.add(() -> new Request.Manage(24, new Management.Resize("data-1", 0)));
+        m.add(() -> new Request.Manage(25, new Management.Snapshot("data-1", "data-1.snap")));
+        m.add(() -> new Request.Manage(26, new Management.Delete("data-ä")));
+        m.add(() -> new Request.Manage(27, new Management.Usage()));
 
         m.add(() -> new Reply.HelloReply(1, 1, 4096, 0, "rssrv/0.1"));
         m.add(() -> new Reply.HelloReply(-1, 0xFFFF, WireConstants.MAX_PAYLOAD_LIMIT, WireConstants.DEFAULT_FEATURES, MAX_STRING));
@@ -71,6 +79,13 @@ final class Samples {
         m.add(() -> new Reply.Geometry(17, Long.MAX_VALUE, 512, 0, Integer.MAX_VALUE));
         m.add(() -> new Reply.Pong(19, 123456789L));
         m.add(() -> new Reply.Pong(19, Long.MIN_VALUE));
+        m.add(() -> new Reply.Managed(22, Management.Create.CODE, "created", List.of(
+                new VolumeUsage("data-1", "pool1", 1L << 30, 0, false, false, ""))));
+        m.add(() -> new Reply.Managed(23, Management.Delete.CODE, "", List.of()));
+        m.add(() -> new Reply.Managed(24, Management.Usage.CODE, MAX_STRING, List.of(
+                new VolumeUsage("a", "", Long.MAX_VALUE, Long.MAX_VALUE, true, true, "b"),
+                new VolumeUsage("", "p", 0, 0, true, false, ""))));
+        m.add(() -> new Reply.Failure(25, Opcode.MANAGE, Errno.EACCES, "client big-2 lacks the right create"));
         m.add(() -> new Reply.Failure(1, Opcode.HELLO, Errno.ENOTSUP, "no common version"));
         m.add(() -> new Reply.Failure(3, Opcode.AUTH_PROOF, Errno.EACCES, ""));
         m.add(() -> new Reply.Failure(8, Opcode.READ, Errno.EIO, "store failed: ä"));

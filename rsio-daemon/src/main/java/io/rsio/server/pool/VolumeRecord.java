@@ -1,0 +1,77 @@
+package io.rsio.server.pool;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What a pool keeps of one volume made at run time: its metadata file {@code NAME.vol} next
+ * to the data file {@code NAME.img} (docs/VOLUMES.md). The volume exists exactly when its
+ * metadata file does; the file is replaced whole (write, fsync, rename) so a crash leaves
+ * either the old or the new text, never a mix.
+ *
+ * @param origin the volume a snapshot was made from; empty for an ordinary volume
+ * @param createdBy the client that asked for it, for people reading the file
+ */
+record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thick, boolean readOnly, String origin,
+                    String createdBy) {
+    static final String SUFFIX = ".vol";
+    static final String DATA_SUFFIX = ".img";
+
+    VolumeRecord {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(createdBy, "createdBy");
+    }
+
+    VolumeRecord withSize(long newSize) {
+        return new VolumeRecord(name, id, newSize, blockSize, thick, readOnly, origin, createdBy);
+    }
+
+    String text() {
+        return "# RSIO pool volume, written by rssrv (docs/VOLUMES.md); do not edit while rssrv runs\n"
+                + "name = " + name + "\n"
+                + "id = " + id + "\n"
+                + "size = " + size + "\n"
+                + "blocksize = " + blockSize + "\n"
+                + "thick = " + (thick ? "yes" : "no") + "\n"
+                + "readonly = " + (readOnly ? "yes" : "no") + "\n"
+                + "origin = " + origin + "\n"
+                + "created_by = " + createdBy + "\n";
+    }
+
+    static VolumeRecord parse(Path file, String text) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            int eq = l.indexOf('=');
+            if (eq < 0) {
+                throw new IOException(file + ": line without \"=\": " + l);
+            }
+            values.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+        }
+        try {
+            return new VolumeRecord(need(file, values, "name"), UUID.fromString(need(file, values, "id")),
+                    Long.parseLong(need(file, values, "size")), Integer.parseInt(need(file, values, "blocksize")),
+                    "yes".equals(need(file, values, "thick")), "yes".equals(need(file, values, "readonly")),
+                    values.getOrDefault("origin", ""), values.getOrDefault("created_by", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String need(Path file, Map<String, String> values, String key) throws IOException {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IOException(file + ": no \"" + key + "\"");
+        }
+        return v;
+    }
+}

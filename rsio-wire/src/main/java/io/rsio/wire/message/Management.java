@@ -1,0 +1,79 @@
+package io.rsio.wire.message;
+
+import java.util.Objects;
+
+/**
+ * The volume-management operations a client may ask of a server in one MANAGE request
+ * (docs/PROTOCOL.md §3.6, docs/VOLUMES.md). Each owns its wire code; every operation but
+ * {@link Usage} changes a pool and needs the matching right in the server's {@code [pool]}.
+ */
+public sealed interface Management {
+    /** The operation's wire code (u16). */
+    int code();
+
+    /** The right a client needs for it in rssrvcfg's {@code [pool]} section, or empty for none. */
+    String right();
+
+    /** A new, empty volume of {@code size} bytes in pool {@code pool}; thin unless {@code thick}. */
+    record Create(String pool, String name, long size, boolean thick) implements Management {
+        public static final int CODE = 1;
+
+        public Create {
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(name, "name");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "create"; }
+    }
+
+    /** A new size for a pool volume: larger while in use, smaller only while no other client has it open. */
+    record Resize(String name, long size) implements Management {
+        public static final int CODE = 2;
+
+        public Resize {
+            Objects.requireNonNull(name, "name");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "grow"; }
+    }
+
+    /** A read-only point-in-time copy of {@code name}, made with a reflink, as volume {@code snapshot}. */
+    record Snapshot(String name, String snapshot) implements Management {
+        public static final int CODE = 3;
+
+        public Snapshot {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(snapshot, "snapshot");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "snapshot"; }
+    }
+
+    /** Removes a pool volume and its data; refused while another client has it open. */
+    record Delete(String name) implements Management {
+        public static final int CODE = 4;
+
+        public Delete {
+            Objects.requireNonNull(name, "name");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "delete"; }
+    }
+
+    /** Provisioned and allocated bytes of every volume the client may use; changes nothing. */
+    record Usage() implements Management {
+        public static final int CODE = 5;
+
+        public int code() { return CODE; }
+
+        public String right() { return ""; }
+    }
+}

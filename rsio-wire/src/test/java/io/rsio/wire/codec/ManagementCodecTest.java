@@ -1,0 +1,81 @@
+package io.rsio.wire.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rsio.wire.Opcode;
+import io.rsio.wire.message.Management;
+import io.rsio.wire.message.Reply;
+import io.rsio.wire.message.Request;
+import io.rsio.wire.message.VolumeUsage;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** MANAGE payloads against the byte layout of docs/PROTOCOL.md §3.6, and their rejections. */
+class ManagementCodecTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final Encoding.Agreed NO_DIGESTS = new Encoding.Agreed(4096, 0);
+
+    /** Create("p1", "v1", 1 GiB, thick), tag 9: the example of PROTOCOL.md §3.6. */
+    static final byte[] CREATE = HEX.parseHex(
+            "5253494f" + "01" + "30" + "0000" + "0000000000000009" + "00000000" + "00000000"
+            + "0000000000000000" + "00000000" + "00000016" + "00000000"
+            + "0001" // operation CREATE
+            + "0002" + "7031" // pool "p1"
+            + "0002" + "7631" // name "v1"
+            + "0000000040000000" // size 1 GiB
+            + "00000001"); // flags: THICK
+
+    @Test
+    void createRequestHasTheDocumentedBytes() {
+        byte[] bytes = Encoding.bytes(new Request.Manage(9, new Management.Create("p1", "v1", 1L << 30, true)),
+                NO_DIGESTS);
+        assertArrayEquals(CREATE, bytes);
+        DecoderHarness decoder = new DecoderHarness(true).agreed(4096, 0);
+        decoder.write(CREATE, 1);
+        assertEquals(List.of(new Request.Manage(9, new Management.Create("p1", "v1", 1L << 30, true))),
+                decoder.messages());
+    }
+
+    @Test
+    void usageReplyRoundTripsEveryField() {
+        Reply.Managed reply = new Reply.Managed(3, Management.Usage.CODE, "2 volume(s)", List.of(
+                new VolumeUsage("v1", "p1", 1L << 30, 4096, false, true, ""),
+                new VolumeUsage("v1.snap", "p1", 1L << 30, 0, true, false, "v1")));
+        byte[] bytes = Encoding.bytes(reply, NO_DIGESTS);
+        DecoderHarness decoder = new DecoderHarness(false).agreed(4096, 0);
+        decoder.write(bytes, 5);
+        assertEquals(List.of(reply), decoder.messages());
+        assertTrue(((Reply.Managed) decoder.messages().getFirst()).volumes().get(1).snapshot());
+    }
+
+    @Test
+    void unknownOperationIsAProtocolError() {
+        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 9)).bytes();
+        DecoderHarness decoder = new DecoderHarness(true);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
+        assertTrue(e.getMessage().contains("unknown management operation 9"), e.getMessage());
+    }
+
+    @Test
+    void unknownCreateFlagsAreAProtocolError() {
+        byte[] payload = RawFrame.payloadOf((short) 1, "p", "v", 4096L, 6);
+        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(payload).bytes();
+        DecoderHarness decoder = new DecoderHarness(true);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
+        assertTrue(e.getMessage().contains("unknown create flag bits 0x6"), e.getMessage());
+    }
+
+    @Test
+    void aReplyClaimingMoreVolumesThanItHoldsIsRejectedBeforeAllocating() {
+        byte[] payload = RawFrame.payloadOf((short) 5, "", (short) 0xFFFF);
+        byte[] frame = RawFrame.reply(Opcode.MANAGE.value()).payload(payload).bytes();
+        DecoderHarness decoder = new DecoderHarness(false);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
+        assertTrue(e.getMessage().contains("volume count 65535"), e.getMessage() + " " + Arrays.toString(payload));
+    }
+}
