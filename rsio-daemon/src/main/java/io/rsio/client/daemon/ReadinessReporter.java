@@ -1,5 +1,7 @@
-package io.rsio.client;
+package io.rsio.client.daemon;
 
+import io.rsio.client.multipath.PathState;
+import io.rsio.client.multipath.PathStatus;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.ServiceManager;
 import java.time.Duration;
