@@ -67,6 +67,8 @@ final class RsioPath {
     /** The client interface's link is down: no reconnect attempts until it returns. */
     private volatile boolean linkDown;
     private volatile boolean hadWork;
+    /** Other rsiods logged in to this server under our node name, as its last PING reply said. */
+    private volatile int otherInstances;
     /** The server's instance (host boot id) from its AUTH_PROOF reply; null if it does not say. */
     private volatile java.util.UUID serverInstance;
 
@@ -130,6 +132,14 @@ final class RsioPath {
      */
     java.util.UUID serverInstance() {
         return serverInstance;
+    }
+
+    /**
+     * How many other rsiods the server sees logged in under this node's name (another host with
+     * the same name and key), as its last PING reply said; 0 while the path is down.
+     */
+    int otherInstances() {
+        return otherInstances;
     }
 
     /** Round-trip time from the last PING, or -1 before the first. */
@@ -322,6 +332,7 @@ final class RsioPath {
         rxOk = true;
         if (reply instanceof Reply.Pong pong) {
             rttNanos = System.nanoTime() - pong.timestamp();
+            sharedIdentity(pong.otherInstances());
             return;
         }
         if (phase == Phase.READY) {
@@ -342,6 +353,20 @@ final class RsioPath {
             return;
         }
         handshake(ch, reply);
+    }
+
+    /** Logs when the server starts (or stops) seeing another rsiod under our node name. */
+    private void sharedIdentity(int others) {
+        int before = otherInstances;
+        otherInstances = others;
+        if (others > 0 && before == 0) {
+            LOG.warn("server {} (id {}) sees {} other rsiod(s) logged in with node name {} in namespace {}: another "
+                    + "host uses this node's name and key and can use the same volumes (give each host its own)",
+                    serverName, serverId, others, login.nodeName(), login.namespace());
+        } else if (others == 0 && before > 0) {
+            LOG.info("server {} (id {}) no longer sees another rsiod with node name {}", serverName, serverId,
+                    login.nodeName());
+        }
     }
 
     private void handshake(Channel ch, Reply reply) {
@@ -367,7 +392,8 @@ final class RsioPath {
                 codec.negotiated(h.maxPayload(), h.features());
                 clientNonce = NodeKeyAuth.newNonce();
                 phase = Phase.AUTH_START;
-                ch.writeAndFlush(new Request.AuthStart(nextTag++, login.namespaceId(), login.nodeName(), clientNonce));
+                ch.writeAndFlush(new Request.AuthStart(nextTag++, login.namespaceId(), login.nodeName(), clientNonce,
+                        (features & WireConstants.FEATURE_CLIENT_INSTANCE) != 0 ? ClientInstance.ID : null));
             }
             case Reply.AuthChallenge c when phase == Phase.AUTH_START -> {
                 serverName = c.serverName();
@@ -448,6 +474,7 @@ final class RsioPath {
         }
         boolean wasReady = phase == Phase.READY;
         phase = null;
+        otherInstances = 0; // known again from the next PING reply after a new login
         txOk = false;
         rxOk = false;
         if (pinger != null) {

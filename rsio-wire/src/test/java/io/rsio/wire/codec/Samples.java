@@ -32,6 +32,7 @@ final class Samples {
         m.add(() -> new Request.Hello(-1, 0, 0xFFFF, WireConstants.MAX_PAYLOAD_LIMIT, -1, ""));
         m.add(() -> new Request.AuthStart(2, 7, "node-ä1", bytes(32, 1)));
         m.add(() -> new Request.AuthStart(Long.MIN_VALUE, -1, MAX_STRING, bytes(32, 0xF0)));
+        m.add(() -> new Request.AuthStart(2, 7, "node-1", bytes(32, 2), new UUID(-3, 0x0123456789abcdefL)));
         m.add(() -> new Request.AuthProof(3, bytes(32, 0x40)));
         m.add(() -> new Request.ListVolumes(4));
         m.add(() -> new Request.Open(5, "oracle", false));
@@ -71,6 +72,7 @@ final class Samples {
         m.add(() -> new Reply.Geometry(17, Long.MAX_VALUE, 512, 0, Integer.MAX_VALUE));
         m.add(() -> new Reply.Pong(19, 123456789L));
         m.add(() -> new Reply.Pong(19, Long.MIN_VALUE));
+        m.add(() -> new Reply.Pong(19, 42, 2));
         m.add(() -> new Reply.Failure(1, Opcode.HELLO, Errno.ENOTSUP, "no common version"));
         m.add(() -> new Reply.Failure(3, Opcode.AUTH_PROOF, Errno.EACCES, ""));
         m.add(() -> new Reply.Failure(8, Opcode.READ, Errno.EIO, "store failed: ä"));
