@@ -76,6 +76,18 @@ class ConfigRefusalTest {
         }
     }
 
+    @Test
+    void aMetricsPortThatCannotBeBoundStopsRssrvNamingTheKey() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 " + KEY, 8)
+                    .withServerSettings("metrics = " + taken.getLocalPort());
+            ProcessResult rssrv = runServer(cluster);
+            assertEquals(1, rssrv.exitCode(), rssrv::toString);
+            assertTrue(lastLine(rssrv).startsWith("rssrv: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()
+                    + " (metrics key): "), rssrv::toString);
+        }
+    }
+
     /** What rssrv said last on stderr: its refusal (in the foreground the log lines come before it). */
     private static String lastLine(ProcessResult result) {
         return result.stderr().strip().lines().reduce((a, b) -> b).orElse("");

@@ -95,6 +95,39 @@ class MetricsTest {
         assertEquals(0, scrape.require("rssrv_volume_nospace", "volume", "oracle"));
     }
 
+    /**
+     * etc/grafana-rsio.json: every query is valid PromQL (promtool checks it as a recording
+     * rule) and names only metrics the daemons serve.
+     */
+    @Test
+    void theSampleDashboardQueriesParseAndUseOnlyServedMetrics() throws Exception {
+        String dashboard = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("etc/grafana-rsio.json"));
+        java.util.List<String> queries = new java.util.ArrayList<>();
+        java.util.regex.Matcher expr = java.util.regex.Pattern.compile("\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(dashboard);
+        while (expr.find()) {
+            queries.add(expr.group(1).replace("\\\"", "\"").replace("$__rate_interval", "1m"));
+        }
+        assertTrue(queries.size() >= 15, queries::toString);
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        for (int i = 0; i < queries.size(); i++) {
+            rules.append("      - record: rsio:dashboard").append(i).append("\n        expr: '")
+                    .append(queries.get(i).replace("'", "''")).append("'\n");
+        }
+        Path rulesFile = dir.resolve("dashboard-rules.yml");
+        Files.writeString(rulesFile, rules);
+        ProcessResult check = Commands.run(Duration.ofSeconds(30), java.util.Map.of(),
+                java.util.List.of("promtool", "check", "rules", rulesFile.toString()));
+        assertEquals(0, check.exitCode(), check::toString);
+
+        String served = MetricsScrape.of(serverMetrics).text() + MetricsScrape.of(clientMetrics).text();
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("\\b(rs(?:iod|srv)_[a-z_]+)").matcher(
+                String.join("\n", queries));
+        while (name.find()) {
+            assertTrue(served.contains("\n" + name.group(1)), name.group(1) + " is not served");
+        }
+    }
+
     @Test
     void promtoolAcceptsBothScrapes() throws Exception {
         for (int port : new int[] {serverMetrics, clientMetrics}) {
