@@ -307,6 +307,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         if (config.isAutoRead()) {
             if (inFlight >= MAX_IN_FLIGHT || inFlightBytes >= MAX_IN_FLIGHT_BYTES || !ctx.channel().isWritable()) {
                 config.setAutoRead(false);
+                sessions.pausedReading();
             }
         } else if (phase != Phase.CLOSING && inFlight <= MAX_IN_FLIGHT / 2 && inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2
                 && ctx.channel().isWritable()) {

@@ -93,6 +93,8 @@ class MetricsTest {
         assertEquals(1, scrape.require("rssrv_logins_total", "result", "accepted"));
         assertEquals(0, scrape.require("rssrv_logins_total", "result", "refused"));
         assertEquals(0, scrape.require("rssrv_volume_nospace", "volume", "oracle"));
+        assertEquals(0, scrape.require("rssrv_read_pauses_total"), "4 MiB at one request at a time never throttle");
+        assertEquals(0, scrape.require("rssrv_connections_throttled_total"));
     }
 
     /**
