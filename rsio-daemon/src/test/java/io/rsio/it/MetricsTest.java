@@ -130,6 +130,24 @@ class MetricsTest {
         }
     }
 
+    /** Prometheus with native histograms asks for protobuf first; the endpoint must answer it, not fail. */
+    @Test
+    void aScraperThatPrefersProtobufGetsIt() throws Exception {
+        String accept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;"
+                + "q=0.7,text/plain;version=0.0.4;q=0.3,*/*;q=0.1";
+        for (int port : new int[] {serverMetrics, clientMetrics}) {
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                java.net.http.HttpResponse<byte[]> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).header("Accept", accept)
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, response.statusCode(), () -> new String(response.body()));
+                assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith(
+                        "application/vnd.google.protobuf"), response.headers()::toString);
+                assertTrue(response.body().length > 100);
+            }
+        }
+    }
+
     @Test
     void promtoolAcceptsBothScrapes() throws Exception {
         for (int port : new int[] {serverMetrics, clientMetrics}) {
