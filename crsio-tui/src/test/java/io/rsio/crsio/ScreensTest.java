@@ -223,6 +223,24 @@ class ScreensTest {
         assertFalse(io.rsio.config.ClientConfig.load(dir.resolve("rscltcfg")).defaults().multipath().dataDigest());
     }
 
+    @Test
+    void metricsAreTurnedOnOnTheDefaultsScreen() throws Exception {
+        try (TuiHarness t = open()) {
+            focusDefaultsField(t, 11); // Metrics
+            t.type("0.0.0.0:9552");
+            t.await("! must name one interface, not the wildcard");
+            for (int i = 0; i < "0.0.0.0:9552".length(); i++) {
+                t.key(Backspace);
+            }
+            t.type("9552");
+            t.awaitGone("! must name one interface");
+            t.key(F3);
+            t.await("Saved");
+        }
+        assertEquals(java.util.Optional.of(new io.rsio.config.MetricsAddress("127.0.0.1", 9552)),
+                io.rsio.config.ClientConfig.load(dir.resolve("rscltcfg")).defaults().metrics());
+    }
+
     /** Opens the Defaults screen and tabs from its first field (Protocol) to the {@code n}-th. */
     private static void focusDefaultsField(TuiHarness t, int n) throws InterruptedException {
         t.key(Enter); // Defaults

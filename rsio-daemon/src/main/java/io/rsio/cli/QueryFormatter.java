@@ -31,6 +31,10 @@ final class QueryFormatter {
                 out.append(String.format("  srv: %03d %s", server.index(), server.serverName()));
                 if (verbosity >= 1) {
                     out.append(String.format("  (server id %d)", server.serverId()));
+                    if (server.otherInstances() > 0) {
+                        out.append(String.format("%n       SHARED IDENTITY: %d other rsiod(s) logged in here as %s "
+                                + "(another host has this node name and key)", server.otherInstances(), ns.nodeName()));
+                    }
                 }
                 out.append('\n');
                 volumes.stream()

@@ -17,7 +17,15 @@ public final class ControlRows {
 
     public record NamespaceRow(int index, String name, int id, String nodeName) {}
 
-    public record ServerRow(int namespaceIndex, int index, int serverId, String serverName) {}
+    /**
+     * A server met at login; {@code otherInstances} is how many other rsiods it sees logged in
+     * under this client's node name (another host with the same name and key), normally 0.
+     */
+    public record ServerRow(int namespaceIndex, int index, int serverId, String serverName, int otherInstances) {
+        public ServerRow(int namespaceIndex, int index, int serverId, String serverName) {
+            this(namespaceIndex, index, serverId, serverName, 0);
+        }
+    }
 
     public record VolumeRow(int namespaceIndex, int serverIndex, String name, long size, int blockSize,
                             String device, String id, boolean readOnly, int readyPaths, String nbdSocket) {}

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * How long one volume's requests take, per operation, as a Prometheus histogram. Made once
  * per volume with its labels fixed, and its data points looked up once: recording is a bucket
- * search and a few atomic adds, with no lock, map look-up or allocation per request (classic
- * buckets only, no exemplars).
+ * search and a few atomic adds, with no map look-up or allocation per request (classic buckets
+ * only, no exemplars); the client library locks only while a scrape collects this histogram.
  */
 public final class IoLatency {
     /** Operations a latency is kept for; everything else counts as {@code other}. */

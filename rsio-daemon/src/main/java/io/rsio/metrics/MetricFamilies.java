@@ -20,9 +20,18 @@ final class MetricFamilies {
     private final Map<String, CounterSnapshot.Builder> counters = new LinkedHashMap<>();
     private final Map<String, GaugeSnapshot.Builder> gauges = new LinkedHashMap<>();
     private final Map<String, HistogramSnapshot.Builder> histograms = new LinkedHashMap<>();
+    /** Name and labels of every point so far: a second point with both would fail the whole scrape. */
+    private final java.util.Set<String> seen = new java.util.HashSet<>();
 
-    /** A counter point; {@code labels} are name, value pairs. */
+    /**
+     * A counter point; {@code labels} are name, value pairs. A point whose name and labels were
+     * given before is dropped: during a reload a path can briefly exist twice (the new one logs
+     * in before the old one is retired), and the first one's values are the ones that count.
+     */
     void counter(String name, String help, double value, String... labels) {
+        if (!first(name, labels)) {
+            return;
+        }
         counters.computeIfAbsent(name, n -> CounterSnapshot.builder().name(n).help(help))
                 .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels))
                         .build());
@@ -30,6 +39,9 @@ final class MetricFamilies {
 
     /** A gauge point; {@code labels} are name, value pairs. */
     void gauge(String name, String help, double value, String... labels) {
+        if (!first(name, labels)) {
+            return;
+        }
         gauges.computeIfAbsent(name, n -> GaugeSnapshot.builder().name(n).help(help))
                 .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
     }
@@ -47,7 +59,11 @@ final class MetricFamilies {
     void histogram(String name, String help, List<HistogramSnapshot.HistogramDataPointSnapshot> points) {
         HistogramSnapshot.Builder family = histograms.computeIfAbsent(name, n -> HistogramSnapshot.builder().name(n)
                 .help(help));
-        points.forEach(family::dataPoint);
+        points.stream().filter(p -> seen.add(name + "\u0000" + p.getLabels())).forEach(family::dataPoint);
+    }
+
+    private boolean first(String name, String[] labels) {
+        return seen.add(name + "\u0000" + String.join("\u0000", labels));
     }
 
     MetricSnapshots build() {

@@ -7,7 +7,9 @@ import io.rsio.client.daemon.ControlService;
 import io.rsio.client.multipath.NamespaceClient;
 import io.rsio.client.multipath.VolumeClient;
 import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.NamespaceRow;
 import io.rsio.control.ControlRows.PathStatRow;
+import io.rsio.control.ControlRows.ServerRow;
 import io.rsio.control.ControlRows.VolumeStatRow;
 import java.util.List;
 
@@ -74,6 +76,15 @@ public final class RsiodMetrics implements MultiCollector {
             f.counter("rsiod_volume_errors", "Requests of the volume that failed", v.errors(), l);
             f.counter("rsiod_volume_nospace_errors", "Requests of the volume that failed with ENOSPC",
                     v.noSpaceErrors(), l);
+        }
+        ControlResponse query = control.handle(List.of("query"));
+        java.util.Map<Integer, String> namespaces = new java.util.HashMap<>();
+        query.rows(NamespaceRow.class).forEach(n -> namespaces.put(n.index(), n.name()));
+        f.declareGauge("rsiod_server_other_instances", "Other rsiods the server sees logged in under this client's "
+                + "node name (another host with the same name and key); normally 0");
+        for (ServerRow s : query.rows(ServerRow.class)) {
+            f.gauge("rsiod_server_other_instances", "", s.otherInstances(),
+                    "namespace", namespaces.getOrDefault(s.namespaceIndex(), "?"), "server", s.serverName());
         }
         for (NamespaceClient ns : daemon.namespaces()) {
             for (VolumeClient v : ns.volumes()) {

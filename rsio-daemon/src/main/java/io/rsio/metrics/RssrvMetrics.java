@@ -28,6 +28,8 @@ public final class RssrvMetrics implements MultiCollector {
         f.counter("rssrv_logins", "Logins since start, by result", sessions.loginsRefused(), "result", "refused");
         f.counter("rssrv_connections_throttled", "Connections closed unread: their address held max_pending_logins "
                 + "connections not logged in", server.connectionsThrottled());
+        f.counter("rssrv_read_pauses", "Times a connection stopped reading requests: 512 requests or 32 MiB in "
+                + "flight, or 32 MiB of replies unsent (the per-connection throttle)", sessions.readPauses());
         for (ServedVolume v : server.catalog().all()) {
             VolumeCounters c = v.counters();
             String[] l = {"volume", v.info().name()};

@@ -28,6 +28,7 @@ public final class ClientSessions {
     private final Map<String, List<Login>> byNode = new HashMap<>();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder readPauses = new LongAdder();
     private int sessions;
 
     /** A connection logged in; logs when it is a second instance of a node already logged in. */
@@ -72,6 +73,16 @@ public final class ClientSessions {
 
     void refused() {
         refused.increment();
+    }
+
+    /** A connection stopped reading requests until its in-flight work drains (the per-connection throttle). */
+    void pausedReading() {
+        readPauses.increment();
+    }
+
+    /** Times connections stopped reading requests because of their in-flight or unsent-reply limits. */
+    public long readPauses() {
+        return readPauses.sum();
     }
 
     /** Logged-in connections now. */

@@ -43,6 +43,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private final ClientSessions sessions;
     /** This connection in {@link #sessions} once logged in, else null. */
     private ClientSessions.Login login;
+    /** The rsiod instance from AUTH_START, or null when the client does not send one. */
+    private java.util.UUID clientInstance;
     private final Map<Integer, ServedVolume> handles = new HashMap<>();
     private Phase phase = Phase.HELLO;
     private ServerAuthenticator authenticator;
@@ -101,7 +103,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             case Request.Hello h -> onHello(ctx, h);
             case Request.AuthStart a -> onAuthStart(ctx, a);
             case Request.AuthProof p -> onAuthProof(ctx, p);
-            case Request.Ping p -> ctx.writeAndFlush(new Reply.Pong(p.tag(), p.timestamp()));
+            case Request.Ping p -> ctx.writeAndFlush(new Reply.Pong(p.tag(), p.timestamp(),
+                    login == null ? 0 : sessions.otherInstances(login)));
             case Request.Goodbye g -> onGoodbye(ctx, g);
             default -> {
                 if (phase != Phase.READY) {
@@ -140,7 +143,13 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, a, Errno.EINVAL, phase == Phase.HELLO ? "HELLO must come first" : "already authenticated");
             return;
         }
+        if ((a.clientInstance() != null) != ((features & WireConstants.FEATURE_CLIENT_INSTANCE) != 0)) {
+            protocolError(ctx, a, "AUTH_START " + (a.clientInstance() == null ? "without" : "with")
+                    + " a client instance, contrary to what HELLO agreed");
+            return;
+        }
         nodeName = a.nodeName();
+        clientInstance = a.clientInstance();
         ctx.writeAndFlush(authenticator.challenge(a));
     }
 
@@ -154,7 +163,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             case ServerAuthenticator.Verdict.Accepted ok -> {
                 phase = Phase.READY;
                 LOG.info("client {} logged in from {}{}", ok.nodeName(), peer, tlsBinding == null ? "" : " over TLS");
-                login = new ClientSessions.Login(ok.nodeName(), address(ctx.channel().remoteAddress()), null);
+                login = new ClientSessions.Login(ok.nodeName(), address(ctx.channel().remoteAddress()), clientInstance);
                 sessions.loggedIn(login);
                 ctx.writeAndFlush(new Reply.AuthAccepted(p.tag(), ok.serverProof(),
                         (features & WireConstants.FEATURE_SERVER_INSTANCE) != 0 ? ServerInstance.id() : null));
@@ -303,6 +312,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         if (config.isAutoRead()) {
             if (inFlight >= MAX_IN_FLIGHT || inFlightBytes >= MAX_IN_FLIGHT_BYTES || !ctx.channel().isWritable()) {
                 config.setAutoRead(false);
+                sessions.pausedReading();
             }
         } else if (phase != Phase.CLOSING && inFlight <= MAX_IN_FLIGHT / 2 && inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2
                 && ctx.channel().isWritable()) {

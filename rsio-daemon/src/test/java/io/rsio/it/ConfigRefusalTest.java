@@ -71,8 +71,23 @@ class ConfigRefusalTest {
             assertFalse(server.contains("\"venus\""), "a long key is not mentioned");
             assertFalse(server.contains(": key of client \"big-2\" has only 1 character: x"), "never the key itself");
             String client = cluster.log("rsiod");
-            assertTrue(client.contains(cluster.clientConfig + ":" + lineOf(cluster.clientConfig, "nodekey")
-                    + ": nodekey of [namespace osl] has only 1 character"), client);
+            String warning = cluster.clientConfig + ":" + lineOf(cluster.clientConfig, "nodekey")
+                    + ": nodekey of [namespace osl] has only 1 character";
+            assertTrue(client.contains(warning), client);
+            cluster.reload(); // a reload reads the file again, and says it again
+            assertEquals(2, cluster.log("rsiod").split(java.util.regex.Pattern.quote(warning), -1).length - 1);
+        }
+    }
+
+    @Test
+    void aMetricsPortThatCannotBeBoundStopsRssrvNamingTheKey() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            TestCluster cluster = new TestCluster(dir).writeServerConfig("big-2 " + KEY, 8)
+                    .withServerSettings("metrics = " + taken.getLocalPort());
+            ProcessResult rssrv = runServer(cluster);
+            assertEquals(1, rssrv.exitCode(), rssrv::toString);
+            assertTrue(lastLine(rssrv).startsWith("rssrv: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()
+                    + " (metrics key): "), rssrv::toString);
         }
     }
 

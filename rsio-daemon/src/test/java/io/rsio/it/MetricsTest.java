@@ -93,6 +93,59 @@ class MetricsTest {
         assertEquals(1, scrape.require("rssrv_logins_total", "result", "accepted"));
         assertEquals(0, scrape.require("rssrv_logins_total", "result", "refused"));
         assertEquals(0, scrape.require("rssrv_volume_nospace", "volume", "oracle"));
+        assertEquals(0, scrape.require("rssrv_read_pauses_total"), "4 MiB at one request at a time never throttle");
+        assertEquals(0, scrape.require("rssrv_connections_throttled_total"));
+    }
+
+    /**
+     * etc/grafana-rsio.json: every query is valid PromQL (promtool checks it as a recording
+     * rule) and names only metrics the daemons serve.
+     */
+    @Test
+    void theSampleDashboardQueriesParseAndUseOnlyServedMetrics() throws Exception {
+        String dashboard = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("etc/grafana-rsio.json"));
+        java.util.List<String> queries = new java.util.ArrayList<>();
+        java.util.regex.Matcher expr = java.util.regex.Pattern.compile("\"expr\": \"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(dashboard);
+        while (expr.find()) {
+            queries.add(expr.group(1).replace("\\\"", "\"").replace("$__rate_interval", "1m"));
+        }
+        assertTrue(queries.size() >= 15, queries::toString);
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        for (int i = 0; i < queries.size(); i++) {
+            rules.append("      - record: rsio:dashboard").append(i).append("\n        expr: '")
+                    .append(queries.get(i).replace("'", "''")).append("'\n");
+        }
+        Path rulesFile = dir.resolve("dashboard-rules.yml");
+        Files.writeString(rulesFile, rules);
+        ProcessResult check = Commands.run(Duration.ofSeconds(30), java.util.Map.of(),
+                java.util.List.of("promtool", "check", "rules", rulesFile.toString()));
+        assertEquals(0, check.exitCode(), check::toString);
+
+        String served = MetricsScrape.of(serverMetrics).text() + MetricsScrape.of(clientMetrics).text();
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("\\b(rs(?:iod|srv)_[a-z_]+)").matcher(
+                String.join("\n", queries));
+        while (name.find()) {
+            assertTrue(served.contains("\n" + name.group(1)), name.group(1) + " is not served");
+        }
+    }
+
+    /** Prometheus with native histograms asks for protobuf first; the endpoint must answer it, not fail. */
+    @Test
+    void aScraperThatPrefersProtobufGetsIt() throws Exception {
+        String accept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;"
+                + "q=0.7,text/plain;version=0.0.4;q=0.3,*/*;q=0.1";
+        for (int port : new int[] {serverMetrics, clientMetrics}) {
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                java.net.http.HttpResponse<byte[]> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).header("Accept", accept)
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, response.statusCode(), () -> new String(response.body()));
+                assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith(
+                        "application/vnd.google.protobuf"), response.headers()::toString);
+                assertTrue(response.body().length > 100);
+            }
+        }
     }
 
     @Test

@@ -27,8 +27,14 @@ public final class WireConstants {
      * tell a server that may have lost its volatile cache from one that merely reconnected.
      */
     public static final int FEATURE_SERVER_INSTANCE = 1 << 2;
+    /**
+     * AUTH_START carries the client's instance (random per rsiod start) and PING replies say how
+     * many other instances are logged in under the same node name: two hosts sharing one
+     * identity are seen by the server and by both of them.
+     */
+    public static final int FEATURE_CLIENT_INSTANCE = 1 << 3;
     /** Every feature this implementation knows: what rsiod asks for and rssrv allows. */
-    public static final int SUPPORTED_FEATURES = DEFAULT_FEATURES | FEATURE_SERVER_INSTANCE;
+    public static final int SUPPORTED_FEATURES = DEFAULT_FEATURES | FEATURE_SERVER_INSTANCE | FEATURE_CLIENT_INSTANCE;
 
     public static final int NONCE_SIZE = 32;
     public static final int PROOF_SIZE = 32;

@@ -7,6 +7,7 @@ import com.googlecode.lanterna.gui2.Panel;
 import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigException;
 import io.rsio.config.ConfigValues;
+import io.rsio.config.MetricsAddress;
 import io.rsio.crsio.Action;
 import io.rsio.crsio.CrsioApp;
 import io.rsio.crsio.Screen;
@@ -37,6 +38,7 @@ public final class DefaultsScreen implements Screen, CrsioApp.Validating {
         row(grid, "Data digest", "data_digest", "yes: CRC32C of data; no under TLS",
                 ConfigValues::parseYesNo);
         row(grid, "Attach", "attach", "auto; or fuse+loop, nbd-export (none)", ClientConfig.Attach::parse);
+        row(grid, "Metrics", "metrics", "no; PORT (loopback) or ADDR:PORT", MetricsAddress::parse);
         panel.addComponent(grid);
         panel.addComponent(new Label(" Changes are checked as you type and kept when valid; F3 saves the file."));
     }

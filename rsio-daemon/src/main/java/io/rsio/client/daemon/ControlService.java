@@ -104,7 +104,10 @@ public final class ControlService {
             List<NamespaceClient.ServerView> servers = ns.servers();
             for (int s = 0; s < servers.size(); s++) {
                 NamespaceClient.ServerView server = servers.get(s);
-                rows.add(new ServerRow(n, s, server.serverId(), server.serverName()));
+                int serverId = server.serverId();
+                int others = ns.paths().stream().filter(p -> p.serverId() == serverId)
+                        .mapToInt(RsioPath::otherInstances).max().orElse(0);
+                rows.add(new ServerRow(n, s, serverId, server.serverName(), others));
                 for (VolumeInfo v : server.volumes()) {
                     VolumeClient client = ns.volumes().stream().filter(c -> c.info().id().equals(v.id()))
                             .findFirst().orElse(null);

@@ -82,6 +82,7 @@ final class ReloadService {
             return ControlResponse.error("config not reloaded: " + e.getMessage());
         }
         List<ReloadRow> rows = new ArrayList<>();
+        io.rsio.config.KeyStrength.warnings(file).forEach(LOG::warn); // as at start: short keys, file and line
         // The attach method is chosen once, at start; devices attached one way are not moved to another.
         ClientConfig.Defaults defaults = file.defaults().withAttach(running.defaults().attach());
         if (file.defaults().attach() != running.defaults().attach()) {

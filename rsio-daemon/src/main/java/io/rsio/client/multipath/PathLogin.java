@@ -122,7 +122,8 @@ public final class PathLogin extends SimpleChannelInboundHandler<Reply> {
                 codec.negotiated(h.maxPayload(), h.features());
                 clientNonce = NodeKeyAuth.newNonce();
                 state = State.AUTH_START;
-                ctx.writeAndFlush(new Request.AuthStart(nextTag++, login.namespaceId(), login.nodeName(), clientNonce));
+                ctx.writeAndFlush(new Request.AuthStart(nextTag++, login.namespaceId(), login.nodeName(), clientNonce,
+                        (features & WireConstants.FEATURE_CLIENT_INSTANCE) != 0 ? ClientInstance.ID : null));
             }
             case Reply.AuthChallenge c when state == State.AUTH_START -> {
                 serverName = c.serverName();

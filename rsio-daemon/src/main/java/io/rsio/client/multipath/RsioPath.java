@@ -62,6 +62,8 @@ public final class RsioPath {
     /** The client interface's link is down: no reconnect attempts until it returns. */
     private volatile boolean linkDown;
     private volatile boolean hadWork;
+    /** Other rsiods logged in to this server under our node name, as its last PING reply said. */
+    private volatile int otherInstances;
     /** The server's instance (host boot id) from its AUTH_PROOF reply; null if it does not say. */
     private volatile java.util.UUID serverInstance;
 
@@ -106,7 +108,7 @@ public final class RsioPath {
         return stats;
     }
 
-    int serverId() {
+    public int serverId() {
         return serverId;
     }
 
@@ -116,6 +118,14 @@ public final class RsioPath {
      */
     java.util.UUID serverInstance() {
         return serverInstance;
+    }
+
+    /**
+     * How many other rsiods the server sees logged in under this node's name (another host with
+     * the same name and key), as its last PING reply said; 0 while the path is down.
+     */
+    public int otherInstances() {
+        return otherInstances;
     }
 
     /** Round-trip time from the last PING, or -1 before the first. */
@@ -303,6 +313,7 @@ public final class RsioPath {
         rxOk = true;
         if (reply instanceof Reply.Pong pong) {
             rttNanos = System.nanoTime() - pong.timestamp();
+            sharedIdentity(pong.otherInstances());
             return true;
         }
         if (!loggedIn) {
@@ -324,6 +335,20 @@ public final class RsioPath {
         }
         sent.owner().completed(this, request, reply);
         return true;
+    }
+
+    /** Logs when the server starts (or stops) seeing another rsiod under our node name. */
+    private void sharedIdentity(int others) {
+        int before = otherInstances;
+        otherInstances = others;
+        if (others > 0 && before == 0) {
+            LOG.warn("server {} (id {}) sees {} other rsiod(s) logged in with node name {} in namespace {}: another "
+                    + "host uses this node's name and key and can use the same volumes (give each host its own)",
+                    serverName, serverId, others, login.nodeName(), login.namespace());
+        } else if (others == 0 && before > 0) {
+            LOG.info("server {} (id {}) no longer sees another rsiod with node name {}", serverName, serverId,
+                    login.nodeName());
+        }
     }
 
     private void onLoginEvent(Channel ch, PathLogin.Event event) {
@@ -362,6 +387,7 @@ public final class RsioPath {
         }
         boolean wasReady = loggedIn;
         loggedIn = false;
+        otherInstances = 0; // known again from the next PING reply after a new login
         txOk = false;
         rxOk = false;
         if (pinger != null) {

@@ -51,7 +51,11 @@ final class MessageReader {
             case AUTH_START -> {
                 int namespaceId = in.u32();
                 String nodeName = in.string("node name");
-                yield new Request.AuthStart(tag, namespaceId, nodeName, in.bytes(NONCE_SIZE, "client nonce"));
+                byte[] nonce = in.bytes(NONCE_SIZE, "client nonce");
+                // The instance is there exactly when HELLO agreed FEATURE_CLIENT_INSTANCE (as the
+                // server instance of the AUTH_PROOF reply); the codec knows the two layouts.
+                yield new Request.AuthStart(tag, namespaceId, nodeName, nonce,
+                        in.remaining() == 16 ? in.uuid("client instance") : null);
             }
             case AUTH_PROOF -> new Request.AuthProof(tag, in.bytes(PROOF_SIZE, "client proof"));
             case LIST -> new Request.ListVolumes(tag);
@@ -134,7 +138,12 @@ final class MessageReader {
                 int max = in.u32Size("maximum I/O size");
                 yield new Reply.Geometry(tag, size, blockSize, preferred, max);
             }
-            case PING -> new Reply.Pong(tag, h.offset());
+            case PING -> {
+                if (h.length() < 0) {
+                    throw in.error("other instances " + Integer.toUnsignedString(h.length()) + " out of range");
+                }
+                yield new Reply.Pong(tag, h.offset(), h.length());
+            }
             case MANAGE -> ManagementCodec.readReply(tag, in);
         };
     }

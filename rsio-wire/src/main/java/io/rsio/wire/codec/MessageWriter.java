@@ -66,7 +66,12 @@ final class MessageWriter {
                 yield HeaderFields.of(m.opcode(), FLAG_REPLY, m.tag());
             }
             case Reply.Geometry m -> reply(Opcode.QUERY, m.tag(), 0, Errno.OK, WireConstants.QUERY_GEOMETRY, 0);
-            case Reply.Pong m -> reply(Opcode.PING, m.tag(), 0, Errno.OK, m.timestamp(), 0);
+            case Reply.Pong m -> {
+                if (m.otherInstances() < 0) {
+                    throw new IllegalArgumentException("other instances " + m.otherInstances() + " is negative");
+                }
+                yield reply(Opcode.PING, m.tag(), 0, Errno.OK, m.timestamp(), m.otherInstances());
+            }
             case Reply.Managed m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
             case Reply.Failure m -> {
                 if (m.status() == Errno.OK) {
@@ -91,6 +96,9 @@ final class MessageWriter {
                 out.u32(m.namespaceId());
                 out.string(m.nodeName());
                 out.bytes(m.clientNonce(), NONCE_SIZE, "client nonce");
+                if (m.clientInstance() != null) {
+                    out.uuid(m.clientInstance());
+                }
             }
             case Request.AuthProof m -> out.bytes(m.proof(), PROOF_SIZE, "client proof");
             case Request.Open m -> {

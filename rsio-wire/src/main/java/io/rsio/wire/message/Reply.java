@@ -47,7 +47,15 @@ public sealed interface Reply extends Message {
         public Opcode opcode() { return Opcode.QUERY; }
     }
 
-    record Pong(long tag, long timestamp) implements Reply {
+    /**
+     * @param otherInstances with {@code FEATURE_CLIENT_INSTANCE}: how many other rsiod instances
+     *     are logged in to the server under this connection's node name now (0 otherwise)
+     */
+    record Pong(long tag, long timestamp, int otherInstances) implements Reply {
+        public Pong(long tag, long timestamp) {
+            this(tag, timestamp, 0);
+        }
+
         public Opcode opcode() { return Opcode.PING; }
     }
 

@@ -11,7 +11,16 @@ public sealed interface Request extends Message {
         public Opcode opcode() { return Opcode.HELLO; }
     }
 
-    record AuthStart(long tag, int namespaceId, String nodeName, byte[] clientNonce) implements Request {
+    /**
+     * @param clientInstance the rsiod's instance (random per start) when HELLO agreed
+     *     {@code FEATURE_CLIENT_INSTANCE}, else null
+     */
+    record AuthStart(long tag, int namespaceId, String nodeName, byte[] clientNonce, java.util.UUID clientInstance)
+            implements Request {
+        public AuthStart(long tag, int namespaceId, String nodeName, byte[] clientNonce) {
+            this(tag, namespaceId, nodeName, clientNonce, null);
+        }
+
         public Opcode opcode() { return Opcode.AUTH_START; }
     }
 

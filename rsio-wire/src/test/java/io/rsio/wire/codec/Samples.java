@@ -34,6 +34,7 @@ final class Samples {
         m.add(() -> new Request.Hello(-1, 0, 0xFFFF, WireConstants.MAX_PAYLOAD_LIMIT, -1, ""));
         m.add(() -> new Request.AuthStart(2, 7, "node-ä1", bytes(32, 1)));
         m.add(() -> new Request.AuthStart(Long.MIN_VALUE, -1, MAX_STRING, bytes(32, 0xF0)));
+        m.add(() -> new Request.AuthStart(2, 7, "node-1", bytes(32, 2), new UUID(-3, 0x0123456789abcdefL)));
         m.add(() -> new Request.AuthProof(3, bytes(32, 0x40)));
         m.add(() -> new Request.ListVolumes(4));
         m.add(() -> new Request.Open(5, "oracle", false));
@@ -86,6 +87,7 @@ final class Samples {
                 new VolumeUsage("a", "", Long.MAX_VALUE, Long.MAX_VALUE, true, true, "b"),
                 new VolumeUsage("", "p", 0, 0, true, false, ""))));
         m.add(() -> new Reply.Failure(25, Opcode.MANAGE, Errno.EACCES, "client big-2 lacks the right create"));
+        m.add(() -> new Reply.Pong(19, 42, 2));
         m.add(() -> new Reply.Failure(1, Opcode.HELLO, Errno.ENOTSUP, "no common version"));
         m.add(() -> new Reply.Failure(3, Opcode.AUTH_PROOF, Errno.EACCES, ""));
         m.add(() -> new Reply.Failure(8, Opcode.READ, Errno.EIO, "store failed: ä"));
