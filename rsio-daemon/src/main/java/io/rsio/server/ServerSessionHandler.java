@@ -21,6 +21,10 @@ import org.apache.logging.log4j.Logger;
 /**
  * One client connection (one path) on the server: HELLO, then authentication, then volume
  * requests. Requests run concurrently; replies go out as they complete, in any order.
+ *
+ * <p>Why it is long: the three phases of one connection (HELLO, AUTH, volume requests) share
+ * its handles, tags and flow control; the checks, the stores and the authenticator are
+ * classes of their own.
  */
 final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private static final Logger LOG = LogManager.getLogger(ServerSessionHandler.class);
