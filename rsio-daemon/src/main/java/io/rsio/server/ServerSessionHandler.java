@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.rsio.block.Errno;
+import io.rsio.block.RequestFlow;
 import io.rsio.config.ServerConfig;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.WireConstants;
@@ -52,12 +53,10 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private String nodeName = "?";
     private String peer = "?";
     private int nextHandle = 1;
-    private int inFlight;
-    /** Replies written while reading a batch of requests share one flush at channelReadComplete. */
-    private boolean flushPending;
+    /** Requests and data in flight, and the replies of a read batch that share one flush. */
+    private final RequestFlow flow = new RequestFlow(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, RequestFlow.Resume.AT_HALF);
     /** A lost connection is logged once, not once per reply still pending on it. */
     private boolean lossLogged;
-    private long inFlightBytes;
     private int skippedAfterClose;
     /** Tags of block requests without a reply yet: a reused one is refused (docs/PROTOCOL.md §1). */
     private final InFlightTags tags = new InFlightTags();
@@ -241,12 +240,11 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         if (atOnce != null) {
             tags.remove(tag);
             ctx.write(atOnce, ctx.voidPromise());
-            flushPending = true;
+            flow.replyWritten();
             return;
         }
         long bytes = dataBytes(request);
-        inFlight++;
-        inFlightBytes += bytes;
+        flow.started(bytes);
         updateReading(ctx);
         Channel channel = ctx.channel();
         executor.submit(volume, request, channel::isActive,
@@ -255,8 +253,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     private void complete(ChannelHandlerContext ctx, Reply reply, long tag, long bytes) {
         tags.remove(tag);
-        inFlight--;
-        inFlightBytes -= bytes;
+        flow.finished(bytes);
         if (!ctx.channel().isActive()) {
             // The client went away while the store worked: its pipeline (and so the encoder,
             // which would release READ data) is gone; the data must be released here.
@@ -266,7 +263,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             if (reply instanceof Reply.Failure f && f.status() == Errno.ESHUTDOWN) {
                 skippedAfterClose++;
             }
-            if (inFlight == 0 && skippedAfterClose > 0) {
+            if (flow.requests() == 0 && skippedAfterClose > 0) {
                 LOG.info("client {} at {}: {} request(s) queued when the connection closed were not executed",
                         nodeName, peer, skippedAfterClose);
             }
@@ -287,13 +284,10 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
      */
     private void updateReading(ChannelHandlerContext ctx) {
         var config = ctx.channel().config();
-        if (config.isAutoRead()) {
-            if (inFlight >= MAX_IN_FLIGHT || inFlightBytes >= MAX_IN_FLIGHT_BYTES || !ctx.channel().isWritable()) {
-                config.setAutoRead(false);
-            }
-        } else if (phase != Phase.CLOSING && inFlight <= MAX_IN_FLIGHT / 2 && inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2
-                && ctx.channel().isWritable()) {
-            config.setAutoRead(true);
+        boolean reading = config.isAutoRead();
+        boolean read = flow.shouldRead(reading, phase != Phase.CLOSING, ctx.channel().isWritable());
+        if (read != reading) {
+            config.setAutoRead(read);
         }
     }
 
@@ -319,7 +313,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     }
 
     private void closeWhenIdle(ChannelHandlerContext ctx) {
-        if (inFlight == 0) {
+        if (flow.requests() == 0) {
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -358,8 +352,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (flushPending) {
-            flushPending = false;
+        if (flow.takeFlush()) {
             ctx.flush();
         }
         ctx.fireChannelReadComplete();
