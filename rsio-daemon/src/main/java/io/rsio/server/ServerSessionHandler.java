@@ -214,12 +214,9 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, request, Errno.EBADF, "unknown handle " + handle);
             return;
         }
-        if (request instanceof Request.Read r && !readFits(r, volume.info().size())) {
-            // Checked before the store thread allocates the reply buffer: a READ of 2 GiB must
-            // cost nothing but this answer.
-            refuse(ctx, r, Errno.EINVAL, "READ of " + r.length() + " bytes at " + r.offset() + ": the length must be "
-                    + "1.." + maxPayload + " and the range inside volume " + volume.info().name() + " ("
-                    + volume.info().size() + " bytes)");
+        var refusal = BlockRequestCheck.check(request, volume.store().geometry(), maxPayload);
+        if (refusal.isPresent()) {
+            refuse(ctx, request, refusal.get().status(), refusal.get().reason());
             return;
         }
         long tag = request.tag();
@@ -297,11 +294,6 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             updateReading(ctx);
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    private boolean readFits(Request.Read r, long size) {
-        return r.length() > 0 && r.length() <= maxPayload && r.offset() >= 0 && r.length() <= size
-                && r.offset() <= size - r.length();
     }
 
     private static long dataBytes(Request request) {
