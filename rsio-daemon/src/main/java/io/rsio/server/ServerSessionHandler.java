@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.rsio.block.Errno;
+import io.rsio.block.RequestFlow;
 import io.rsio.config.ServerConfig;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.WireConstants;
@@ -21,6 +22,10 @@ import org.apache.logging.log4j.Logger;
 /**
  * One client connection (one path) on the server: HELLO, then authentication, then volume
  * requests. Requests run concurrently; replies go out as they complete, in any order.
+ *
+ * <p>Why it is long: the three phases of one connection (HELLO, AUTH, volume requests) share
+ * its handles, tags and flow control; the checks, the stores and the authenticator are
+ * classes of their own.
  */
 final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private static final Logger LOG = LogManager.getLogger(ServerSessionHandler.class);
@@ -53,12 +58,10 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     private String nodeName = "?";
     private String peer = "?";
     private int nextHandle = 1;
-    private int inFlight;
-    /** Replies written while reading a batch of requests share one flush at channelReadComplete. */
-    private boolean flushPending;
+    /** Requests and data in flight, and the replies of a read batch that share one flush. */
+    private final RequestFlow flow = new RequestFlow(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, RequestFlow.Resume.AT_HALF);
     /** A lost connection is logged once, not once per reply still pending on it. */
     private boolean lossLogged;
-    private long inFlightBytes;
     private int skippedAfterClose;
     /** Tags of block requests without a reply yet: a reused one is refused (docs/PROTOCOL.md §1). */
     private final InFlightTags tags = new InFlightTags();
@@ -237,12 +240,9 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, request, Errno.EBADF, "unknown handle " + handle);
             return;
         }
-        if (request instanceof Request.Read r && !readFits(r, volume.store().size())) {
-            // Checked before the store thread allocates the reply buffer: a READ of 2 GiB must
-            // cost nothing but this answer.
-            refuse(ctx, r, Errno.EINVAL, "READ of " + r.length() + " bytes at " + r.offset() + ": the length must be "
-                    + "1.." + maxPayload + " and the range inside volume " + volume.info().name() + " ("
-                    + volume.info().size() + " bytes)");
+        var refusal = BlockRequestCheck.check(request, volume.store().geometry(), maxPayload);
+        if (refusal.isPresent()) {
+            refuse(ctx, request, refusal.get().status(), refusal.get().reason());
             return;
         }
         long tag = request.tag();
@@ -263,12 +263,11 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         if (atOnce != null) {
             tags.remove(tag);
             ctx.write(atOnce, ctx.voidPromise());
-            flushPending = true;
+            flow.replyWritten();
             return;
         }
         long bytes = dataBytes(request);
-        inFlight++;
-        inFlightBytes += bytes;
+        flow.started(bytes);
         updateReading(ctx);
         Channel channel = ctx.channel();
         executor.submit(volume, request, channel::isActive,
@@ -277,8 +276,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     private void complete(ChannelHandlerContext ctx, Reply reply, long tag, long bytes) {
         tags.remove(tag);
-        inFlight--;
-        inFlightBytes -= bytes;
+        flow.finished(bytes);
         if (!ctx.channel().isActive()) {
             // The client went away while the store worked: its pipeline (and so the encoder,
             // which would release READ data) is gone; the data must be released here.
@@ -288,7 +286,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             if (reply instanceof Reply.Failure f && f.status() == Errno.ESHUTDOWN) {
                 skippedAfterClose++;
             }
-            if (inFlight == 0 && skippedAfterClose > 0) {
+            if (flow.requests() == 0 && skippedAfterClose > 0) {
                 LOG.info("client {} at {}: {} request(s) queued when the connection closed were not executed",
                         nodeName, peer, skippedAfterClose);
             }
@@ -309,14 +307,13 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
      */
     private void updateReading(ChannelHandlerContext ctx) {
         var config = ctx.channel().config();
-        if (config.isAutoRead()) {
-            if (inFlight >= MAX_IN_FLIGHT || inFlightBytes >= MAX_IN_FLIGHT_BYTES || !ctx.channel().isWritable()) {
-                config.setAutoRead(false);
+        boolean reading = config.isAutoRead();
+        boolean read = flow.shouldRead(reading, phase != Phase.CLOSING, ctx.channel().isWritable());
+        if (read != reading) {
+            config.setAutoRead(read);
+            if (!read) {
                 sessions.pausedReading();
             }
-        } else if (phase != Phase.CLOSING && inFlight <= MAX_IN_FLIGHT / 2 && inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2
-                && ctx.channel().isWritable()) {
-            config.setAutoRead(true);
         }
     }
 
@@ -328,11 +325,6 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         ctx.fireChannelWritabilityChanged();
     }
 
-    private boolean readFits(Request.Read r, long size) {
-        return r.length() > 0 && r.length() <= maxPayload && r.offset() >= 0 && r.length() <= size
-                && r.offset() <= size - r.length();
-    }
-
     private static long dataBytes(Request request) {
         return switch (request) {
             case Request.Read r -> Math.max(0, r.length());
@@ -342,7 +334,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
     }
 
     private void closeWhenIdle(ChannelHandlerContext ctx) {
-        if (inFlight == 0) {
+        if (flow.requests() == 0) {
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -381,8 +373,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (flushPending) {
-            flushPending = false;
+        if (flow.takeFlush()) {
             ctx.flush();
         }
         ctx.fireChannelReadComplete();

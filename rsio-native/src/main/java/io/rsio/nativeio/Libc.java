@@ -183,7 +183,8 @@ final class Libc {
         }
     }
 
-    private static MethodHandle capturing(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+    /** A downcall handle that stores errno in the call state passed as its first argument. */
+    static MethodHandle capturing(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
@@ -200,7 +201,7 @@ final class Libc {
     }
 
     /** Downcalls only throw on programming errors (wrong segment kind, closed arena). */
-    private static RuntimeException unexpected(Throwable t) {
+    static RuntimeException unexpected(Throwable t) {
         if (t instanceof RuntimeException re) {
             return re;
         }

@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Buffers must be native memory (off-heap segments or direct ByteBuffers): the kernel
  * copies straight into them. With {@code direct} (O_DIRECT) buffers, offsets and lengths must
  * also be aligned to the device's logical block size, else the kernel answers EINVAL.
+ *
+ * <p>Why it is long: it is the one owner of a descriptor; every call on it (pread and pwrite in
+ * their segment, vectored and cached forms, fdatasync, hole punching, zeroing, discard, size,
+ * truncate) is short and goes through the same
+ * close-safe reference count, which must stay in one class to stay correct.
  */
 public final class NativeFile implements AutoCloseable {
     /** Set in {@link #state} once close() was called. */

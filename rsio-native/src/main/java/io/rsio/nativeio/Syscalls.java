@@ -33,34 +33,27 @@ public final class Syscalls {
     /** umount2: detach now, clean up when the last user is gone. */
     public static final int MNT_DETACH = 2;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-
-    private static final MethodHandle OPEN = handle("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = handle("read",
+    // open, close and ioctl with a pointer are Libc's; these are the calls only this class makes.
+    private static final MethodHandle READ = Libc.capturing("read",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITEV = handle("writev",
+    private static final MethodHandle WRITEV = Libc.capturing("writev",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle IOCTL_PTR = handle("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_LONG = handle("ioctl",
+    private static final MethodHandle IOCTL_LONG = Libc.capturing("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MOUNT = handle("mount",
+    private static final MethodHandle MOUNT = Libc.capturing("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle UMOUNT2 = handle("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SYNCFS = handle("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SOCKET = handle("socket",
+    private static final MethodHandle UMOUNT2 = Libc.capturing("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYNCFS = Libc.capturing("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = Libc.capturing("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SOCKETPAIR = handle("socketpair",
+    private static final MethodHandle SOCKETPAIR = Libc.capturing("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SEND = handle("send",
+    private static final MethodHandle BIND = Libc.capturing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = Libc.capturing("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SENDTO = handle("sendto",
+    private static final MethodHandle SENDTO = Libc.capturing("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECV = handle("recv",
+    private static final MethodHandle RECV = Libc.capturing("recv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private Syscalls() {}
@@ -77,7 +70,7 @@ public final class Syscalls {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cPath = arena.allocateFrom(path.toString());
             do {
-                fd = (int) invoke(() -> (int) OPEN.invokeExact(cs, cPath, flags | O_CLOEXEC, 0600));
+                fd = Libc.open(cs, cPath, flags | O_CLOEXEC, 0600);
             } while (fd < 0 && Libc.errno(cs) == LinuxErrno.EINTR);
         }
         if (fd < 0) {
@@ -89,29 +82,14 @@ public final class Syscalls {
     /** close(2); never retried (Linux releases the descriptor even on EINTR). */
     public static void close(int fd, Path what) throws NativeException {
         MemorySegment cs = Libc.callState();
-        if ((int) invoke(() -> (int) CLOSE.invokeExact(cs, fd)) != 0) {
+        if (Libc.close(cs, fd) != 0) {
             throw new NativeException(Libc.errno(cs), "close", what);
         }
     }
 
     /** One read(2) into {@code buf} (up to its size), retried on EINTR; returns the byte count. */
     public static long read(int fd, MemorySegment buf, Path what) throws NativeException {
-        MemorySegment cs = Libc.callState();
-        while (true) {
-            long n;
-            try {
-                n = (long) READ.invokeExact(cs, fd, buf, buf.byteSize());
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (n >= 0) {
-                return n;
-            }
-            int errno = Libc.errno(cs);
-            if (errno != LinuxErrno.EINTR) {
-                throw new NativeException(errno, "read", what);
-            }
-        }
+        return retryingEintr("read", what, cs -> (long) READ.invokeExact(cs, fd, buf, buf.byteSize()));
     }
 
     /**
@@ -119,52 +97,17 @@ public final class Syscalls {
      * retried on EINTR; returns the bytes written.
      */
     public static long writev(int fd, MemorySegment iov, int count, Path what) throws NativeException {
-        MemorySegment cs = Libc.callState();
-        while (true) {
-            long n;
-            try {
-                n = (long) WRITEV.invokeExact(cs, fd, iov, count);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (n >= 0) {
-                return n;
-            }
-            int errno = Libc.errno(cs);
-            if (errno != LinuxErrno.EINTR) {
-                throw new NativeException(errno, "writev", what);
-            }
-        }
+        return retryingEintr("writev", what, cs -> (long) WRITEV.invokeExact(cs, fd, iov, count));
     }
 
     /** ioctl(2) with a pointer argument; returns the (non-negative) result. */
     public static int ioctl(int fd, long request, MemorySegment arg, String name, Path what) throws NativeException {
-        MemorySegment cs = Libc.callState();
-        while (true) {
-            int r = (int) invoke(() -> (int) IOCTL_PTR.invokeExact(cs, fd, request, arg));
-            if (r >= 0) {
-                return r;
-            }
-            int errno = Libc.errno(cs);
-            if (errno != LinuxErrno.EINTR) {
-                throw new NativeException(errno, name, what);
-            }
-        }
+        return (int) retryingEintr(name, what, cs -> Libc.ioctl(cs, fd, request, arg));
     }
 
     /** ioctl(2) with an integer argument (or none: pass 0); returns the (non-negative) result. */
     public static int ioctl(int fd, long request, long arg, String name, Path what) throws NativeException {
-        MemorySegment cs = Libc.callState();
-        while (true) {
-            int r = (int) invoke(() -> (int) IOCTL_LONG.invokeExact(cs, fd, request, arg));
-            if (r >= 0) {
-                return r;
-            }
-            int errno = Libc.errno(cs);
-            if (errno != LinuxErrno.EINTR) {
-                throw new NativeException(errno, name, what);
-            }
-        }
+        return (int) retryingEintr(name, what, cs -> (int) IOCTL_LONG.invokeExact(cs, fd, request, arg));
     }
 
     /** mount(2). {@code data} is the filesystem's option string. */
@@ -246,19 +189,19 @@ public final class Syscalls {
 
     /** One send(2) of the whole segment, retried on EINTR; returns the bytes sent. */
     public static long send(int fd, MemorySegment data, String what) throws NativeException {
-        return retryingEintr("send", what, cs -> (long) SEND.invokeExact(cs, fd, data, data.byteSize(), 0));
+        return retryingEintr("send", Path.of(what), cs -> (long) SEND.invokeExact(cs, fd, data, data.byteSize(), 0));
     }
 
     /** One sendto(2) of the whole segment to the first {@code length} bytes of {@code address}, retried on EINTR. */
     public static long sendTo(int fd, MemorySegment data, MemorySegment address, int length, String what)
             throws NativeException {
-        return retryingEintr("sendto", what,
+        return retryingEintr("sendto", Path.of(what),
                 cs -> (long) SENDTO.invokeExact(cs, fd, data, data.byteSize(), 0, address, length));
     }
 
     /** One recv(2) into {@code buf}, retried on EINTR; returns the bytes received. */
     public static long recv(int fd, MemorySegment buf, String what) throws NativeException {
-        return retryingEintr("recv", what, cs -> (long) RECV.invokeExact(cs, fd, buf, buf.byteSize(), 0));
+        return retryingEintr("recv", Path.of(what), cs -> (long) RECV.invokeExact(cs, fd, buf, buf.byteSize(), 0));
     }
 
     private interface SizeCall {
@@ -266,15 +209,21 @@ public final class Syscalls {
     }
 
     /** Calls {@code call} until it does not fail with EINTR; a negative result is the errno's exception. */
-    private static long retryingEintr(String name, String what, SizeCall call) throws NativeException {
+    private static long retryingEintr(String name, Path what, SizeCall call) throws NativeException {
         MemorySegment cs = Libc.callState();
         while (true) {
-            long n = (long) invoke(() -> call.run(cs));
+            long n;
+            try {
+                n = call.run(cs);
+            } catch (Throwable t) {
+                throw Libc.unexpected(t);
+            }
             if (n >= 0) {
                 return n;
             }
-            if (Libc.errno(cs) != LinuxErrno.EINTR) {
-                throw new NativeException(Libc.errno(cs), name, Path.of(what));
+            int errno = Libc.errno(cs);
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeException(errno, name, what);
             }
         }
     }
@@ -282,15 +231,6 @@ public final class Syscalls {
     /** The C library's text for an errno. */
     public static String strerror(int errno) {
         return Libc.strerror(errno);
-    }
-
-    private static MethodHandle handle(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = ERRNO;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsupportedOperationException("C library has no " + name + "()"));
-        return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
     @FunctionalInterface
@@ -303,17 +243,7 @@ public final class Syscalls {
         try {
             return call.run();
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Libc.unexpected(t);
         }
-    }
-
-    private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException re) {
-            return re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException("native call failed unexpectedly", t);
     }
 }

@@ -1,6 +1,7 @@
 package io.rsio.nbd;
 
 import io.rsio.block.BlockTarget;
+import io.rsio.nbd.handshake.ExportCatalog;
 import io.rsio.nbd.protocol.NbdStrings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * qemu's when the URI has no path) gets the default export, which is the earliest-added export
  * still registered. Removing an export does not disconnect clients already using it.
  */
-public final class NbdExports {
+public final class NbdExports implements ExportCatalog {
     private final Map<String, BlockTarget> byName = new LinkedHashMap<>();
 
     /**
@@ -42,6 +43,7 @@ public final class NbdExports {
     }
 
     /** The export with this name; {@code ""} finds the default export. */
+    @Override
     public synchronized Optional<BlockTarget> find(String name) {
         if (name.isEmpty()) {
             return defaultExport();
@@ -55,6 +57,7 @@ public final class NbdExports {
     }
 
     /** Every export, in the order added (the first is the default). */
+    @Override
     public synchronized List<BlockTarget> all() {
         return List.copyOf(new ArrayList<>(byName.values()));
     }

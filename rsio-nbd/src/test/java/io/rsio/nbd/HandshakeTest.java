@@ -1,11 +1,11 @@
 package io.rsio.nbd;
 
-import io.rsio.block.NettyLeakCheck;
-import io.rsio.block.MemoryBlockTarget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.rsio.block.MemoryBlockTarget;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nbd.protocol.ChunkType;
 import io.rsio.nbd.protocol.InfoType;
 import io.rsio.nbd.protocol.NbdCommand;

@@ -1,11 +1,11 @@
 package io.rsio.nbd;
 
-import io.rsio.block.MemoryBlockTarget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rsio.block.MemoryBlockTarget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package io.rsio.nbd;
 
-import io.rsio.block.NettyLeakCheck;
-import io.rsio.block.MemoryBlockTarget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rsio.block.MemoryBlockTarget;
+import io.rsio.block.NettyLeakCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.rsio.nbd;
 
-import io.rsio.block.NettyLeakCheck;
-import io.rsio.block.MemoryBlockTarget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rsio.block.MemoryBlockTarget;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nbd.protocol.ChunkType;
 import io.rsio.nbd.protocol.CommandFlag;
 import io.rsio.nbd.protocol.NbdCommand;

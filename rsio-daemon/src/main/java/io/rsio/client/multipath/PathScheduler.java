@@ -64,4 +64,15 @@ final class PathScheduler {
         }
         return best;
     }
+
+    /** A ready path to server {@code serverId} (a FLUSH only that server can do), the least loaded, or null. */
+    static RsioPath leastLoadedOn(List<RsioPath> ready, int serverId) {
+        RsioPath best = null;
+        for (RsioPath path : ready) {
+            if (path.serverId() == serverId && (best == null || path.outstanding() < best.outstanding())) {
+                best = path;
+            }
+        }
+        return best;
+    }
 }

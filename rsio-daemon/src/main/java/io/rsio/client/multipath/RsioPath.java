@@ -31,6 +31,10 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>All mutable connection state is confined to the path's event loop; the fields read by
  * status queries and the scheduler are volatile or atomic.
+ *
+ * <p>Why it is long: the connection's life cycle (connect, ping, loss, reconnect back-off), the
+ * tag table and the status fields all live on the path's event loop and share that
+ * confinement; the log-in, the part that was a protocol of its own, is {@link PathLogin}.
  */
 public final class RsioPath {
     private static final Logger LOG = LogManager.getLogger(RsioPath.class);

@@ -8,9 +8,7 @@ import io.rsio.block.RequestSplitter;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.VolumeInfo;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,14 +42,14 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     private volatile int chunkSize;
     private volatile PathScheduler scheduler;
     private final Map<RsioPath, Integer> handles = new ConcurrentHashMap<>();
-    private final ArrayDeque<IoRequest> waiting = new ArrayDeque<>();
+    private final NoPathQueue waiting = new NoPathQueue();
     private final PathStats stats = new PathStats();
     private final io.rsio.metrics.IoLatency latency;
     private final io.rsio.common.NoSpaceEpisode noSpace = new io.rsio.common.NoSpaceEpisode();
     private final ScheduledFuture<?> housekeeping;
     private volatile List<RsioPath> ready = List.of();
     /** FLUSHes for one server that has no ready path yet (see {@link #flush()}). */
-    private final List<IoRequest> held = new ArrayList<>();
+    private final HeldFlushes held = new HeldFlushes();
     private final FlushLedger ledger = new FlushLedger();
     /** For a volume served by one server at a time: the server in use, -1 before the first. */
     private volatile int activeServer = -1;
@@ -229,15 +227,11 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         if (!send(request)) {
             if (request.server >= 0) {
                 // A FLUSH for one server waits for that server, without holding up the rest.
-                synchronized (held) {
-                    held.add(request);
-                }
+                held.add(request);
                 drainHeld();
                 return request.future;
             }
-            synchronized (waiting) {
-                waiting.add(request);
-            }
+            waiting.add(request);
             // A path may have come up between the failed send and the enqueue.
             drainWaiting();
         }
@@ -247,7 +241,8 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     /** Places the request on the path the scheduler picks; false when no path is ready. */
     private boolean send(IoRequest request) {
         for (int attempt = 0; attempt < 8; attempt++) {
-            RsioPath path = request.server < 0 ? scheduler.pick(candidates(), request.length) : onServer(request.server);
+            RsioPath path = request.server < 0 ? scheduler.pick(candidates(), request.length)
+                    : PathScheduler.leastLoadedOn(ready, request.server);
             if (path == null) {
                 return false;
             }
@@ -313,17 +308,6 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         return on;
     }
 
-    /** A ready path to server {@code serverId}, the least loaded, or null. */
-    private RsioPath onServer(int serverId) {
-        RsioPath best = null;
-        for (RsioPath path : ready) {
-            if (path.serverId() == serverId && (best == null || path.outstanding() < best.outstanding())) {
-                best = path;
-            }
-        }
-        return best;
-    }
-
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
         if (homeLoop == null) {
             homeLoop = path.loop();
@@ -361,16 +345,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     private void lost(FlushLedger.Loss loss) {
         LOG.error("volume {}:{}: {} ({}); the next FLUSH fails with EIO", namespace, info.name(), loss.why(),
                 serverNames.getOrDefault(loss.serverId(), "?"));
-        List<IoRequest> waitingForIt = new ArrayList<>();
-        synchronized (held) {
-            for (Iterator<IoRequest> it = held.iterator(); it.hasNext(); ) {
-                IoRequest r = it.next();
-                if (r.server == loss.serverId()) {
-                    it.remove();
-                    waitingForIt.add(r);
-                }
-            }
-        }
+        List<IoRequest> waitingForIt = held.takeFor(loss.serverId());
         if (!waitingForIt.isEmpty()) {
             String why = ledger.takeLoss(loss.serverId());
             stats.errors.increment();
@@ -472,61 +447,21 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
 
     /** Sends the FLUSHes waiting for their server, or fails those older than nopath_timeout. */
     private void drainHeld() {
-        List<IoRequest> candidates;
-        synchronized (held) {
-            if (held.isEmpty()) {
-                return;
-            }
-            candidates = new ArrayList<>(held);
-        }
-        long limit = System.nanoTime() - nopathTimeout.toNanos();
-        for (IoRequest r : candidates) {
-            boolean done;
-            if (r.isFinished()) {
-                done = true;
-            } else if (r.startNanos < limit) {
-                stats.errors.increment();
-                r.fail(Errno.EIO, flushFailure("server " + serverNames.getOrDefault(r.server, "?") + " (id " + r.server
-                        + ") holds " + ledger.unflushedWrites(r.server)
-                        + " acknowledged write(s) not yet flushed and had no path for " + nopathTimeout.toMillis() + " ms"));
-                done = true;
-            } else {
-                done = send(r);
-            }
-            if (done) {
-                synchronized (held) {
-                    held.remove(r);
-                }
-            }
-        }
+        held.drain(this::send, System.nanoTime() - nopathTimeout.toNanos(), r -> {
+            stats.errors.increment();
+            r.fail(Errno.EIO, flushFailure("server " + serverNames.getOrDefault(r.server, "?") + " (id " + r.server
+                    + ") holds " + ledger.unflushedWrites(r.server)
+                    + " acknowledged write(s) not yet flushed and had no path for " + nopathTimeout.toMillis() + " ms"));
+        });
     }
 
     private void drainWaiting() {
-        while (true) {
-            IoRequest next;
-            synchronized (waiting) {
-                next = waiting.peek();
-                if (next == null || ready.isEmpty()) {
-                    return;
-                }
-                waiting.poll();
-            }
-            if (!next.isFinished() && next.startNanos < System.nanoTime() - nopathTimeout.toNanos()) {
-                // It has outlived nopath_timeout bouncing between paths that never answer (a
-                // server that logs in and then stalls): sending it to the next one would let
-                // such a server hold the I/O forever.
-                stats.errors.increment();
-                next.fail(Errno.EIO, "no path to volume " + namespace + ":" + info.name() + " completed it within "
-                        + nopathTimeout.toMillis() + " ms");
-                continue;
-            }
-            if (!next.isFinished() && !send(next)) {
-                synchronized (waiting) {
-                    waiting.addFirst(next);
-                }
-                return;
-            }
-        }
+        // A request past nopath_timeout here has bounced between paths that never answer.
+        waiting.drain(() -> !ready.isEmpty(), this::send, System.nanoTime() - nopathTimeout.toNanos(), r -> {
+            stats.errors.increment();
+            r.fail(Errno.EIO, "no path to volume " + namespace + ":" + info.name() + " completed it within "
+                    + nopathTimeout.toMillis() + " ms");
+        });
     }
 
     private int samples;
@@ -536,18 +471,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         if (++samples % 10 == 0) {
             stats.sample(false);
         }
-        long limit = System.nanoTime() - nopathTimeout.toNanos();
-        List<IoRequest> expired = new ArrayList<>();
-        synchronized (waiting) {
-            for (Iterator<IoRequest> it = waiting.iterator(); it.hasNext(); ) {
-                IoRequest r = it.next();
-                if (r.isFinished() || r.startNanos < limit) {
-                    it.remove();
-                    expired.add(r);
-                }
-            }
-        }
-        for (IoRequest r : expired) {
+        for (IoRequest r : waiting.expire(System.nanoTime() - nopathTimeout.toNanos())) {
             if (!r.isFinished()) {
                 stats.errors.increment();
             }
@@ -561,15 +485,8 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     /** Fails every waiting request; used when rsiod stops. */
     void shutdown() {
         housekeeping.cancel(false);
-        List<IoRequest> left;
-        synchronized (waiting) {
-            left = new ArrayList<>(waiting);
-            waiting.clear();
-        }
-        synchronized (held) {
-            left.addAll(held);
-            held.clear();
-        }
+        List<IoRequest> left = new ArrayList<>(waiting.clear());
+        left.addAll(held.clear());
         left.forEach(r -> r.fail(Errno.ESHUTDOWN, "rsiod is stopping"));
     }
 }

@@ -5,10 +5,10 @@ import static io.rsio.nativeio.fuse.FuseAbi.*;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.rsio.block.BlockException;
+import io.rsio.block.BlockIo;
 import io.rsio.block.BlockTarget;
 import io.rsio.block.Errno;
 import io.rsio.nativeio.LinuxErrno;
-import io.rsio.block.BlockIo;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -35,6 +35,10 @@ import org.apache.logging.log4j.Logger;
  * it return nothing, fallocate punches holes or zeroes ranges (discard and write-zeroes of a
  * loop device), fsync flushes the volume. Files are opened with FOPEN_DIRECT_IO: no page cache
  * in front of the network, and a loop device's direct I/O reaches here unchanged.
+ *
+ * <p>Why it is long: one short handler per FUSE opcode it answers (lookup, getattr, setattr,
+ * open, read, write, fsync, fallocate, readdir, statfs, ...); the list of opcodes is the
+ * protocol's, and the handlers share the table of volume files.
  */
 final class VolumeFileSystem {
     private static final Logger LOG = LogManager.getLogger(VolumeFileSystem.class);

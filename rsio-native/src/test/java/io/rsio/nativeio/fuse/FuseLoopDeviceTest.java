@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rsio.block.MemoryBlockTarget;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nativeio.MountTable;
 import io.rsio.nativeio.NativeException;
 import io.rsio.nativeio.NativeFile;
@@ -14,8 +16,6 @@ import io.rsio.nativeio.Posix;
 import io.rsio.nativeio.Syscalls;
 import io.rsio.nativeio.loop.LoopConfig;
 import io.rsio.nativeio.loop.LoopDevice;
-import io.rsio.block.MemoryBlockTarget;
-import io.rsio.block.NettyLeakCheck;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

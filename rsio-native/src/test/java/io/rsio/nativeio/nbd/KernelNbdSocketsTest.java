@@ -1,7 +1,5 @@
 package io.rsio.nativeio.nbd;
 
-import io.rsio.block.NettyLeakCheck;
-import io.rsio.block.MemoryBlockTarget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.rsio.block.MemoryBlockTarget;
+import io.rsio.block.NettyLeakCheck;
 import io.rsio.nativeio.Syscalls;
 import io.rsio.nbd.protocol.TransmissionFlag;
 import java.lang.foreign.Arena;

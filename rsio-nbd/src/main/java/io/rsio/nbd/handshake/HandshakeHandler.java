@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rsio.block.BlockTarget;
-import io.rsio.nbd.NbdExports;
 import io.rsio.nbd.handshake.HandshakeReply.OptionReply;
 import io.rsio.nbd.handshake.HandshakeRequest.ClientFlags;
 import io.rsio.nbd.handshake.HandshakeRequest.OptionRequest;
@@ -38,7 +37,7 @@ import org.apache.logging.log4j.Logger;
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(HandshakeHandler.class);
 
-    private final NbdExports exports;
+    private final ExportCatalog exports;
     private final TransmissionStarter starter;
     private final Duration timeout;
     private final String client;
@@ -51,7 +50,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private boolean finished;
     private ScheduledFuture<?> timer;
 
-    public HandshakeHandler(NbdExports exports, TransmissionStarter starter, Duration timeout, String client) {
+    public HandshakeHandler(ExportCatalog exports, TransmissionStarter starter, Duration timeout, String client) {
         this.exports = exports;
         this.starter = starter;
         this.timeout = timeout;

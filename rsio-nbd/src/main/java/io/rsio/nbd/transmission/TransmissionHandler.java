@@ -1,6 +1,5 @@
 package io.rsio.nbd.transmission;
 
-import io.rsio.block.BlockIo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -10,6 +9,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.rsio.block.BlockException;
+import io.rsio.block.BlockIo;
+import io.rsio.block.RequestFlow;
 import io.rsio.nbd.protocol.CommandFlag;
 import io.rsio.nbd.protocol.NbdCommand;
 import io.rsio.nbd.protocol.NbdError;
@@ -41,13 +42,12 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final ExportSession session;
     private final BlockIo io;
     private final String client;
-    private int inflight;
-    private long inflightBytes;
+    private final RequestFlow flow = new RequestFlow(MAX_INFLIGHT_REQUESTS, MAX_INFLIGHT_BYTES,
+            RequestFlow.Resume.BELOW_LIMITS);
     private long requests;
     private boolean disconnecting;
     /** True while a request is dispatched from channelRead: replies made then wait for channelReadComplete. */
     private boolean dispatching;
-    private boolean flushPending;
     private String closeReason = "connection closed";
 
     public TransmissionHandler(ExportSession session, String client) {
@@ -134,8 +134,7 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     private void track(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a,
             CompletableFuture<?> future, long bytes) {
-        inflight++;
-        inflightBytes += bytes;
+        flow.started(bytes);
         updateReading(ctx);
         future.whenComplete((value, failure) -> onEventLoop(ctx,
                 () -> complete(ctx, r, a, value, failure, bytes),
@@ -144,8 +143,7 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     private void complete(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a, Object value,
             Throwable failure, long bytes) {
-        inflight--;
-        inflightBytes -= bytes;
+        flow.finished(bytes);
         if (!ctx.channel().isActive()) {
             ReferenceCountUtil.release(value);
         } else if (failure != null) {
@@ -173,7 +171,7 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private void send(ChannelHandlerContext ctx, NbdReply reply) {
         if (dispatching) {
             ctx.write(reply, ctx.voidPromise());
-            flushPending = true;
+            flow.replyWritten();
         } else {
             ctx.writeAndFlush(reply, ctx.voidPromise());
         }
@@ -181,8 +179,7 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (flushPending) {
-            flushPending = false;
+        if (flow.takeFlush()) {
             ctx.flush();
         }
         ctx.fireChannelReadComplete();
@@ -205,15 +202,15 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void updateReading(ChannelHandlerContext ctx) {
-        boolean read = !disconnecting && inflight < MAX_INFLIGHT_REQUESTS && inflightBytes < MAX_INFLIGHT_BYTES
-                && ctx.channel().isWritable();
-        if (ctx.channel().config().isAutoRead() != read) {
+        boolean reading = ctx.channel().config().isAutoRead();
+        boolean read = flow.shouldRead(reading, !disconnecting, ctx.channel().isWritable());
+        if (reading != read) {
             ctx.channel().config().setAutoRead(read); // turning it back on also asks for a read
         }
     }
 
     private void closeWhenIdle(ChannelHandlerContext ctx) {
-        if (disconnecting && inflight == 0 && ctx.channel().isActive()) {
+        if (disconnecting && flow.requests() == 0 && ctx.channel().isActive()) {
             // the empty write completes after every reply queued before it has been written
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

@@ -14,10 +14,10 @@ import io.rsio.nbd.Slices;
 import io.rsio.nbd.protocol.NbdProtocol;
 import io.rsio.nbd.protocol.NbdProtocolException;
 import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 @ExtendWith(NettyLeakCheck.class)
 class HandshakeDecoderTest {

@@ -44,6 +44,10 @@ import org.apache.logging.log4j.Logger;
  * check and shutdown never race, and blocking system calls never pin the virtual threads that
  * serve the control socket. The FUSE filesystem ({@code $RSIO_RUN_DIR/fuse}) is mounted with the
  * first device and unmounted with the last.
+ *
+ * <p>Why it is long: attach, detach, growth, stop and crash clean-up work on one table of
+ * attachments under the one-thread rule above; each step is short, but splitting them into
+ * classes would hand that table and its ordering guarantee to several owners.
  */
 public final class AttachManager implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(AttachManager.class);
