@@ -9,7 +9,8 @@ Every stack serves the same 1 GiB volume file, held in page cache:
 Optional (--stacks ...,rsio-rbd,rbd): a single-host Ceph cluster (scripts/ceph-test-cluster,
 bluestore on a sparse file) with the volume copied into RBD images rbd/vol and rbd/peer:
   rsio-rbd    fio --ioengine=nbd on rsiod's NBD export -> RSIO -> rssrv as an RBD gateway
-  rbd         fio --ioengine=rbd (librbd in fio itself) on rbd/peer: the ceiling for rsio-rbd
+  rbd         fio --ioengine=rbd (librbd in fio itself, its cache off as in the gateway) on rbd/peer:
+              the ceiling for rsio-rbd
 For each cell (block size x rw x queue depth x jobs) every stack runs --repeats times; the
 table shows the median IOPS (and min-max spread), p50/p99 latency, server and client CPU
 microseconds per I/O (from /proc/PID/stat and fio's own CPU figures), and the ratio of
@@ -173,8 +174,19 @@ class Stacks:
         """fio's engine arguments for a stack, and the environment fio needs."""
         if stack == "rbd":
             return (["--ioengine=rbd", "--clientname=" + self.ceph["RSIO_CEPH_USER"].removeprefix("client."),
-                     "--pool=rbd", "--rbdname=peer"], dict(os.environ, CEPH_CONF=self.ceph["CEPH_CONF"]))
+                     "--pool=rbd", "--rbdname=peer"], dict(os.environ, CEPH_CONF=self.peer_conf()))
         return ["--ioengine=nbd", f"--uri={self.uri(stack)}"], None
+
+    def peer_conf(self):
+        """The cluster's ceph.conf with librbd's cache off for fio's client too: the gateway runs
+        without it (an acknowledged write is committed by the OSDs), and a ceiling measured with
+        the write-back cache would compare memory with disk."""
+        path = os.path.join(self.work, "ceph-peer.conf")
+        if not os.path.exists(path):
+            text = open(self.ceph["CEPH_CONF"]).read()
+            with open(path, "w") as f:
+                f.write(text + ("\n" if not text.endswith("\n") else "") + "[client]\nrbd cache = false\n")
+        return path
 
     def uri(self, stack):
         return {"rsio-nbd": f"nbd+unix:///vol?socket={self.work}/run/nbd/vol.sock",
