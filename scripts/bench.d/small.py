@@ -6,6 +6,11 @@ Every stack serves the same 1 GiB volume file, held in page cache:
   nbdkit      fio --ioengine=nbd on nbdkit's file plugin
   qemu-nbd    fio --ioengine=nbd on qemu-nbd
   iscsi       iscsi-perf (libiscsi) on tgtd; reads only (iscsi-perf cannot write)
+Optional (--stacks ...,rsio-rbd,rbd): a single-host Ceph cluster (scripts/ceph-test-cluster,
+bluestore on a sparse file) with the volume copied into RBD images rbd/vol and rbd/peer:
+  rsio-rbd    fio --ioengine=nbd on rsiod's NBD export -> RSIO -> rssrv as an RBD gateway
+  rbd         fio --ioengine=rbd (librbd in fio itself, its cache off as in the gateway) on rbd/peer:
+              the ceiling for rsio-rbd
 For each cell (block size x rw x queue depth x jobs) every stack runs --repeats times; the
 table shows the median IOPS (and min-max spread), p50/p99 latency, server and client CPU
 microseconds per I/O (from /proc/PID/stat and fio's own CPU figures), and the ratio of
@@ -22,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 HZ = os.sysconf("SC_CLK_TCK")
 ALL_STACKS = ["rsio-nbd", "rsio-proto", "nbdkit", "qemu-nbd", "iscsi"]
+CEPH_STACKS = ["rsio-rbd", "rbd"]
 IQN = "iqn.2026-11.io.rsio:bench"
 
 
@@ -59,6 +65,9 @@ class Stacks:
         self.busy_poll = busy_poll
         self.image = os.path.join(work, "vol.img")
         self.env = dict(os.environ, RSIO_RUN_DIR=os.path.join(work, "run"), RSIO_LOG_DIR=os.path.join(work, "log"))
+        self.rbd_env = dict(os.environ, RSIO_RUN_DIR=os.path.join(work, "rbd-run"),
+                            RSIO_LOG_DIR=os.path.join(work, "rbd-log"))
+        self.ceph = None
 
     def start(self):
         print("preparing a 1 GiB volume file in page cache ...", flush=True)
@@ -67,7 +76,9 @@ class Stacks:
                 f.write(os.urandom(1 << 20))
         subprocess.run(["cat", self.image], stdout=subprocess.DEVNULL, check=True)
         if "rsio-nbd" in self.stacks or "rsio-proto" in self.stacks:
-            self.start_rsio()
+            self.start_rsio("", f"path = {self.image}\n", self.env, "rsio-nbd" in self.stacks)
+        if any(s in self.stacks for s in CEPH_STACKS):
+            self.start_ceph()
         if "nbdkit" in self.stacks:
             sock = os.path.join(self.work, "nbdkit.sock")
             p = self.spawn(["nbdkit", "--foreground", "--exit-with-parent", "-U", sock, "file", self.image])
@@ -90,28 +101,49 @@ class Stacks:
                 subprocess.run(["tgtadm", "--lld", "iscsi", *args], check=True)
             self.pids["iscsi"] = p.pid
 
-    def start_rsio(self):
+    def start_ceph(self):
+        cdir = os.path.join(self.work, "ceph")
+        print("starting a single-host Ceph cluster (bluestore on a sparse file) ...", flush=True)
+        env = dict(os.environ, RSIO_CEPH_STORE="bluestore", RSIO_CEPH_BYTES=str(4 << 30))
+        subprocess.run([os.path.join(ROOT, "scripts/ceph-test-cluster"), "start", cdir], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        self.ceph = dict(line.split("=", 1) for line in open(os.path.join(cdir, "env")).read().split())
+        # Two copies: the gateway holds rbd/vol's exclusive lock, which fio's own librbd would
+        # have to take from it on every write (refused: the gateway keeps its lock).
+        for image, stack in (("vol", "rsio-rbd"), ("peer", "rbd")):
+            if stack in self.stacks:
+                print(f"copying the volume into RBD image rbd/{image} ...", flush=True)
+                subprocess.run(["rbd", "-c", self.ceph["CEPH_CONF"], "import", "--no-progress", self.image,
+                                "rbd/" + image], check=True)
+        if "rsio-rbd" in self.stacks:
+            self.start_rsio("-rbd", f"rbd = rbd/vol\nceph_conf = {self.ceph['CEPH_CONF']}\n"
+                            f"ceph_user = {self.ceph['RSIO_CEPH_USER']}\nceph_keyring = {self.ceph['RSIO_CEPH_KEYRING']}\n",
+                            self.rbd_env, True)
+
+    def start_rsio(self, tag, volume, env, with_rsiod):
+        """rssrv serving [volume vol] (the given keys), and with_rsiod an rsiod exporting it; pids rssrv{tag}, rsiod{tag}."""
+        run = env["RSIO_RUN_DIR"]
         port = free_port()
         key = "0x" + os.urandom(16).hex()
-        with open(os.path.join(self.work, "rssrvcfg"), "w") as f:
+        with open(os.path.join(self.work, "rssrvcfg" + tag), "w") as f:
             f.write(f"[namespace bench]\nnamespaceid = 1\nport = {port}\n\n[server bench-srv]\nserverid = 1\n"
                     + (f"busy_poll = {self.busy_poll}\n" if self.busy_poll else "") + "\n"
                     f"[interface lo]\naddress = 127.0.0.1\n\n[clients]\nbench {key}\n\n"
-                    f"[volume vol]\npath = {self.image}\n")
-        with open(os.path.join(self.work, "rscltcfg"), "w") as f:
+                    f"[volume vol]\n{volume}")
+        with open(os.path.join(self.work, "rscltcfg" + tag), "w") as f:
             f.write(f"[defaults]\nport = {port}\n\n[interface lo]\naddress = 127.0.0.1\n\n"
                     f"[namespace bench]\nnamespaceid = 1\nnodename = bench\nnodekey = {key}\n\n"
                     f"[server bench-srv]\naddress = 127.0.0.1\n")
         for name in ("rssrvcfg", "rscltcfg"):
-            os.chmod(os.path.join(self.work, name), 0o600)
-        subprocess.run([os.path.join(ROOT, "scripts/rssrv"), "-c", os.path.join(self.work, "rssrvcfg")],
-                       env=self.env, check=True, stdout=subprocess.DEVNULL)
-        self.pids["rssrv"] = int(open(os.path.join(self.work, "run/rssrv.pid")).read())
-        if "rsio-nbd" in self.stacks:
-            subprocess.run([os.path.join(ROOT, "scripts/rsiod"), "-c", os.path.join(self.work, "rscltcfg")],
-                           env=self.env, check=True, stdout=subprocess.DEVNULL)
-            self.pids["rsiod"] = int(open(os.path.join(self.work, "run/rsiod.pid")).read())
-            wait_for(lambda: os.path.exists(os.path.join(self.work, "run/nbd/vol.sock")), 30, "rsiod's export")
+            os.chmod(os.path.join(self.work, name + tag), 0o600)
+        subprocess.run([os.path.join(ROOT, "scripts/rssrv"), "-c", os.path.join(self.work, "rssrvcfg" + tag)],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+        self.pids["rssrv" + tag] = int(open(os.path.join(run, "rssrv.pid")).read())
+        if with_rsiod:
+            subprocess.run([os.path.join(ROOT, "scripts/rsiod"), "-c", os.path.join(self.work, "rscltcfg" + tag)],
+                           env=env, check=True, stdout=subprocess.DEVNULL)
+            self.pids["rsiod" + tag] = int(open(os.path.join(run, "rsiod.pid")).read())
+            wait_for(lambda: os.path.exists(os.path.join(run, "nbd/vol.sock")), 30, "rsiod's export")
 
     def spawn(self, cmd):
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -119,7 +151,7 @@ class Stacks:
         return p
 
     def stop(self):
-        for name in ("rsiod", "rssrv"):
+        for name in ("rsiod", "rssrv", "rsiod-rbd", "rssrv-rbd"):
             if name in self.pids:
                 try:
                     os.kill(self.pids[name], signal.SIGTERM)
@@ -133,21 +165,50 @@ class Stacks:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if self.ceph is not None or os.path.exists(os.path.join(self.work, "ceph")):
+            time.sleep(1)  # the gateway's clean stop releases its lock first
+            subprocess.run([os.path.join(ROOT, "scripts/ceph-test-cluster"), "stop", os.path.join(self.work, "ceph")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def fio_target(self, stack):
+        """fio's engine arguments for a stack, and the environment fio needs."""
+        if stack == "rbd":
+            return (["--ioengine=rbd", "--clientname=" + self.ceph["RSIO_CEPH_USER"].removeprefix("client."),
+                     "--pool=rbd", "--rbdname=peer"], dict(os.environ, CEPH_CONF=self.peer_conf()))
+        return ["--ioengine=nbd", f"--uri={self.uri(stack)}"], None
+
+    def peer_conf(self):
+        """The cluster's ceph.conf with librbd's cache off for fio's client too: the gateway runs
+        without it (an acknowledged write is committed by the OSDs), and a ceiling measured with
+        the write-back cache would compare memory with disk."""
+        path = os.path.join(self.work, "ceph-peer.conf")
+        if not os.path.exists(path):
+            text = open(self.ceph["CEPH_CONF"]).read()
+            with open(path, "w") as f:
+                f.write(text + ("\n" if not text.endswith("\n") else "") + "[client]\nrbd cache = false\n")
+        return path
 
     def uri(self, stack):
         return {"rsio-nbd": f"nbd+unix:///vol?socket={self.work}/run/nbd/vol.sock",
+                "rsio-rbd": f"nbd+unix:///vol?socket={self.work}/rbd-run/nbd/vol.sock",
                 "nbdkit": f"nbd+unix:///?socket={self.work}/nbdkit.sock",
                 "qemu-nbd": f"nbd+unix:///?socket={self.work}/qemu.sock"}[stack]
 
     def server_pid(self, stack):
-        return {"rsio-nbd": self.pids.get("rssrv"), "rsio-proto": self.pids.get("rssrv")}.get(stack, self.pids.get(stack))
+        return {"rsio-nbd": self.pids.get("rssrv"), "rsio-proto": self.pids.get("rssrv"),
+                "rsio-rbd": self.pids.get("rssrv-rbd")}.get(stack, self.pids.get(stack))
+
+    def client_pid(self, stack):
+        """rsiod of an NBD stack (its CPU counts as client CPU), else None."""
+        return {"rsio-nbd": self.pids.get("rsiod"), "rsio-rbd": self.pids.get("rsiod-rbd")}.get(stack)
 
 
 def run_fio(stacks, stack, bs, rw, qd, jobs, seconds, out):
-    cmd = ["fio", "--name=bench", "--ioengine=nbd", f"--uri={stacks.uri(stack)}", f"--rw={rw}", f"--bs={bs}",
+    target, env = stacks.fio_target(stack)
+    cmd = ["fio", "--name=bench", *target, f"--rw={rw}", f"--bs={bs}",
            f"--iodepth={qd}", f"--numjobs={jobs}", "--group_reporting", "--time_based", f"--runtime={seconds}",
            "--size=1g", "--output-format=json"]
-    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
     with open(out, "w") as f:
         f.write(text)
     job = json.loads(text[text.index("{"):])["jobs"][0]
@@ -188,7 +249,8 @@ def main():
     ap.add_argument("--jobs", default="1,4")
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--repeats", type=int, default=2)
-    ap.add_argument("--stacks", default=",".join(ALL_STACKS))
+    ap.add_argument("--stacks", default=",".join(ALL_STACKS),
+                    help="any of " + ",".join(ALL_STACKS + CEPH_STACKS) + " (the Ceph ones need Ceph's packages)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--busy-poll", default=None, help="rssrv's busy_poll, e.g. 1ms (default: off)")
     a = ap.parse_args()
@@ -206,7 +268,7 @@ def main():
         stacks.start()
         # The JVMs compile their hot paths in the first seconds: an untimed run first, so the
         # first cell does not measure the JIT.
-        for stack in ("rsio-nbd", "rsio-proto"):
+        for stack in ("rsio-nbd", "rsio-proto", "rsio-rbd"):
             if stack in stacks_wanted:
                 print(f"warming up {stack} ...", flush=True)
                 if stack == "rsio-proto":
@@ -225,7 +287,8 @@ def main():
                 for rep in range(a.repeats):
                     spid = stacks.server_pid(stack)
                     s0 = cpu_seconds(spid) if spid else 0
-                    c0 = cpu_seconds(stacks.pids["rsiod"]) if stack == "rsio-nbd" else 0
+                    cpid = stacks.client_pid(stack)
+                    c0 = cpu_seconds(cpid) if cpid else 0
                     if stack == "rsio-proto":
                         r = run_rsio_proto(stacks, bs, rw, qd, jobs, a.seconds)
                     elif stack == "iscsi":
@@ -235,8 +298,8 @@ def main():
                                     os.path.join(out, f"fio-{stack}-{bs}-{rw}-qd{qd}-j{jobs}-{rep}.json"))
                     if spid:
                         r["server_cpu"] = cpu_seconds(spid) - s0
-                    if stack == "rsio-nbd":
-                        r["client_cpu"] += cpu_seconds(stacks.pids["rsiod"]) - c0
+                    if cpid:
+                        r["client_cpu"] += cpu_seconds(cpid) - c0
                     results.append(r)
                 iops = [r["iops"] for r in results]
                 med = statistics.median(iops)
@@ -257,11 +320,13 @@ def main():
 
 
 def render(rows, stacks, a):
-    peers = [s for s in stacks if not s.startswith("rsio")]
+    peers = [s for s in stacks if not s.startswith("rsio") and s not in CEPH_STACKS]
     lines = [f"scripts/bench small: {a.seconds} s per run, {a.repeats} repeat(s); rssrv busy_poll "
              f"{a.busy_poll or 'off'}; per stack: median IOPS "
              "[min-max], then latency p50/p99 (us) and CPU per I/O (us) of server / client side", ""]
-    lines.append(f"{'cell':<26}" + "".join(f"{s:>28}" for s in stacks) + f"{'rsio-nbd/best peer':>20}")
+    rbd_ratio = "rsio-rbd" in stacks and "rbd" in stacks
+    lines.append(f"{'cell':<26}" + "".join(f"{s:>28}" for s in stacks) + f"{'rsio-nbd/best peer':>20}"
+                 + (f"{'rsio-rbd/rbd':>14}" if rbd_ratio else ""))
     for row in rows:
         bs, rw, qd, jobs = row["cell"]
         iops_cells, detail_cells = [], []
@@ -275,8 +340,10 @@ def render(rows, stacks, a):
             detail_cells.append("%.0f/%.0f %.1f/%.1f" % (r["p50"], r["p99"], r["srv_us"], r["clt_us"]))
         best = max((row[p]["iops"] for p in peers if p in row), default=0)
         ratio = row["rsio-nbd"]["iops"] / best if best and "rsio-nbd" in row else 0
+        rbd = row["rsio-rbd"]["iops"] / row["rbd"]["iops"] if rbd_ratio and row["rbd"]["iops"] else 0
         lines.append(f"{bs + ' ' + rw + ' qd' + str(qd) + ' j' + str(jobs):<26}"
-                     + "".join(f"{c:>28}" for c in iops_cells) + f"{ratio:>20.2f}")
+                     + "".join(f"{c:>28}" for c in iops_cells) + f"{ratio:>20.2f}"
+                     + (f"{rbd:>14.2f}" if rbd_ratio else ""))
         lines.append(f"{'  p50/p99 srv/clt':<26}" + "".join(f"{c:>28}" for c in detail_cells))
     return "\n".join(lines) + "\n"
 

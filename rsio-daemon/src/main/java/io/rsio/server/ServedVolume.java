@@ -13,7 +13,9 @@ public record ServedVolume(VolumeInfo info, VolumeStore store, List<String> acce
         this(info, store, access, new VolumeCounters(info.name()));
     }
 
-    /** What clients are told, with the size the store has now: a pool volume grows while served. */
+    /** What clients are told, with the size the store has now: a pool volume grows while served,
+     * and an RBD image can be resized by another client (docs/SCALE-OUT.md): LIST, OPEN and the
+     * range checks follow it. */
     @Override
     public VolumeInfo info() {
         long size = store.size();

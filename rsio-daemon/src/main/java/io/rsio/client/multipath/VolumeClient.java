@@ -273,7 +273,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
             onActive = pathsOf(all, activeServer);
             if (onActive.isEmpty()) {
                 int previous = activeServer;
-                activeServer = all.getFirst().serverId();
+                activeServer = preferredServer(all);
                 onActive = pathsOf(all, activeServer);
                 LOG.info("volume {}:{}: I/O goes to server {} ({}){}", namespace, info.name(), activeServer,
                         serverNames.getOrDefault(activeServer, "?"), previous < 0 ? ""
@@ -281,6 +281,16 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
             }
         }
         return onActive;
+    }
+
+    /**
+     * The server to use among those with a ready path: chosen by the volume's identity, so every
+     * client that reaches the same gateways picks the same one (no tug of war over the image),
+     * and different volumes spread over the gateways.
+     */
+    private int preferredServer(List<RsioPath> readyPaths) {
+        int[] servers = readyPaths.stream().mapToInt(RsioPath::serverId).distinct().sorted().toArray();
+        return servers[Math.floorMod(info.id().hashCode(), servers.length)];
     }
 
     /** The server in use answered that it cannot serve: use another one that has a ready path. */

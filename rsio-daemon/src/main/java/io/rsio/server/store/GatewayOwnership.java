@@ -3,12 +3,12 @@ package io.rsio.server.store;
 import io.rsio.block.BlockException;
 import io.rsio.block.Errno;
 import io.rsio.nativeio.rbd.CephException;
-import io.rsio.nativeio.rbd.RadosCluster;
 import io.rsio.nativeio.rbd.RbdImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -21,8 +21,9 @@ import org.apache.logging.log4j.Logger;
  * writes in flight that the client is about to send again here), then breaks its lock and
  * takes it. Changes that arrive meanwhile wait, in order, and start once the lock is held.
  *
- * <p>The lock calls block (a blocklist waits for the new OSD map), so they run on one thread of
- * this volume, never on an event loop.
+ * <p>A gateway fenced while alive (clients moved away from it) reconnects as a new client and is
+ * a standby again. The lock calls block (a blocklist waits for the new OSD map), so they run on
+ * one thread of this volume, never on an event loop.
  */
 final class GatewayOwnership implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(GatewayOwnership.class);
@@ -31,19 +32,26 @@ final class GatewayOwnership implements AutoCloseable {
 
     private record Waiting(AsyncVolumeStore.Done done, Runnable start, Runnable abandon) {}
 
+    /** Replaces the volume's connection with a new one (a new client instance). */
+    @FunctionalInterface
+    interface Reconnect {
+        void run() throws java.io.IOException;
+    }
+
     private final String volume;
-    private final RadosCluster cluster;
-    private final RbdImage image;
+    private final Supplier<RbdConnection> current;
+    private final Reconnect reconnect;
     private final ExecutorService lockThread;
     private final List<Waiting> waiting = new ArrayList<>();
     private volatile boolean owned;
     private volatile boolean fenced;
+    private volatile boolean closed;
     private boolean takingOver;
 
-    GatewayOwnership(String volume, RadosCluster cluster, RbdImage image) {
+    GatewayOwnership(String volume, Supplier<RbdConnection> current, Reconnect reconnect) {
         this.volume = volume;
-        this.cluster = cluster;
-        this.image = image;
+        this.current = current;
+        this.reconnect = reconnect;
         this.lockThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("rbd-lock-" + volume)
                 .factory());
     }
@@ -74,28 +82,56 @@ final class GatewayOwnership implements AutoCloseable {
         start.run();
     }
 
-    /** A request failed with EBLOCKLISTED: another gateway fenced this one. */
-    void fenced() {
-        if (!fenced) {
+    /**
+     * A request on {@code connection} failed with EBLOCKLISTED: another gateway fenced this one.
+     * Until a new connection is up, requests are answered with ESHUTDOWN (clients move to the
+     * owner); then this gateway is a standby again. Late failures of an older connection are
+     * ignored.
+     */
+    void fenced(RbdConnection connection) {
+        synchronized (this) {
+            if (fenced || connection != current.get() || closed) {
+                return;
+            }
             fenced = true;
             owned = false;
-            LOG.error("volume {}: another gateway took over RBD image {} and fenced this one; its requests are "
-                    + "answered with ESHUTDOWN (clients move to the owner) until rssrv is restarted", volume, image.name());
+        }
+        LOG.error("volume {}: another gateway took over RBD image {} and fenced this one; reconnecting as a new "
+                + "client, requests meanwhile are answered with ESHUTDOWN", volume, connection.image().name());
+        lockThread.execute(this::recover);
+    }
+
+    private void recover() {
+        for (int attempt = 1; !closed; attempt++) {
+            try {
+                reconnect.run();
+                fenced = false;
+                return;
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("volume {}: reconnecting after being fenced, attempt {}: {}", volume, attempt, e.getMessage());
+            }
+            try {
+                Thread.sleep(Math.min(10_000, 500L * attempt));
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
     private void takeOver() {
         BlockException failure = null;
         long start = System.nanoTime();
+        RbdConnection connection = current.get();
+        RbdImage image = connection.image();
         try {
             if (fenced) {
                 failure = new BlockException(Errno.ESHUTDOWN, "volume " + volume
-                        + ": this gateway was fenced by another one; restart it to serve the volume again");
+                        + ": this gateway was fenced by another one and is reconnecting");
             } else if (!image.isExclusiveLockOwner()) {
                 for (String previous : image.lockOwners()) {
                     LOG.warn("volume {}: taking RBD image {} over from {}: fencing it first", volume, image.name(),
                             previous);
-                    cluster.blocklist(previous, BLOCKLIST_SECONDS);
+                    connection.cluster().blocklist(previous, BLOCKLIST_SECONDS);
                     image.breakLock(previous);
                 }
                 image.acquireExclusiveLock();
@@ -105,10 +141,16 @@ final class GatewayOwnership implements AutoCloseable {
             } else {
                 owned = true;
             }
-        } catch (CephException | RuntimeException e) {
-            LOG.error("volume {}: cannot take RBD image {} over: {}", volume, image.name(), e.getMessage());
-            failure = new BlockException(Errno.EIO, "volume " + volume + ": this gateway cannot take RBD image "
-                    + image.name() + " over: " + e.getMessage());
+        } catch (CephException e) {
+            if (e.errno() == RbdVolumeStore.EBLOCKLISTED) {
+                fenced(connection);
+                failure = new BlockException(Errno.ESHUTDOWN, "volume " + volume
+                        + ": this gateway was fenced by another one and is reconnecting");
+            } else {
+                failure = cannotTakeOver(image, e);
+            }
+        } catch (RuntimeException e) {
+            failure = cannotTakeOver(image, e);
         }
         List<Waiting> ready;
         synchronized (this) {
@@ -126,10 +168,18 @@ final class GatewayOwnership implements AutoCloseable {
         }
     }
 
+    private BlockException cannotTakeOver(RbdImage image, Exception e) {
+        LOG.error("volume {}: cannot take RBD image {} over: {}", volume, image.name(), e.getMessage());
+        return new BlockException(Errno.EIO, "volume " + volume + ": this gateway cannot take RBD image "
+                + image.name() + " over: " + e.getMessage());
+    }
+
     /** Hands the lock back (a clean stop: the next gateway need not fence this one). */
     @Override
     public void close() {
+        closed = true;
         lockThread.shutdown();
+        RbdImage image = current.get().image();
         if (owned && !fenced) {
             try {
                 image.releaseLock();

@@ -10,17 +10,12 @@ import io.rsio.config.ServerConfig;
 import io.rsio.nativeio.LinuxErrno;
 import io.rsio.nativeio.rbd.AioCallback;
 import io.rsio.nativeio.rbd.CephException;
-import io.rsio.nativeio.rbd.RadosCluster;
-import io.rsio.nativeio.rbd.RadosPool;
 import io.rsio.nativeio.rbd.RbdImage;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,10 +25,10 @@ import org.apache.logging.log4j.Logger;
 /**
  * A volume kept in a Ceph RBD image, through librbd's asynchronous calls (docs/SCALE-OUT.md).
  *
- * <p>Each volume has its own connection to the cluster, so fencing this gateway for one image
- * (a peer blocklists the connection) fences nothing else. librbd's cache is off: a write is
- * acknowledged once the OSDs have it, durable there and visible to every other gateway, so a
- * gateway that dies loses nothing it acknowledged and FUA costs nothing extra.
+ * <p>Each volume has its own connection to the cluster ({@link RbdConnection}), so fencing this
+ * gateway for one image (a peer blocklists the connection) fences nothing else. librbd's cache
+ * is off: a write is acknowledged once the OSDs have it, durable there and visible to every other
+ * gateway, so a gateway that dies loses nothing it acknowledged and FUA costs nothing extra.
  *
  * <p>Changes go through {@link GatewayOwnership}: the first change on a gateway that does not
  * hold the image's exclusive lock takes it over (fencing the previous holder first).
@@ -44,18 +39,16 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
     static final int EBLOCKLISTED = 108;
 
     private volatile VolumeGeometry geometry;
-    private final RadosCluster cluster;
-    private final RadosPool pool;
-    private final RbdImage image;
+    private final ServerConfig.RbdImage source;
+    private volatile RbdConnection connection;
     private final GatewayOwnership ownership;
     private volatile boolean closed;
 
-    private RbdVolumeStore(VolumeGeometry geometry, RadosCluster cluster, RadosPool pool, RbdImage image) {
+    private RbdVolumeStore(VolumeGeometry geometry, ServerConfig.RbdImage source, RbdConnection connection) {
         this.geometry = geometry;
-        this.cluster = cluster;
-        this.pool = pool;
-        this.image = image;
-        this.ownership = new GatewayOwnership(geometry.name(), cluster, image);
+        this.source = source;
+        this.connection = connection;
+        this.ownership = new GatewayOwnership(geometry.name(), () -> this.connection, this::reconnect);
     }
 
     /**
@@ -65,70 +58,47 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
     public static RbdVolumeStore open(String volumeName, ServerConfig.RbdImage source, OptionalLong configuredSize,
             int blockSize, boolean readOnly) throws IOException {
         VolumeGeometry.checkBlockSize(blockSize);
-        Map<String, String> options = new java.util.LinkedHashMap<>();
-        if (source.keyring().isPresent()) {
-            checkKeyring(source.keyring().get());
-            options.put("keyring", source.keyring().get().toString());
-        }
-        options.put("rbd_cache", "false");
-        options.put("rbd_skip_partial_discard", "false");
-        options.put("client_mount_timeout", "30");
-        // GatewayOwnership blocklists the previous owner itself before breaking its lock.
-        options.put("rbd_blocklist_on_break_lock", "false");
-        RadosCluster cluster = RadosCluster.connect(source.cephConf(), source.user(), options);
-        RadosPool pool = null;
-        RbdImage image = null;
+        RbdConnection connection = RbdConnection.open(volumeName, source, configuredSize, readOnly);
         try {
-            pool = cluster.pool(source.pool());
-            image = openOrCreate(volumeName, pool, source.image(), configuredSize, readOnly);
-            long size = VolumeGeometry.roundDown(image.size(), blockSize);
+            long size = VolumeGeometry.roundDown(connection.image().size(), blockSize);
             if (size == 0) {
-                throw new IOException("volume " + volumeName + ": image " + image.name() + " is smaller than one block");
+                throw new IOException("volume " + volumeName + ": image " + connection.image().name()
+                        + " is smaller than one block");
             }
-            RbdVolumeStore store = new RbdVolumeStore(new VolumeGeometry(volumeName, size, blockSize, readOnly),
-                    cluster, pool, image);
-            image.watchUpdates(store::imageChanged);
+            RbdVolumeStore store = new RbdVolumeStore(new VolumeGeometry(volumeName, size, blockSize, readOnly), source,
+                    connection);
+            connection.image().watchUpdates(store::imageChanged);
             LOG.info("volume {}: {} bytes in {} blocks of {} on RBD image {} as {} (connection {}){}", volumeName, size,
-                    size / blockSize, blockSize, image.name(), cluster.user(), cluster.address(),
+                    size / blockSize, blockSize, connection.image().name(), source.user(), connection.cluster().address(),
                     readOnly ? " (read-only)" : "");
             return store;
         } catch (IOException | RuntimeException e) {
-            if (image != null) {
-                image.close();
-            }
-            if (pool != null) {
-                pool.close();
-            }
-            cluster.close();
+            connection.close();
             throw e;
         }
     }
 
-    private static RbdImage openOrCreate(String volumeName, RadosPool pool, String name, OptionalLong size,
-            boolean readOnly) throws CephException, IOException {
+    /**
+     * Another gateway fenced this one: a new connection (a new client instance, not on the
+     * blocklist) makes it a standby again. The old one is closed aside: librbd may take a while
+     * to give up a blocklisted handle.
+     */
+    private void reconnect() throws IOException {
+        if (closed) {
+            return;
+        }
+        RbdConnection fresh = RbdConnection.open(name(), source, OptionalLong.empty(), readOnly());
         try {
-            return pool.open(name);
-        } catch (CephException e) {
-            if (e.errno() != LinuxErrno.ENOENT || readOnly || size.isEmpty()) {
-                throw e;
-            }
+            fresh.image().watchUpdates(this::imageChanged);
+        } catch (IOException e) {
+            fresh.close();
+            throw e;
         }
-        LOG.info("volume {}: creating RBD image {}/{} of {} bytes", volumeName, pool.name(), name, size.getAsLong());
-        try {
-            pool.createImage(name, size.getAsLong());
-        } catch (CephException e) {
-            if (e.errno() != LinuxErrno.EEXIST) { // another gateway created it just now
-                throw e;
-            }
-        }
-        return pool.open(name);
-    }
-
-    private static void checkKeyring(java.nio.file.Path keyring) throws IOException {
-        var perms = Files.getPosixFilePermissions(keyring);
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-            throw new IOException("the Ceph keyring " + keyring + " is readable by other users; chmod 600 it");
-        }
+        RbdConnection old = connection;
+        connection = fresh;
+        Thread.ofPlatform().daemon().name("rbd-close-" + name()).start(old::close);
+        LOG.info("volume {}: reconnected to RBD image {} as a new client ({}); standby until a client moves here",
+                name(), fresh.image().name(), fresh.cluster().address());
     }
 
     /** The update watch: another client resized the image (or changed its header otherwise). */
@@ -138,6 +108,7 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
         }
         try {
             VolumeGeometry g = geometry;
+            RbdImage image = connection.image();
             long size = VolumeGeometry.roundDown(image.size(), g.blockSize());
             if (size != g.size() && size > 0) {
                 LOG.info("volume {}: RBD image {} resized from {} to {} bytes", g.name(), image.name(), g.size(), size);
@@ -155,7 +126,7 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
 
     /** {@code pool/image}. */
     public String imageName() {
-        return image.name();
+        return connection.image().name();
     }
 
     /** True while this gateway holds the image's exclusive lock (it serves changes). */
@@ -173,7 +144,7 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
         ByteBuf target = direct ? dst : PooledByteBufAllocator.DEFAULT.directBuffer(length, length);
         ByteBuffer nio = target.nioBuffer(target.writerIndex(), length);
         String what = describe(StoreOperation.READ, offset, length);
-        start(what, done, callback -> image.aioRead(offset, MemorySegment.ofBuffer(nio), callback), result -> {
+        start(what, done, (image, callback) -> image.aioRead(offset, MemorySegment.ofBuffer(nio), callback), result -> {
             if (result < 0 || result == length) {
                 if (!direct) {
                     if (result >= 0) {
@@ -214,7 +185,8 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
         List<MemorySegment> buffers = segments;
         ByteBuf release = copy;
         String what = describe(StoreOperation.WRITE, offset, length);
-        ownership.whenOwner(what, done, () -> start(what, done, callback -> image.aioWrite(offset, buffers, callback),
+        ownership.whenOwner(what, done, () -> start(what, done,
+                (image, callback) -> image.aioWrite(offset, buffers, callback),
                 result -> {
                     if (release != null) {
                         release.release();
@@ -230,14 +202,14 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
     @Override
     public void flushAsync(Done done) {
         live();
-        start("flush", done, image::aioFlush, result -> result);
+        start("flush", done, RbdImage::aioFlush, result -> result);
     }
 
     @Override
     public void discardAsync(long offset, long length, Done done) {
         check(StoreOperation.DISCARD, offset, length);
         String what = describe(StoreOperation.DISCARD, offset, length);
-        ownership.whenOwner(what, done, () -> start(what, done, c -> image.aioDiscard(offset, length, c), r -> r),
+        ownership.whenOwner(what, done, () -> start(what, done, (image, c) -> image.aioDiscard(offset, length, c), r -> r),
                 () -> {});
     }
 
@@ -246,11 +218,11 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
         check(StoreOperation.WRITE_ZEROES, offset, length);
         String what = describe(StoreOperation.WRITE_ZEROES, offset, length);
         ownership.whenOwner(what, done,
-                () -> start(what, done, c -> image.aioWriteZeroes(offset, length, !mayPunchHole, c), r -> r), () -> {});
+                () -> start(what, done, (image, c) -> image.aioWriteZeroes(offset, length, !mayPunchHole, c), r -> r), () -> {});
     }
 
     private interface Starter {
-        void start(AioCallback callback) throws CephException;
+        void start(RbdImage image, AioCallback callback) throws CephException;
     }
 
     private interface ResultMapper {
@@ -259,15 +231,16 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
 
     /** Starts one librbd request; its result (mapped, then turned into an errno) goes to {@code done}. */
     private void start(String what, Done done, Starter starter, ResultMapper mapper) {
+        RbdConnection used = connection;
         AioCallback callback = raw -> {
             long result = mapper.map(raw);
             if (result == -EBLOCKLISTED) {
-                ownership.fenced();
+                ownership.fenced(used);
             }
             done.completed(result >= 0 ? null : failure(what, (int) -result));
         };
         try {
-            starter.start(callback);
+            starter.start(used.image(), callback);
         } catch (CephException e) {
             callback.completed(-e.errno());
         }
@@ -281,7 +254,7 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
                     + ": this gateway was fenced (another gateway took over the RBD image)");
         }
         return new BlockException(StoreErrors.errnoOf(errno), what + " on volume " + name() + " failed: "
-                + LinuxErrno.name(errno) + " from RBD image " + image.name());
+                + LinuxErrno.name(errno) + " from RBD image " + source.pool() + "/" + source.image());
     }
 
     private void check(StoreOperation op, long offset, long length) {
@@ -347,8 +320,6 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
         }
         closed = true;
         ownership.close();
-        image.close();
-        pool.close();
-        cluster.close();
+        connection.close();
     }
 }

@@ -73,6 +73,30 @@ class RbdVolumeStoreTest extends VolumeStoreContract {
             assertArrayEquals(new byte[4096], read(b, 65536, 4096), "nothing of the fenced gateway landed");
             String blocklist = CEPH.ceph("osd", "blocklist", "ls");
             assertTrue(blocklist.contains("127.0.0.1"), blocklist);
+
+            // a reconnects as a new client (a standby again) and can take the image back, fencing b
+            byte[] third = random(new Random(3), 4096);
+            writeOnceReconnected(a, 65536, third);
+            assertTrue(a.owner());
+            expectErrno(Errno.ESHUTDOWN, () -> write(b, 0, new byte[4096], false), "a write of the fenced b");
+            assertArrayEquals(second, read(a, 0, second.length));
+            assertArrayEquals(third, read(a, 65536, third.length));
+        }
+    }
+
+    /** Writes, retrying while the store answers ESHUTDOWN (fenced, reconnecting), at most 30 s. */
+    private static void writeOnceReconnected(VolumeStore s, long offset, byte[] data) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                write(s, offset, data, false);
+                return;
+            } catch (io.rsio.block.BlockException e) {
+                if (e.errno() != Errno.ESHUTDOWN || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
