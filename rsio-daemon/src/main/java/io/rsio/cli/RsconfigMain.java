@@ -17,8 +17,8 @@ public final class RsconfigMain {
                    rsconfig -m stat         statistics: per path MB/s, IOPS, RTT, errors, failovers
                    rsconfig --reload        rsiod reads its config file again (systemctl reload)
                    rsconfig --help
-              -q     the volumes rsiod's servers offer; each v adds detail (ids, paths,
-                     sizes in units, volume identity and NBD export)
+              -q     the volumes rsiod's servers offer; each v (or a separate -v) adds
+                     detail (ids, paths, sizes in units, volume identity and NBD export)
               -m status
                      each client interface with a rep: line per server interface and its
                      state (connected, connecting, down) and tx/rx state
