@@ -16,7 +16,7 @@ public final class RsconfigMain {
                    rsconfig -m status       multipath status: every path per client interface
                    rsconfig -m stat         statistics: per path MB/s, IOPS, RTT, errors, failovers
                    rsconfig --reload        rsiod reads its config file again (systemctl reload)
-                   rsconfig --help
+                   rsconfig -h | --help
               -q     the volumes rsiod's servers offer; each v (or a separate -v) adds
                      detail (ids, paths, sizes in units, volume identity and NBD export)
               -m status
@@ -61,6 +61,15 @@ public final class RsconfigMain {
             return;
         }
         System.exit(run(command));
+    }
+
+    /** Parses a command line as main does, without acting on it (the option-drift test). */
+    public static void check(String[] argv) throws Args.UsageException {
+        if (DeviceCommands.handles(argv)) {
+            DeviceCommands.parse(argv);
+        } else {
+            parse(argv);
+        }
     }
 
     private static Command parse(String[] argv) throws Args.UsageException {

@@ -17,8 +17,8 @@ import java.util.function.Function;
  * with), so that the page, the help and the README cannot tell different stories.
  *
  * <p>The prose is a small subset of Markdown: a front matter block ({@code name}, {@code section},
- * {@code title}, optional {@code help}: the program whose --help is the SYNOPSIS, optional
- * {@code alias}: further names that get a {@code .so} page), {@code ## HEADING}, paragraphs,
+ * {@code title}, optional {@code help}: the program whose --help is the SYNOPSIS),
+ * {@code ## HEADING}, paragraphs,
  * {@code - } items, fenced blocks (shown as they are), {@code `code`} (bold) and
  * {@code @include PATH@} lines (a file shown as it is, e.g. a sample config).
  *
@@ -85,13 +85,6 @@ public final class ManPageRenderer {
             Path helps = helpDir;
             String page = render(source, version, program -> read(helps.resolve(program + ".txt")));
             Files.writeString(dir.resolve(source.name() + "." + source.section()), page);
-            String alias = source.front().get("alias");
-            if (alias != null) {
-                for (String name : alias.split("[ ,]+")) {
-                    Files.writeString(dir.resolve(name + "." + source.section()),
-                            ".so man" + source.section() + "/" + source.name() + "." + source.section() + "\n");
-                }
-            }
         }
     }
 
@@ -160,9 +153,26 @@ public final class ManPageRenderer {
         return escaped.replaceAll("(?<![\\w*])\\*([^*\\s][^*]*)\\*(?![\\w*])", "\\\\fI$1\\\\fR");
     }
 
-    /** Backslashes, hyphens as minus signs (options must stay searchable), and control lines. */
+    /**
+     * Backslashes, hyphens as minus signs (options must stay searchable), characters beyond
+     * ASCII as groff's {@code \[uXXXX]}, and control lines.
+     */
     static String escape(String text) {
-        String escaped = text.replace("\\", "\\e").replace("-", "\\-");
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '\\' -> out.append("\\e");
+                case '-' -> out.append("\\-");
+                default -> {
+                    if (c < 128) {
+                        out.appendCodePoint(c);
+                    } else {
+                        out.append(String.format("\\[u%04X]", c));
+                    }
+                }
+            }
+        });
+        String escaped = out.toString();
         if (escaped.startsWith(".") || escaped.startsWith("'")) {
             escaped = "\\&" + escaped;
         }
