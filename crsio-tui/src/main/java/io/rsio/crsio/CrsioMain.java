@@ -29,25 +29,31 @@ public final class CrsioMain {
               -c FILE   client configuration to edit (default /etc/rscltcfg)
               --ascii   draw lines with + - | (for terminals without line graphics);
                         automatic when the locale is not UTF-8
-              --help    show this help
+              -h, --help  show this help
             Keys: F1 help, F3 save, F7 actions, F9 menu, F10 exit; or Esc then 1, 3, 7, 9, 0.
             environment: RSIO_RUN_DIR (default /run/rsio), RSIO_LOG_DIR (default /var/log/rsio)
             """;
 
     private CrsioMain() {}
 
-    public static void main(String[] argv) {
-        var options = new Object() {
-            Path configFile = Path.of("/etc/rscltcfg");
-            boolean ascii = !utf8Locale();
-        };
-        boolean go = Args.parseOrExit("crsio", USAGE, argv, (word, args) -> {
+    /** The command line: what USAGE lists, and nothing else. */
+    public static final class Options implements Args.OptionHandler {
+        Path configFile = Path.of("/etc/rscltcfg");
+        boolean ascii = !utf8Locale();
+
+        @Override
+        public void accept(String word, Args args) throws Args.UsageException {
             switch (word) {
-                case "-c" -> options.configFile = Path.of(args.valueFor("-c"));
-                case "--ascii" -> options.ascii = true;
+                case "-c" -> configFile = Path.of(args.valueFor("-c"));
+                case "--ascii" -> ascii = true;
                 default -> throw new Args.UsageException("unknown option " + word);
             }
-        });
+        }
+    }
+
+    public static void main(String[] argv) {
+        Options options = new Options();
+        boolean go = Args.parseOrExit("crsio", USAGE, argv, options);
         if (go) {
             System.exit(run(options.configFile, TerminalLook.detect(System.getenv(), options.ascii)));
         }

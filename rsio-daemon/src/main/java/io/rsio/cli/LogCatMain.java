@@ -19,27 +19,35 @@ public final class LogCatMain {
 
     private LogCatMain() {}
 
+    /** The command line after the daemon's name: -f, and nothing else. */
+    public static final class Options implements Args.OptionHandler {
+        boolean follow;
+
+        @Override
+        public void accept(String word, Args args) throws Args.UsageException {
+            if (!word.equals("-f")) {
+                throw new Args.UsageException("unknown option " + word);
+            }
+            follow = true;
+        }
+    }
+
     /** argv[0] names the daemon: {@code rsiod} (rsclogcat) or {@code rssrv} (rsslogcat). */
     public static void main(String[] argv) throws InterruptedException {
         String daemon = argv.length > 0 ? argv[0] : "rsiod";
         String program = daemon.equals("rssrv") ? "rsslogcat" : "rsclogcat";
-        String usage = "usage: " + program + " [-f] [--help]\n"
+        String usage = "usage: " + program + " [-f] [-h|--help]\n"
                 + "  prints $RSIO_LOG_DIR/" + daemon + ".log (default /var/log/rsio/" + daemon + ".log)\n"
                 + "  -f   keep following the log as it grows (Ctrl-C ends)\n";
-        boolean[] follow = {false};
+        Options follow = new Options();
         String[] options = java.util.Arrays.copyOfRange(argv, Math.min(1, argv.length), argv.length);
-        boolean go = Args.parseOrExit(program, usage, options, (word, args) -> {
-            if (!word.equals("-f")) {
-                throw new Args.UsageException("unknown option " + word);
-            }
-            follow[0] = true;
-        });
+        boolean go = Args.parseOrExit(program, usage, options, follow);
         if (!go) {
             return;
         }
         Path log = RsioEnvironment.fromSystem().logFile(daemon);
         try {
-            System.exit(follow[0] ? follow(log, System.out) : print(log, System.out));
+            System.exit(follow.follow ? follow(log, System.out) : print(log, System.out));
         } catch (IOException e) {
             System.err.println(program + ": " + log + ": " + e.getMessage());
             System.exit(1);

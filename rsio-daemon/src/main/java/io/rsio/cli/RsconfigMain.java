@@ -16,9 +16,9 @@ public final class RsconfigMain {
                    rsconfig -m status       multipath status: every path per client interface
                    rsconfig -m stat         statistics: per path MB/s, IOPS, RTT, errors, failovers
                    rsconfig --reload        rsiod reads its config file again (systemctl reload)
-                   rsconfig --help
-              -q     the volumes rsiod's servers offer; each v adds detail (ids, paths,
-                     sizes in units, volume identity and NBD export)
+                   rsconfig -h | --help
+              -q     the volumes rsiod's servers offer; each v (or a separate -v) adds
+                     detail (ids, paths, sizes in units, volume identity and NBD export)
               -m status
                      each client interface with a rep: line per server interface and its
                      state (connected, connecting, down) and tx/rx state
@@ -61,6 +61,15 @@ public final class RsconfigMain {
             return;
         }
         System.exit(run(command));
+    }
+
+    /** Parses a command line as main does, without acting on it (the option-drift test). */
+    public static void check(String[] argv) throws Args.UsageException {
+        if (DeviceCommands.handles(argv)) {
+            DeviceCommands.parse(argv);
+        } else {
+            parse(argv);
+        }
     }
 
     private static Command parse(String[] argv) throws Args.UsageException {

@@ -49,6 +49,20 @@ public final class Args {
         }
     }
 
+    /**
+     * Runs {@code handler} over {@code argv} as {@link #parseOrExit} does, without printing or
+     * exiting: what the option-drift test asks of every program's parser.
+     */
+    public static void check(String[] argv, OptionHandler handler) throws UsageException {
+        Args args = new Args(argv);
+        while (args.hasNext()) {
+            String word = args.next();
+            if (!word.equals("-h") && !word.equals("--help")) {
+                handler.accept(word, args);
+            }
+        }
+    }
+
     private final List<String> words;
     private int position;
 

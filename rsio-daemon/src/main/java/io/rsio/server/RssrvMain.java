@@ -19,24 +19,30 @@ public final class RssrvMain {
               -c FILE   server configuration (default /etc/dvsc/rssrvcfg)
               -f        stay in the foreground and also log to stderr (the
                         launcher detaches without -f, except under systemd)
-              --help    show this help
+              -h, --help  show this help
             environment: RSIO_RUN_DIR (default /run/rsio), RSIO_LOG_DIR (default /var/log/rsio)
             """;
 
     private RssrvMain() {}
 
-    public static void main(String[] argv) {
-        var options = new Object() {
-            Path configFile = Path.of("/etc/dvsc/rssrvcfg");
-            boolean foreground;
-        };
-        boolean go = Args.parseOrExit("rssrv", USAGE, argv, (word, args) -> {
+    /** The command line: what USAGE lists, and nothing else. */
+    public static final class Options implements Args.OptionHandler {
+        Path configFile = Path.of("/etc/dvsc/rssrvcfg");
+        boolean foreground;
+
+        @Override
+        public void accept(String word, Args args) throws Args.UsageException {
             switch (word) {
-                case "-c" -> options.configFile = Path.of(args.valueFor("-c"));
-                case "-f" -> options.foreground = true;
+                case "-c" -> configFile = Path.of(args.valueFor("-c"));
+                case "-f" -> foreground = true;
                 default -> throw new Args.UsageException("unknown option " + word);
             }
-        });
+        }
+    }
+
+    public static void main(String[] argv) {
+        Options options = new Options();
+        boolean go = Args.parseOrExit("rssrv", USAGE, argv, options);
         if (go) {
             System.exit(run(options.configFile, options.foreground));
         }

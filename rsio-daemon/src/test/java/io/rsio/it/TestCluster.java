@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ final class TestCluster implements AutoCloseable {
     final Path serverConfig;
     final Path clientConfig;
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, String> extraEnv = new HashMap<>();
     private Process rssrv;
     private Process rsiod;
 
@@ -145,8 +147,16 @@ final class TestCluster implements AutoCloseable {
     }
 
     Map<String, String> env() {
-        return Map.of("RSIO_RUN_DIR", runDir.toString(), "RSIO_LOG_DIR", logDir.toString(),
-                "RSIO_DEV_DIR", dir.resolve("dev").toString());
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.putAll(Map.of("RSIO_RUN_DIR", runDir.toString(), "RSIO_LOG_DIR", logDir.toString(),
+                "RSIO_DEV_DIR", dir.resolve("dev").toString()));
+        return env;
+    }
+
+    /** Sets a variable for the daemons started from now on (e.g. NOTIFY_SOCKET). */
+    TestCluster withEnvironment(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
     }
 
     void startServer() throws IOException, InterruptedException {

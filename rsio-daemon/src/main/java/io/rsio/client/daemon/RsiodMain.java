@@ -25,28 +25,34 @@ public final class RsiodMain {
               -f               stay in the foreground and also log to stderr (the
                                launcher detaches without -f, except under systemd)
               --nbd-port PORT  also serve every volume as an NBD export on 127.0.0.1:PORT
-              --help           show this help
+              -h, --help       show this help
             environment: RSIO_RUN_DIR (default /run/rsio; control socket rsiod.sock, NBD sockets nbd/),
                          RSIO_LOG_DIR (default /var/log/rsio), RSIO_DEV_DIR (default /dev)
             """;
 
     private RsiodMain() {}
 
-    public static void main(String[] argv) {
-        var options = new Object() {
-            Path configFile = Path.of("/etc/rscltcfg");
-            boolean foreground;
-            Optional<InetSocketAddress> nbdTcp = Optional.empty();
-        };
-        boolean go = Args.parseOrExit("rsiod", USAGE, argv, (word, args) -> {
+    /** The command line: what USAGE lists, and nothing else. */
+    public static final class Options implements Args.OptionHandler {
+        Path configFile = Path.of("/etc/rscltcfg");
+        boolean foreground;
+        Optional<InetSocketAddress> nbdTcp = Optional.empty();
+
+        @Override
+        public void accept(String word, Args args) throws Args.UsageException {
             switch (word) {
-                case "-c" -> options.configFile = Path.of(args.valueFor("-c"));
-                case "-f" -> options.foreground = true;
-                case "--nbd-port" -> options.nbdTcp = Optional.of(new InetSocketAddress(
+                case "-c" -> configFile = Path.of(args.valueFor("-c"));
+                case "-f" -> foreground = true;
+                case "--nbd-port" -> nbdTcp = Optional.of(new InetSocketAddress(
                         InetAddress.getLoopbackAddress(), port(args.valueFor("--nbd-port"))));
                 default -> throw new Args.UsageException("unknown option " + word);
             }
-        });
+        }
+    }
+
+    public static void main(String[] argv) {
+        Options options = new Options();
+        boolean go = Args.parseOrExit("rsiod", USAGE, argv, options);
         if (go) {
             System.exit(run(options.configFile, options.foreground, options.nbdTcp));
         }
