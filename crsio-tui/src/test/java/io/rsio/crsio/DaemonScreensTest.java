@@ -1,6 +1,7 @@
 package io.rsio.crsio;
 
 import static com.googlecode.lanterna.input.KeyType.ArrowDown;
+import static com.googlecode.lanterna.input.KeyType.ArrowRight;
 import static com.googlecode.lanterna.input.KeyType.Enter;
 import static com.googlecode.lanterna.input.KeyType.F3;
 import static com.googlecode.lanterna.input.KeyType.F7;
@@ -77,9 +78,10 @@ class DaemonScreensTest {
                 t.await("rsiod    running");
                 t.key(F7);
                 t.await("Stop rsiod");
-                t.keys(ArrowDown, ArrowDown, Enter);
+                t.keys(ArrowDown, ArrowDown, ArrowDown, Enter);
                 t.await("Its paths close");
-                t.key(Enter);
+                t.keys(ArrowRight, Enter); // Keep running has the focus
+
                 t.await("rsiod    not running");
 
                 t.openMenuItem(5); // Path Status: rsiod gone, the last table stays, marked stale
