@@ -7,6 +7,7 @@ import static com.googlecode.lanterna.input.KeyType.F3;
 import static com.googlecode.lanterna.input.KeyType.F7;
 import static com.googlecode.lanterna.input.KeyType.F9;
 import static com.googlecode.lanterna.input.KeyType.Tab;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.googlecode.lanterna.input.KeyType;
@@ -117,11 +118,19 @@ class DaemonScreensTest {
             t.key(Enter);
             String result = t.await("Namespace servers");
             assertTrue(result.contains("if0 -> big-9-1 127.0.0.1: login refused"), result);
+            String flat = result.replaceAll("[\\s|│]+", " ");
+            assertFalse(flat.contains("login refused (login refused"), "the refusal says it once: " + result);
             t.key(Enter);
             t.awaitGone("Namespace servers");
-            t.await("big-9 id 1 login refused");
+            String refused = t.await("big-9 id 1 login refused");
+            // Where the key is typed, one sentence; the status line does not say "F3 saves".
+            assertTrue(t.line("Node key").contains("! refused by big-9"), refused);
+            assertTrue(refused.contains("The node key was refused by server big-9"), refused);
+            assertFalse(refused.contains("F3 saves"), refused);
             t.key(F3);
-            t.await("Saved ");
+            String saved = t.await("Saved ");
+            assertTrue(saved.replaceAll("\\s+", " ").contains("but the node key of osl was refused by the server"),
+                    saved);
             assertTrue(Files.readString(config).contains("nodekey       = 0xwrong"));
             t.key(KeyType.F10);
         }

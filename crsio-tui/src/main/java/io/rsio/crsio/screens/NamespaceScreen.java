@@ -94,7 +94,12 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
         node.validate(v -> ConfigValues.isName(v) ? null : v.isEmpty() ? "required" : "letters, digits, _ . -",
                 v -> commit());
         key.validate(v -> v.isEmpty() ? "required" : v.chars().anyMatch(Character::isWhitespace) ? "no spaces"
-                : null, v -> commit());
+                : null, v -> {
+                    // A new key has not been refused yet: the warning belongs to the old one.
+                    key.setNormalHint(keyShown ? KEY_SHOWN : KEY_HIDDEN);
+                    app.keyAccepted(committedName == null ? name.text() : committedName);
+                    commit();
+                });
         fillServers();
         updateState();
     }
@@ -334,8 +339,8 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
                     if (r.readBytes() > 0) {
                         text.append(String.format(", read %.0f MB/s", r.readMBps()));
                     }
-                } else {
-                    text.append(" (").append(r.detail()).append(')');
+                } else if (!why(r).isEmpty()) {
+                    text.append(" (").append(why(r)).append(')');
                 }
                 text.append('\n');
             }
@@ -344,8 +349,37 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
             text.append("Paths not tested: enter node name and key, then F7 > Test paths.");
         }
         fillServers();
-        app.status(entries.size() + " server interface(s); F3 saves");
+        String refusedBy = refusedBy(results);
+        if (refusedBy != null) {
+            // Said where the key is typed, on the status line and at the next save: one sentence each.
+            key.setNormalHint("! refused by " + refusedBy);
+            app.keyRefused(committedName == null ? name.text() : committedName, refusedBy);
+            app.status("The node key was refused by server " + refusedBy + ": check node name and key against"
+                    + " the server's [clients] before F3.");
+        } else {
+            if (!results.isEmpty()) {
+                key.setNormalHint(keyShown ? KEY_SHOWN : KEY_HIDDEN);
+                app.keyAccepted(committedName == null ? name.text() : committedName);
+            }
+            app.status(entries.size() + " server interface(s); F3 saves");
+        }
         Dialogs.message(app.gui(), "Namespace servers", Text.wrap(text.toString().strip(), 70));
+    }
+
+    /** The servers that refused the log-in when no path accepted it; null when some path did, or none was tried. */
+    private static String refusedBy(List<PathProbe.Result> results) {
+        boolean anyAccepted = results.stream().anyMatch(r -> r.outcome() == PathProbe.Outcome.ACCEPTED);
+        List<String> refusing = results.stream().filter(r -> r.outcome() == PathProbe.Outcome.REFUSED)
+                .map(r -> r.serverName() == null || r.serverName().isEmpty() ? r.target().serverAddress()
+                        : r.serverName()).distinct().toList();
+        return anyAccepted || refusing.isEmpty() ? null : String.join(", ", refusing);
+    }
+
+    /** The probe's detail without the outcome's own words in front ("login refused: x" becomes "x"). */
+    private static String why(PathProbe.Result r) {
+        String label = r.outcome().label();
+        String d = r.detail() == null ? "" : r.detail();
+        return d.startsWith(label + ": ") ? d.substring(label.length() + 2) : d.equals(label) ? "" : d;
     }
 
     private String clientName(String address) {
