@@ -61,7 +61,23 @@ class DaemonScreensTest {
 
                 t.openMenuItem(5); // Path Status
                 String paths = t.await("1/1 path(s) connected");
-                assertTrue(t.line("if0").contains("127.0.0.1/") && t.line("if0").contains("connected"), paths);
+                assertTrue(t.line("if0").contains("big-9-1") && t.line("if0").contains("connected"), paths);
+                // Issue 12, defect 7: every column fits 80 columns (the last one is not cut).
+                assertTrue(t.line("IOPS rd/wr").strip().endsWith("Fov"), paths);
+                // The selected path's last minute, as pictures.
+                assertTrue(t.line("big-9-1 127.0.0.1/" + port + ": connected since ").length() <= 80, paths);
+                for (String graph : new String[] {" rd MB/s ", " wr MB/s ", " rd IOPS ", " wr IOPS ", " RTT us ",
+                        " events "}) {
+                    assertTrue(t.line(graph).length() <= 80, paths);
+                }
+                t.await(" events   "); // at least one sample drawn as "."
+                assertTrue(t.line(" events ").contains("."), t.text());
+                t.ch('v');
+                String volumes0 = t.await("Path Status: volumes");
+                assertTrue(t.line("osl:oracle").contains("1 "), volumes0);
+                t.await("osl:oracle  1 ready path(s)");
+                t.ch('v');
+                t.await("IOPS rd/wr RTTus");
                 t.ch('p');
                 t.await("PAUSED");
                 t.ch('p');
