@@ -385,8 +385,9 @@ public final class CrsioApp {
             }
             boolean restart = rows.stream().anyMatch(r -> r.action().equals("restart"));
             List<ReloadRow> refused = rows.stream().filter(r -> r.action().equals("refused")).toList();
-            status(refused.isEmpty() ? "rsiod reloaded " + options.configFile().getFileName()
-                    : "rsiod refused " + refused.size() + " change(s) and keeps what runs: " + refused.getFirst().change());
+            // What changed, in one line that stays after the dialog (Path Status shows the new paths live).
+            status((refused.isEmpty() ? "Reload: " : "Reload (" + refused.size() + " refused, the running paths stay): ")
+                    + String.join("; ", rows.stream().map(ReloadRow::change).toList()));
             if (restart) {
                 text.append("\nSome changes take effect only after Daemon > F7 > Restart.");
             }
