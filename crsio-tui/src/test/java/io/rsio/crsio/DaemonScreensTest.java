@@ -46,6 +46,9 @@ class DaemonScreensTest {
     void startTheDaemonSeeEveryPathAndTheVolumesThenStopIt() throws Exception {
         Path config = dir.resolve("d/rscltcfg");
         TestServer.writeClientConfig(config, port);
+        // An interface whose address is not on this host (issue 12, defect 6): Path Status says why it has no path.
+        Files.writeString(config, Files.readString(config).replace("[namespace osl]",
+                "[interface if1]\naddress = 198.18.77.1\n\n[namespace osl]"));
         try (TuiHarness t = new TuiHarness(dir.resolve("d"), config)) {
             DaemonControl control = t.app.daemon();
             try {
@@ -72,6 +75,10 @@ class DaemonScreensTest {
                 }
                 t.await(" events   "); // at least one sample drawn as "."
                 assertTrue(t.line(" events ").contains("."), t.text());
+                t.key(KeyType.ArrowDown);
+                String notHere = t.await("198.18.77.1: no path: 198.18.77.1 is not an address of this host");
+                assertTrue(t.line("if1").contains("no path"), notHere);
+                t.key(KeyType.ArrowUp);
                 t.ch('v');
                 String volumes0 = t.await("Path Status: volumes");
                 assertTrue(t.line("osl:oracle").contains("1 "), volumes0);

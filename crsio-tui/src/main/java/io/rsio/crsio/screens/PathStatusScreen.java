@@ -8,8 +8,10 @@ import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.table.Table;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
+import io.rsio.cli.InterfaceLines;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.InterfaceRow;
 import io.rsio.control.ControlRows.PathRow;
 import io.rsio.control.ControlRows.PathStatRow;
 import io.rsio.control.ControlRows.VolumeStatRow;
@@ -61,6 +63,8 @@ public final class PathStatusScreen implements Screen {
     private String updated = "never";
     private String stale = "";
     private List<PathRow> pathRows = List.of();
+    /** Interfaces with no path at all: a row each after the paths, saying why. */
+    private List<InterfaceRow> idle = List.of();
     private Map<String, PathStatRow> pathStats = Map.of();
     private List<VolumeStatRow> volumeRows = List.of();
 
@@ -135,6 +139,8 @@ public final class PathStatusScreen implements Screen {
         stale = "";
         updated = LocalTime.now().format(CLOCK);
         pathRows = r.rows(PathRow.class);
+        idle = r.rows(InterfaceRow.class).stream().filter(i -> pathRows.stream()
+                .noneMatch(p -> p.interfaceIndex() == i.index())).toList();
         pathStats = r.rows(PathStatRow.class).stream().collect(Collectors.toMap(
                 s -> key(s.interfaceIndex(), s.repIndex()), s -> s, (a, b) -> a));
         volumeRows = r.rows(VolumeStatRow.class);
@@ -193,7 +199,10 @@ public final class PathStatusScreen implements Screen {
                     p.rttMicros() < 0 ? "-" : Long.toString(p.rttMicros()),
                     st == null ? "-" : Long.toString(st.errors()), st == null ? "-" : Long.toString(st.failovers()));
         }
-        if (pathRows.isEmpty()) {
+        for (InterfaceRow i : idle) {
+            paths.getTableModel().addRow(Text.cut(i.name(), 5), "-", "(none)", "no path", "", "", "", "", "");
+        }
+        if (pathRows.isEmpty() && idle.isEmpty()) {
             paths.getTableModel().addRow("-", "", "no paths", "", "", "", "", "", "");
         }
         paths.setSelectedRow(Math.max(0, Math.min(sel, paths.getTableModel().getRowCount() - 1)));
@@ -234,6 +243,12 @@ public final class PathStatusScreen implements Screen {
                     + Text.size(v.readBytes()) + ", written " + Text.size(v.writeBytes());
         } else {
             int i = paths.getSelectedRow();
+            if (i >= pathRows.size() && i - pathRows.size() < idle.size()) {
+                InterfaceRow itf = idle.get(i - pathRows.size());
+                detail.setText(Text.cut(" " + itf.name() + " " + itf.address() + ": " + InterfaceLines.noPathReason(itf),
+                        79) + blank());
+                return;
+            }
             if (i < 0 || i >= pathRows.size()) {
                 detail.setText(blank());
                 return;
