@@ -410,8 +410,8 @@ public final class CrsioApp {
     /** F10: asks Save / Discard / Cancel when there are unsaved changes. rsiod keeps running. */
     public void quit() {
         if (editor.dirty()) {
-            int c = Dialogs.choice(gui, "Unsaved changes", "Save the changes to " + options.configFile() + "?",
-                    "Save", "Discard", "Cancel");
+            int c = Dialogs.choice(gui, "Unsaved changes", "Save the changes to " + options.configFile() + "?\n"
+                    + "Discard loses every change since the last save; Cancel goes back.", "Save", "Discard", "Cancel");
             if (c == 0 && !save()) {
                 return;
             }
