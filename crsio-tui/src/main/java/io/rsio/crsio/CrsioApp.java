@@ -112,6 +112,8 @@ public final class CrsioApp {
     private final MenuScreen menu;
     private Screen current;
     private long escAt = -1;
+    /** Namespaces whose node key the last path test saw refused, and by which server(s). */
+    private final java.util.Map<String, String> refusedKeys = new java.util.TreeMap<>();
     private boolean scoWarned;
 
     private CrsioApp(MultiWindowTextGUI gui, Options options, ConfigFileStore store, ConfigFileStore.Loaded loaded)
@@ -243,6 +245,16 @@ public final class CrsioApp {
         updateTitle();
     }
 
+    /** The last path test of {@code namespace} saw its node key refused by {@code servers}. */
+    public void keyRefused(String namespace, String servers) {
+        refusedKeys.put(namespace, servers);
+    }
+
+    /** The key of {@code namespace} was accepted, or changed since the refusal. */
+    public void keyAccepted(String namespace) {
+        refusedKeys.remove(namespace);
+    }
+
     public Screen current() {
         return current;
     }
@@ -313,8 +325,11 @@ public final class CrsioApp {
         }
         editor.markSaved();
         updateTitle();
-        status("Saved " + options.configFile() + (hadFile ? " (previous version in " + store.backup().getFileName()
-                + ")" : ""));
+        StringBuilder saved = new StringBuilder("Saved " + options.configFile() + (hadFile ? " (previous version in "
+                + store.backup().getFileName() + ")" : ""));
+        refusedKeys.forEach((ns, servers) -> saved.append(", but the node key of ").append(ns)
+                .append(" was refused by the server (").append(servers).append(") in the last path test"));
+        status(saved.toString());
         if (current != null) {
             current.shown();
         }
@@ -369,6 +384,10 @@ public final class CrsioApp {
                 }).append(r.change()).append('\n');
             }
             boolean restart = rows.stream().anyMatch(r -> r.action().equals("restart"));
+            List<ReloadRow> refused = rows.stream().filter(r -> r.action().equals("refused")).toList();
+            // What changed, in one line that stays after the dialog (Path Status shows the new paths live).
+            status((refused.isEmpty() ? "Reload: " : "Reload (" + refused.size() + " refused, the running paths stay): ")
+                    + String.join("; ", rows.stream().map(ReloadRow::change).toList()));
             if (restart) {
                 text.append("\nSome changes take effect only after Daemon > F7 > Restart.");
             }
@@ -391,8 +410,8 @@ public final class CrsioApp {
     /** F10: asks Save / Discard / Cancel when there are unsaved changes. rsiod keeps running. */
     public void quit() {
         if (editor.dirty()) {
-            int c = Dialogs.choice(gui, "Unsaved changes", "Save the changes to " + options.configFile() + "?",
-                    "Save", "Discard", "Cancel");
+            int c = Dialogs.choice(gui, "Unsaved changes", "Save the changes to " + options.configFile() + "?\n"
+                    + "Discard loses every change since the last save; Cancel goes back.", "Save", "Discard", "Cancel");
             if (c == 0 && !save()) {
                 return;
             }

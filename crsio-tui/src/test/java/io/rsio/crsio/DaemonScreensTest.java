@@ -1,11 +1,13 @@
 package io.rsio.crsio;
 
 import static com.googlecode.lanterna.input.KeyType.ArrowDown;
+import static com.googlecode.lanterna.input.KeyType.ArrowRight;
 import static com.googlecode.lanterna.input.KeyType.Enter;
 import static com.googlecode.lanterna.input.KeyType.F3;
 import static com.googlecode.lanterna.input.KeyType.F7;
 import static com.googlecode.lanterna.input.KeyType.F9;
 import static com.googlecode.lanterna.input.KeyType.Tab;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.googlecode.lanterna.input.KeyType;
@@ -44,6 +46,9 @@ class DaemonScreensTest {
     void startTheDaemonSeeEveryPathAndTheVolumesThenStopIt() throws Exception {
         Path config = dir.resolve("d/rscltcfg");
         TestServer.writeClientConfig(config, port);
+        // An interface whose address is not on this host (issue 12, defect 6): Path Status says why it has no path.
+        Files.writeString(config, Files.readString(config).replace("[namespace osl]",
+                "[interface if1]\naddress = 198.18.77.1\n\n[namespace osl]"));
         try (TuiHarness t = new TuiHarness(dir.resolve("d"), config)) {
             DaemonControl control = t.app.daemon();
             try {
@@ -59,7 +64,27 @@ class DaemonScreensTest {
 
                 t.openMenuItem(5); // Path Status
                 String paths = t.await("1/1 path(s) connected");
-                assertTrue(t.line("if0").contains("127.0.0.1/") && t.line("if0").contains("connected"), paths);
+                assertTrue(t.line("if0").contains("big-9-1") && t.line("if0").contains("connected"), paths);
+                // Issue 12, defect 7: every column fits 80 columns (the last one is not cut).
+                assertTrue(t.line("IOPS rd/wr").strip().endsWith("Fov"), paths);
+                // The selected path's last minute, as pictures.
+                assertTrue(t.line("big-9-1 127.0.0.1/" + port + ": connected since ").length() <= 80, paths);
+                for (String graph : new String[] {" rd MB/s ", " wr MB/s ", " rd IOPS ", " wr IOPS ", " RTT us ",
+                        " events "}) {
+                    assertTrue(t.line(graph).length() <= 80, paths);
+                }
+                t.await(" events   "); // at least one sample drawn as "."
+                assertTrue(t.line(" events ").contains("."), t.text());
+                t.key(KeyType.ArrowDown);
+                String notHere = t.await("198.18.77.1: no path: 198.18.77.1 is not an address of this host");
+                assertTrue(t.line("if1").contains("no path"), notHere);
+                t.key(KeyType.ArrowUp);
+                t.ch('v');
+                String volumes0 = t.await("Path Status: volumes");
+                assertTrue(t.line("osl:oracle").contains("1 "), volumes0);
+                t.await("osl:oracle  1 ready path(s)");
+                t.ch('v');
+                t.await("IOPS rd/wr RTTus");
                 t.ch('p');
                 t.await("PAUSED");
                 t.ch('p');
@@ -77,9 +102,10 @@ class DaemonScreensTest {
                 t.await("rsiod    running");
                 t.key(F7);
                 t.await("Stop rsiod");
-                t.keys(ArrowDown, ArrowDown, Enter);
+                t.keys(ArrowDown, ArrowDown, ArrowDown, Enter);
                 t.await("Its paths close");
-                t.key(Enter);
+                t.keys(ArrowRight, Enter); // Keep running has the focus
+
                 t.await("rsiod    not running");
 
                 t.openMenuItem(5); // Path Status: rsiod gone, the last table stays, marked stale
@@ -115,11 +141,19 @@ class DaemonScreensTest {
             t.key(Enter);
             String result = t.await("Namespace servers");
             assertTrue(result.contains("if0 -> big-9-1 127.0.0.1: login refused"), result);
+            String flat = result.replaceAll("[\\s|│]+", " ");
+            assertFalse(flat.contains("login refused (login refused"), "the refusal says it once: " + result);
             t.key(Enter);
             t.awaitGone("Namespace servers");
-            t.await("big-9 id 1 login refused");
+            String refused = t.await("big-9 id 1 login refused");
+            // Where the key is typed, one sentence; the status line does not say "F3 saves".
+            assertTrue(t.line("Node key").contains("! refused by big-9"), refused);
+            assertTrue(refused.contains("The node key was refused by server big-9"), refused);
+            assertFalse(refused.contains("F3 saves"), refused);
             t.key(F3);
-            t.await("Saved ");
+            String saved = t.await("Saved ");
+            assertTrue(saved.replaceAll("\\s+", " ").contains("but the node key of osl was refused by the server"),
+                    saved);
             assertTrue(Files.readString(config).contains("nodekey       = 0xwrong"));
             t.key(KeyType.F10);
         }

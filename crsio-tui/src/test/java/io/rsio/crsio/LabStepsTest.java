@@ -108,9 +108,13 @@ class LabStepsTest {
             String result = t.await("Namespace servers");
             assertTrue(result.contains("1 server interface(s) found."), result);
             assertTrue(result.contains("if0 -> big-9-1 127.0.0.1: login ok, RTT"), result);
+            assertTrue(result.contains("What changed: new big-9-1 127.0.0.1 (ok "), result);
             t.key(Enter);
             t.awaitGone("Namespace servers");
             t.await("big-9-1 127.0.0.1 " + port + " big-9 id 1 ok ");
+            // Issue 12: the "what changed" line stays on the status line, with RTT and read speed.
+            assertTrue(t.text().replaceAll("\\s+", " ").matches(
+                    "(?s).*What changed: new big-9-1 127\\.0\\.0\\.1 \\(ok \\d+us( \\d+MB/s)?\\); F3 saves.*"), t.text());
 
             // 6. [F3 Save] again.
             t.key(F3);

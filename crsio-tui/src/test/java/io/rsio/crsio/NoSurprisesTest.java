@@ -312,6 +312,28 @@ class NoSurprisesTest {
                 "[interface if1]\naddress       = 127.0.0.2\nport          = 5001\n"));
     }
 
+    /** Defect 6: an address that is not on this host is warned about where it is typed. */
+    @Test
+    void anAddressNotOnThisHostIsWarnedAbout() throws Exception {
+        try (TuiHarness t = open()) {
+            t.openMenuItem(1);
+            t.await("Detected on this host");
+            t.key(F7);
+            t.await("Add interface by hand");
+            t.keys(ArrowDown, Enter);
+            t.await("A client interface rsiod binds its paths to.");
+            t.key(Tab);
+            t.type("198.18.77.1");
+            t.key(Enter);
+            String warned = t.await("is not an address of this host");
+            assertTrue(warned.replaceAll("[\\s│|]+", " ").contains("OK again adds it anyway"), warned);
+            t.key(Enter);
+            t.await("if1  198.18.77.1");
+            assertTrue(t.text().replaceAll("\\s+", " ").contains("(not an address of this host: rsiod cannot use it"
+                    + " here)"), t.text());
+        }
+    }
+
     /** Defect 7: arrows do not pause Path Status, a pause ends with the screen, the help is true. */
     @Test
     void pathStatusKeysDoWhatTheySay() throws Exception {

@@ -2,6 +2,7 @@ package io.rsio.crsio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rsio.control.ControlClient;
@@ -97,7 +98,7 @@ class TmuxEndToEndTest {
                 "RSIO_CLASSPATH=" + System.getProperty("java.class.path"),
                 "JAVA_HOME=" + System.getProperty("java.home"),
                 "RSIO_RUN_DIR=" + runDir, "RSIO_LOG_DIR=" + logDir, "RSIO_DEV_DIR=" + dir.resolve("dev"),
-                "LANG=C.UTF-8", "TERM=xterm-256color",
+                "LANG=C.UTF-8", "TERM=vt100",
                 HOME.resolve("scripts/crsio") + " -c " + config, "; echo crsio-exited-$?; sleep 30");
         run("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", command);
         await("[F10 Exit]");
@@ -168,6 +169,34 @@ class TmuxEndToEndTest {
                 [server big-9-1]
                 address       = 127.0.0.1
                 """.formatted(port), Files.readString(config));
+
+        // TERM=vt100: no colour codes at all, ASCII lines, the selection in reverse video.
+        String raw = run("tmux", "-L", socket, "capture-pane", "-e", "-p", "-t", "0");
+        // (tmux writes its own resets to the default colours, 39 and 49; any other colour is crsio's.)
+        java.util.regex.Matcher sgr = java.util.regex.Pattern.compile("\u001b\\[([0-9;]*)m").matcher(raw);
+        while (sgr.find()) {
+            for (String param : sgr.group(1).split(";")) {
+                int n = param.isEmpty() ? 0 : Integer.parseInt(param);
+                assertFalse(n >= 30 && n <= 38 || n >= 40 && n <= 48 || n >= 90 && n <= 107,
+                        "colour code " + sgr.group() + " on a vt100: " + raw);
+            }
+        }
+        assertFalse(raw.matches("(?s).*[─│┌┐└┘].*"), "box characters on a vt100: " + raw);
+        assertTrue(raw.contains("\u001b[7m") || raw.matches("(?s).*\\e\\[[0-9;]*7[0-9;]*m.*"),
+                "reverse video marks the selection: " + raw);
+
+        // The destructive cases by PuTTY's keys: Esc closes the F7 menu; Remove server asks, Enter keeps it.
+        keys("F7");
+        await("Actions on Namespace osl:");
+        keys("Escape");
+        awaitGone("Actions on Namespace osl:");
+        keys("F7");
+        await("Remove server big-9-1");
+        keys("Down", "Down", "Down", "Down", "Down", "Enter");
+        await("Remove server big-9-1 (127.0.0.1) from namespace osl?");
+        keys("Enter");
+        awaitGone("from namespace osl?");
+        assertFalse(screen().lines().findFirst().orElse("").contains(" *"), "nothing removed: " + screen());
 
         // Start rsiod from the Daemon screen.
         keys("F9");
@@ -252,10 +281,34 @@ class TmuxEndToEndTest {
         return c;
     }
 
+    /**
+     * The bytes PuTTY sends in its default configuration (keyboard: ESC[n~ function keys, normal
+     * cursor keys, Backspace as DEL), not tmux's own key names: F1-F4 are ESC[11~..ESC[14~, which
+     * xterm-like tmux would send as ESC O P..S.
+     */
+    static final java.util.Map<String, String> PUTTY = java.util.Map.ofEntries(
+            java.util.Map.entry("F1", "1b 5b 31 31 7e"), java.util.Map.entry("F3", "1b 5b 31 33 7e"),
+            java.util.Map.entry("F7", "1b 5b 31 38 7e"), java.util.Map.entry("F9", "1b 5b 32 30 7e"),
+            java.util.Map.entry("F10", "1b 5b 32 31 7e"), java.util.Map.entry("Home", "1b 5b 31 7e"),
+            java.util.Map.entry("End", "1b 5b 34 7e"), java.util.Map.entry("BSpace", "7f"),
+            java.util.Map.entry("Enter", "0d"), java.util.Map.entry("Tab", "09"),
+            java.util.Map.entry("Escape", "1b"), java.util.Map.entry("Up", "1b 5b 41"),
+            java.util.Map.entry("Down", "1b 5b 42"), java.util.Map.entry("Right", "1b 5b 43"),
+            java.util.Map.entry("Left", "1b 5b 44"));
+
     private void keys(String... keys) throws Exception {
-        List<String> c = new ArrayList<>(List.of("tmux", "-L", socket, "send-keys", "-t", "0"));
-        c.addAll(List.of(keys));
-        run(c.toArray(String[]::new));
+        for (String k : keys) {
+            String bytes = PUTTY.get(k);
+            if (bytes == null) {
+                throw new IllegalArgumentException("no PuTTY bytes for " + k);
+            }
+            List<String> c = new ArrayList<>(List.of("tmux", "-L", socket, "send-keys", "-t", "0", "-H"));
+            c.addAll(List.of(bytes.split(" ")));
+            run(c.toArray(String[]::new));
+            if (k.equals("Escape")) {
+                Thread.sleep(300); // a lone Esc, as typed: the next key is not part of it
+            }
+        }
     }
 
     private void text(String literal) throws Exception {
@@ -287,6 +340,16 @@ class TmuxEndToEndTest {
             s = again;
         }
         return s;
+    }
+
+    private void awaitGone(String needle) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (screen().contains(needle)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("tmux still shows \"" + needle + "\":\n" + screen());
+            }
+            Thread.sleep(50);
+        }
     }
 
     private void settle() throws Exception {

@@ -40,7 +40,7 @@ final class TuiHarness implements AutoCloseable {
         screen = new TerminalScreen(look.wrap(terminal));
         screen.startScreen();
         gui = new MultiWindowTextGUI(CalmGuiThread.factory(), screen);
-        app = CrsioApp.create(gui, new CrsioApp.Options(config, env, DaemonControl.thisJava(), Duration.ofMillis(400),
+        app = CrsioApp.create(gui, new CrsioApp.Options(config, env, DaemonControl.thisJava(), Duration.ofSeconds(3),
                 Duration.ofMillis(250), look));
         app.start();
         ((AsynchronousTextGUIThread) gui.getGUIThread()).start();

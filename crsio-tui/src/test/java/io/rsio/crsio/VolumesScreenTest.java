@@ -1,6 +1,7 @@
 package io.rsio.crsio;
 
 import static com.googlecode.lanterna.input.KeyType.ArrowDown;
+import static com.googlecode.lanterna.input.KeyType.ArrowRight;
 import static com.googlecode.lanterna.input.KeyType.Enter;
 import static com.googlecode.lanterna.input.KeyType.F7;
 import static com.googlecode.lanterna.input.KeyType.F9;
@@ -107,6 +108,17 @@ class VolumesScreenTest {
                     t.ch('a'); // the letter for F7
                     t.await("Detach osl:oracle (" + block + ")");
                     t.key(Enter);
+                    // Issue 12, defect 2: a detach asks, names the device, and Enter keeps it.
+                    String ask = t.await("Keep attached");
+                    assertTrue(ask.contains("Detach osl:oracle? " + block), ask);
+                    t.key(Enter);
+                    t.awaitGone("Keep attached");
+                    assertTrue(Files.isSymbolicLink(block));
+                    t.ch('a');
+                    t.await("Detach osl:oracle (" + block + ")");
+                    t.key(Enter);
+                    t.await("Keep attached");
+                    t.keys(ArrowRight, Enter);
                     String refused = t.await("Detach by force");
                     assertTrue(refused.contains("osl:oracle not detached:"), refused);
                     assertTrue(refused.replaceAll("[\\s|│]+", " ").contains("is open by pid "
@@ -118,6 +130,8 @@ class VolumesScreenTest {
                 t.key(F7);
                 t.await("Detach osl:oracle");
                 t.key(Enter);
+                t.await("Keep attached");
+                t.keys(ArrowRight, Enter);
                 t.await("0 attached (fuse+loop)");
                 t.await("osl:oracle detached (" + block + ")");
                 assertFalse(Files.exists(block, LinkOption.NOFOLLOW_LINKS));
@@ -140,6 +154,8 @@ class VolumesScreenTest {
                 t.key(F7);
                 t.await("Detach all volumes");
                 t.keys(ArrowDown, ArrowDown, Enter);
+                t.await("Detach every attached device?");
+                t.keys(ArrowRight, Enter);
                 t.await("0 attached (fuse+loop)");
                 assertFalse(Files.exists(block, LinkOption.NOFOLLOW_LINKS));
             } finally {

@@ -1,9 +1,11 @@
 package io.rsio.admin;
 
+import io.rsio.cli.DeviceLines;
 import io.rsio.common.RsioEnvironment;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.DaemonRow;
+import io.rsio.control.ControlRows.DeviceRow;
 import io.rsio.control.ControlRows.ReloadRow;
 import java.io.File;
 import java.io.IOException;
@@ -160,6 +162,62 @@ public final class DaemonControl {
             if (System.nanoTime() > deadline) {
                 throw new DaemonException("rsiod (pid " + now.pid() + ") still running " + STOP_LIMIT.toSeconds()
                         + " s after SIGTERM");
+            }
+            sleep(50);
+        }
+    }
+
+    /**
+     * What {@code rsconfig --stop [-f]} would answer: {@code stopped}, or the devices rsiod
+     * refused to detach (mounted or open, named by mount point or process) and kept running for.
+     */
+    public record StopAnswer(boolean stopped, List<String> refused) {
+        public StopAnswer {
+            refused = List.copyOf(refused);
+        }
+    }
+
+    /**
+     * Stops rsiod the way {@code rsconfig --stop} does: the control request {@code stop} makes
+     * rsiod detach every device first and refuse while one is mounted or open (unless
+     * {@code force}); then waits for the process to end. Only when the control socket does not
+     * answer is rsiod sent SIGTERM as {@link #stop(boolean)} does.
+     */
+    public StopAnswer stopLikeRsconfig(boolean force) throws DaemonException {
+        DaemonState now = state();
+        if (!now.running()) {
+            throw new DaemonException("rsiod is not running");
+        }
+        ControlResponse r;
+        try {
+            r = force ? new ControlClient(env.controlSocket()).call("stop", "-f")
+                    : new ControlClient(env.controlSocket()).call("stop");
+        } catch (ControlClient.ControlException e) {
+            stop(force); // not answering: SIGTERM, still refused while an RSIO file system is mounted
+            return new StopAnswer(true, List.of());
+        }
+        if (!r.ok()) {
+            if (state().running()) {
+                return new StopAnswer(false, List.of(r.error())); // e.g. "... is mounted on /u01: rsiod keeps running"
+            }
+            throw new DaemonException(r.error());
+        }
+        List<String> refused = r.rows(DeviceRow.class).stream().filter(DeviceLines::failed)
+                .map(DeviceLines::outcome).toList();
+        if (!refused.isEmpty()) {
+            return new StopAnswer(false, refused);
+        }
+        awaitExit(now.pid());
+        return new StopAnswer(true, List.of());
+    }
+
+    private static void awaitExit(long pid) throws DaemonException {
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        long deadline = System.nanoTime() + STOP_LIMIT.toNanos();
+        while (handle.isPresent() && handle.get().isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new DaemonException("rsiod (pid " + pid + ") still running " + STOP_LIMIT.toSeconds()
+                        + " s after the stop request");
             }
             sleep(50);
         }

@@ -18,12 +18,16 @@ final class LocalFormatter {
     static String format(ControlResponse response, int verbosity) {
         StringBuilder out = new StringBuilder();
         List<LocalRow> rows = response.rows(LocalRow.class);
-        if (verbosity >= 2) {
-            for (BlockLayerRow layer : response.rows(BlockLayerRow.class)) {
-                if (rows.isEmpty()) {
+        if (rows.isEmpty()) {
+            // Silence would read as "rsconfig did nothing"; -lvv adds how devices would be made.
+            List<BlockLayerRow> layers = response.rows(BlockLayerRow.class);
+            if (verbosity >= 2 && !layers.isEmpty()) {
+                for (BlockLayerRow layer : layers) {
                     out.append("no devices attached; attach method ").append(layer.method()).append(" (")
                             .append(layer.reason()).append(")\n");
                 }
+            } else {
+                out.append("no devices attached (rsconfig -a attaches the volumes rsconfig -q lists)\n");
             }
         }
         for (LocalRow r : rows) {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * {@code rsconfig -m status}: a block per client interface, a {@code rep:} line per server
  * interface, exactly the seed's format for connected paths; a path that is not connected also
- * says why, in parentheses after the seed's columns.
+ * says why, in parentheses after the seed's columns, and an interface without any path says why
+ * on a line of its own.
  */
 final class StatusFormatter {
     private StatusFormatter() {}
@@ -21,6 +22,9 @@ final class StatusFormatter {
         for (InterfaceRow itf : response.rows(InterfaceRow.class)) {
             out.append(String.format("%d %s %s %s/%d%n", itf.index(), itf.name(), protocol(itf.protocol()),
                     itf.address(), itf.port()));
+            if (paths.stream().noneMatch(p -> p.interfaceIndex() == itf.index())) {
+                out.append("    (").append(InterfaceLines.noPathReason(itf)).append(")\n");
+            }
             for (PathRow p : paths) {
                 if (p.interfaceIndex() != itf.index()) {
                     continue;

@@ -38,6 +38,20 @@ class FormattersTest {
                 """, StatusFormatter.format(response));
     }
 
+    /** Issue 12, defect 6: an interface with no path said nothing at all. */
+    @Test
+    void anInterfaceWithoutPathsSaysWhy() {
+        ControlResponse response = ControlResponse.ok(List.of(new InterfaceRow(0, "if0", "tcp", "127.0.0.1", 5000),
+                new InterfaceRow(1, "if1", "tcp", "198.18.77.1", 5000),
+                path(0, 0, "127.0.0.1", "connected", "ok", "ok", "")));
+        assertEquals("""
+                0 if0 IP(TCP) 127.0.0.1/5000
+                    rep: 000 IP(TCP) 127.0.0.1/5000 connected tx: ok rx: ok
+                1 if1 IP(TCP) 198.18.77.1/5000
+                    (no path: 198.18.77.1 is not an address of this host)
+                """, StatusFormatter.format(response));
+    }
+
     @Test
     void namespaceViewMatchesTheSeedExample() {
         ControlResponse response = ControlResponse.ok(List.of(

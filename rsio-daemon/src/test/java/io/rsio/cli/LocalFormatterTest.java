@@ -34,10 +34,12 @@ class LocalFormatterTest {
     }
 
     @Test
-    void emptyViewSaysTheMethodOnlyWhenAskedForDetail() {
+    void emptyViewSaysSoAndTheMethodWhenAskedForDetail() {
         ControlResponse none = ControlResponse.ok(List.of(new BlockLayerRow("nbd-export", "no /dev/fuse; no nbd module",
                 "/run/rsio/fuse")));
-        assertEquals("", LocalFormatter.format(none, 1));
+        assertEquals("no devices attached (rsconfig -a attaches the volumes rsconfig -q lists)\n",
+                LocalFormatter.format(none, 0), "issue 12: -l said nothing at all");
+        assertEquals(LocalFormatter.format(none, 0), LocalFormatter.format(none, 1));
         assertEquals("no devices attached; attach method nbd-export (no /dev/fuse; no nbd module)\n",
                 LocalFormatter.format(none, 2));
     }

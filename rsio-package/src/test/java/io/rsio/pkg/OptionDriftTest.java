@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rsio.cli.LogCatMain;
 import io.rsio.cli.RsconfigMain;
-import io.rsio.client.RsiodMain;
+import io.rsio.client.daemon.RsiodMain;
 import io.rsio.common.Args;
 import io.rsio.crsio.CrsioMain;
 import io.rsio.server.RssrvMain;

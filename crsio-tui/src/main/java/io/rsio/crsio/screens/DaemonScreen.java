@@ -4,14 +4,15 @@ import com.googlecode.lanterna.gui2.Component;
 import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
-import io.rsio.admin.DaemonControl;
+import io.rsio.control.ControlClient;
+import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.LocalRow;
 import io.rsio.admin.DaemonState;
 import io.rsio.crsio.Action;
 import io.rsio.crsio.CrsioApp;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Text;
-import java.util.ArrayList;
 import java.util.List;
 
 /** rsiod: state, pid, uptime; start, stop, restart, reload. */
@@ -91,17 +92,14 @@ public final class DaemonScreen implements Screen {
 
     @Override
     public List<Action> actions() {
-        List<Action> a = new ArrayList<>();
+        // A fixed order: what does not apply now is greyed, so Stop never slides under the cursor.
         boolean running = last != null && last.running();
-        if (!running) {
-            a.add(new Action("Start rsiod", this::start));
-        } else {
-            a.add(new Action("Reload rsiod (read the saved config again)", app::reloadDaemon));
-            a.add(new Action("Restart rsiod", () -> stopThen(true)));
-            a.add(new Action("Stop rsiod", () -> stopThen(false)));
-        }
-        a.add(new Action("Refresh", this::refresh));
-        return a;
+        return List.of(Action.when(!running, "Start rsiod", this::start, "rsiod is running"),
+                Action.when(running, "Reload rsiod (read the saved config again)", app::reloadDaemon,
+                        "rsiod is not running"),
+                Action.when(running, "Restart rsiod", () -> stopThen(true), "rsiod is not running"),
+                Action.when(running, "Stop rsiod", () -> stopThen(false), "rsiod is not running"),
+                new Action("Refresh", this::refresh));
     }
 
     /** Starts rsiod with the saved file (offers to save first). */
@@ -120,34 +118,50 @@ public final class DaemonScreen implements Screen {
                 });
     }
 
+    /**
+     * Stop (or restart) as {@code rsconfig --stop} does: rsiod detaches every device first and
+     * refuses while one is mounted or open, naming the mount point or process; "Stop anyway" is
+     * only offered after that refusal, as a second explicit choice. Keep running has the focus.
+     */
     private void stopThen(boolean restart) {
         String verb = restart ? "Restart" : "Stop";
-        if (Dialogs.choice(app.gui(), verb + " rsiod", verb + " rsiod? Its paths close; volumes in use by"
-                + " programs stop working until it runs again.", verb, "Cancel") != 0) {
-            return;
+        ControlClient client = new ControlClient(app.options().env().controlSocket());
+        app.background(() -> attachedDevices(client), devices -> {
+            String text = verb + " rsiod" + (last != null && last.pid() > 0 ? " (pid " + last.pid() + ")" : "")
+                    + "? Its paths close.\n" + (devices.isEmpty() ? "No device is attached."
+                    : "rsiod detaches these first and refuses if one is mounted or open:\n  "
+                    + String.join("\n  ", devices));
+            if (Dialogs.confirm(app.gui(), verb + " rsiod", text, "Keep running", verb)) {
+                stop(verb, restart, false);
+            }
+        }, e -> Dialogs.message(app.gui(), verb + " rsiod", CrsioApp.message(e)));
+    }
+
+    private static List<String> attachedDevices(ControlClient client) {
+        try {
+            ControlResponse r = client.call("local");
+            return r.ok() ? r.rows(LocalRow.class).stream().map(l -> l.namespace() + ":" + l.name() + " "
+                    + l.blockPath()).toList() : List.of();
+        } catch (ControlClient.ControlException e) {
+            return List.of(); // not answering: the stop itself will say so
         }
-        app.withWaiting(verb + " rsiod", "Stopping rsiod ...", () -> {
-            try {
-                app.daemon().stop(false);
-                return "";
-            } catch (DaemonControl.DaemonException e) {
-                return e.getMessage();
-            }
-        }, refused -> {
-            if (!refused.isEmpty()) {
-                if (refused.startsWith("not stopped") && Dialogs.choice(app.gui(), verb + " rsiod",
-                        Text.wrap(refused, 60), "Stop anyway", "Cancel") == 0) {
-                    app.withWaiting(verb + " rsiod", "Stopping rsiod ...", () -> {
-                        app.daemon().stop(true);
-                        return true;
-                    }, ok -> after(restart));
-                } else if (!refused.startsWith("not stopped")) {
-                    Dialogs.message(app.gui(), verb + " rsiod", Text.wrap(refused, 60));
-                }
-                return;
-            }
-            after(restart);
-        });
+    }
+
+    private void stop(String verb, boolean restart, boolean force) {
+        app.withWaiting(verb + " rsiod", force ? "Stopping rsiod, detaching by force ..." : "Stopping rsiod ...",
+                () -> app.daemon().stopLikeRsconfig(force), answer -> {
+                    if (answer.stopped()) {
+                        after(restart);
+                        return;
+                    }
+                    String why = String.join("\n", answer.refused());
+                    app.status("rsiod keeps running: a device is in use");
+                    if (Dialogs.confirm(app.gui(), "rsiod not stopped", "rsiod keeps running (as rsconfig --stop"
+                            + " would):\n" + why + "\n\nStop anyway unmounts lazily and detaches by force;"
+                            + " programs still using the device get I/O errors.", "Keep running", "Stop anyway")) {
+                        stop(verb, restart, true);
+                    }
+                });
     }
 
     private void after(boolean restart) {
@@ -164,8 +178,9 @@ public final class DaemonScreen implements Screen {
         return """
                 rsiod is the client daemon: it logs in to every server over every path and
                 offers the volumes. Start runs it as its own process (setsid), so it keeps
-                running after crsio ends. Stop sends SIGTERM and is refused while a file
-                system on an RSIO device is mounted. Reload makes rsiod read the saved file:
-                a new namespace starts at once; other changes need Restart.""";
+                running after crsio ends. Stop works as rsconfig --stop: rsiod detaches every
+                device first and refuses while one is mounted or open (Stop anyway forces
+                it). Reload makes rsiod read the saved file: a new namespace starts at once;
+                other changes need Restart.""";
     }
 }

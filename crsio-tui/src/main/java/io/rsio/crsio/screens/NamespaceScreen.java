@@ -55,6 +55,8 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
     private final Map<String, String> tested = new LinkedHashMap<>();
     private List<String> seeds = List.of();
     private boolean keyShown;
+    /** The "what changed" line of the last Find NEW Namespace Servers, until its results are shown. */
+    private String changed = "";
 
     /** @param existing the namespace's name in the config, or null for a new one */
     public NamespaceScreen(CrsioApp app, String existing) {
@@ -94,7 +96,12 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
         node.validate(v -> ConfigValues.isName(v) ? null : v.isEmpty() ? "required" : "letters, digits, _ . -",
                 v -> commit());
         key.validate(v -> v.isEmpty() ? "required" : v.chars().anyMatch(Character::isWhitespace) ? "no spaces"
-                : null, v -> commit());
+                : null, v -> {
+                    // A new key has not been refused yet: the warning belongs to the old one.
+                    key.setNormalHint(keyShown ? KEY_SHOWN : KEY_HIDDEN);
+                    app.keyAccepted(committedName == null ? name.text() : committedName);
+                    commit();
+                });
         fillServers();
         updateState();
     }
@@ -272,6 +279,7 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
                     + " answered on " + where(seeds) + ". Add servers by hand (F7), or ask at addresses.", 64));
             return;
         }
+        List<ClientConfigEditor.ServerEntry> before = List.copyOf(entries);
         entries.clear();
         foundAs.clear();
         for (Found f : s.found()) {
@@ -279,7 +287,8 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
             foundAs.put(f.entry().name(), f.foundAs());
         }
         commit();
-        showProbes(s.probes(), s.found().size() + " server interface(s) found.");
+        changed = whatChanged(before, entries, s.probes());
+        showProbes(s.probes(), s.found().size() + " server interface(s) found.\n" + changed);
     }
 
     private void testPaths(boolean quiet) {
@@ -334,8 +343,8 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
                     if (r.readBytes() > 0) {
                         text.append(String.format(", read %.0f MB/s", r.readMBps()));
                     }
-                } else {
-                    text.append(" (").append(r.detail()).append(')');
+                } else if (!why(r).isEmpty()) {
+                    text.append(" (").append(why(r)).append(')');
                 }
                 text.append('\n');
             }
@@ -344,8 +353,72 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
             text.append("Paths not tested: enter node name and key, then F7 > Test paths.");
         }
         fillServers();
-        app.status(entries.size() + " server interface(s); F3 saves");
+        String refusedBy = refusedBy(results);
+        if (refusedBy != null) {
+            // Said where the key is typed, on the status line and at the next save: one sentence each.
+            key.setNormalHint("! refused by " + refusedBy);
+            app.keyRefused(committedName == null ? name.text() : committedName, refusedBy);
+            app.status("The node key was refused by server " + refusedBy + ": check node name and key against"
+                    + " the server's [clients] before F3.");
+        } else {
+            if (!results.isEmpty()) {
+                key.setNormalHint(keyShown ? KEY_SHOWN : KEY_HIDDEN);
+                app.keyAccepted(committedName == null ? name.text() : committedName);
+            }
+            app.status((changed.isEmpty() ? entries.size() + " server interface(s)" : changed) + "; F3 saves");
+        }
+        changed = "";
         Dialogs.message(app.gui(), "Namespace servers", Text.wrap(text.toString().strip(), 70));
+    }
+
+    /**
+     * "What changed: new big-9-2 127.0.0.2 (ok 120us 410MB/s); lost big-9-3 127.0.0.3; 1 as before",
+     * comparing server interfaces by address, with the path test's RTT and read throughput.
+     */
+    static String whatChanged(List<ClientConfigEditor.ServerEntry> before, List<ClientConfigEditor.ServerEntry> after,
+                              List<PathProbe.Result> probes) {
+        List<String> parts = new ArrayList<>();
+        int same = 0;
+        for (ClientConfigEditor.ServerEntry e : after) {
+            if (before.stream().anyMatch(b -> b.address().equals(e.address()))) {
+                same++;
+                continue;
+            }
+            List<PathProbe.Result> mine = probes.stream().filter(r -> r.target().serverAddress().equals(e.address()))
+                    .toList();
+            parts.add("new " + e.name() + " " + e.address() + (mine.isEmpty() ? "" : " (" + summary(best(mine)) + ")"));
+        }
+        for (ClientConfigEditor.ServerEntry b : before) {
+            if (after.stream().noneMatch(e -> e.address().equals(b.address()))) {
+                parts.add("lost " + b.name() + " " + b.address());
+            }
+        }
+        if (parts.isEmpty()) {
+            return "What changed: nothing, " + same + " server interface(s) as before";
+        }
+        return "What changed: " + String.join("; ", parts) + (same > 0 ? "; " + same + " as before" : "");
+    }
+
+    /** The accepted probe with the lowest RTT, else the first. */
+    private static PathProbe.Result best(List<PathProbe.Result> results) {
+        return results.stream().filter(r -> r.outcome() == PathProbe.Outcome.ACCEPTED)
+                .min(java.util.Comparator.comparingLong(PathProbe.Result::rttMicros)).orElse(results.getFirst());
+    }
+
+    /** The servers that refused the log-in when no path accepted it; null when some path did, or none was tried. */
+    private static String refusedBy(List<PathProbe.Result> results) {
+        boolean anyAccepted = results.stream().anyMatch(r -> r.outcome() == PathProbe.Outcome.ACCEPTED);
+        List<String> refusing = results.stream().filter(r -> r.outcome() == PathProbe.Outcome.REFUSED)
+                .map(r -> r.serverName() == null || r.serverName().isEmpty() ? r.target().serverAddress()
+                        : r.serverName()).distinct().toList();
+        return anyAccepted || refusing.isEmpty() ? null : String.join(", ", refusing);
+    }
+
+    /** The probe's detail without the outcome's own words in front ("login refused: x" becomes "x"). */
+    private static String why(PathProbe.Result r) {
+        String label = r.outcome().label();
+        String d = r.detail() == null ? "" : r.detail();
+        return d.startsWith(label + ": ") ? d.substring(label.length() + 2) : d.equals(label) ? "" : d;
     }
 
     private String clientName(String address) {

@@ -2,59 +2,85 @@ package io.rsio.crsio.screens;
 
 import com.googlecode.lanterna.gui2.BorderLayout;
 import com.googlecode.lanterna.gui2.Component;
+import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.table.Table;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
+import io.rsio.cli.InterfaceLines;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.InterfaceRow;
 import io.rsio.control.ControlRows.PathRow;
+import io.rsio.control.ControlRows.PathStatRow;
+import io.rsio.control.ControlRows.VolumeStatRow;
 import io.rsio.crsio.Action;
 import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.LiveHistory;
+import io.rsio.crsio.LiveHistory.Sample;
 import io.rsio.crsio.Screen;
+import io.rsio.crsio.Sparkline;
 import io.rsio.crsio.Text;
+import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
- * Every path, live, from rsiod's {@code status} answer: refreshed every 1, 2 or 5 seconds
- * (+ and -), pausable (p), with the time of the last answer and a STALE marker while rsiod does
- * not answer (the last table stays, so nothing jumps).
+ * Every path (or, with {@code v}, every volume), live, from rsiod's {@code status} and
+ * {@code stat} answers: a table that fits 80 columns, and for the selected row the last minute
+ * as pictures: read and write MB/s and IOPS, RTT (volumes: ready paths), and a line of events
+ * with state changes, failovers and errors in time. Refreshed every 1, 2 or 5 seconds (+ and -),
+ * pausable (p) until the screen is left, with the time of the last answer and a STALE marker
+ * while rsiod does not answer (the last table and pictures stay, so nothing jumps).
  */
 public final class PathStatusScreen implements Screen {
     private static final int[] INTERVALS = {1, 2, 5};
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final int GRAPH = LiveHistory.SAMPLES;
 
     private final CrsioApp app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
-    private final Label reason = new Label("");
-    private final Table<String> table = new Table<>("If", "Rep", "Address/port", "State", "tx/rx", "rdMB/s",
-            "wrMB/s", "rdIOPS", "wrIOPS", "RTTus", "InFl", "Err", "Fov");
+    private final Label detail = new Label("");
+    private final Table<String> paths = new Table<>("If", "Rep", "Server", "State", "MB/s rd/wr", "IOPS rd/wr",
+            "RTTus", "Err", "Fov");
+    private final Table<String> volumes = new Table<>("Volume", "Paths", "MB/s rd/wr", "IOPS rd/wr", "Err",
+            "Read", "Written");
+    private final Panel tables = new Panel(new GridLayout(1).setLeftMarginSize(0).setRightMarginSize(0));
+    private final LiveHistory history = new LiveHistory();
+    private boolean volumeView;
     private int interval;
     private int ticks;
     private boolean paused;
     private boolean asking;
     private String updated = "never";
     private String stale = "";
-    private List<PathRow> rows = List.of();
+    private List<PathRow> pathRows = List.of();
+    /** Interfaces with no path at all: a row each after the paths, saying why. */
+    private List<InterfaceRow> idle = List.of();
+    private Map<String, PathStatRow> pathStats = Map.of();
+    private List<VolumeStatRow> volumeRows = List.of();
 
     PathStatusScreen(CrsioApp app) {
         this.app = app;
         panel.addComponent(header, BorderLayout.Location.TOP);
-        table.setVisibleRows(14);
-        panel.addComponent(table, BorderLayout.Location.CENTER);
-        panel.addComponent(reason, BorderLayout.Location.BOTTOM);
+        paths.setVisibleRows(9); // 80x24: title, header, 9 rows + heading, 7 picture lines, 2 status, key bar
+        volumes.setVisibleRows(9);
+        tables.addComponent(paths);
+        panel.addComponent(tables, BorderLayout.Location.CENTER);
+        panel.addComponent(detail, BorderLayout.Location.BOTTOM);
     }
 
     @Override
     public String name() {
-        return "Path Status";
+        return volumeView ? "Path Status: volumes" : "Path Status";
     }
 
     @Override
@@ -75,7 +101,7 @@ public final class PathStatusScreen implements Screen {
             ticks = 0;
             fetch();
         }
-        showReason();
+        showDetail();
     }
 
     private void fetch() {
@@ -84,11 +110,11 @@ public final class PathStatusScreen implements Screen {
         }
         asking = true;
         ControlClient client = new ControlClient(app.options().env().controlSocket());
-        // status for states and reasons, stat for the per-path rates: two small requests
+        // status for states and reasons, stat for the rates: two small requests
         app.background(() -> merge(client.call("status"), client.call("stat")), this::answered, e -> {
             asking = false;
             stale = CrsioApp.message(e);
-            render(null);
+            render();
         });
     }
 
@@ -96,7 +122,7 @@ public final class PathStatusScreen implements Screen {
         if (!status.ok()) {
             return status;
         }
-        List<Record> all = new java.util.ArrayList<>(status.rows());
+        List<Record> all = new ArrayList<>(status.rows());
         if (stat.ok()) {
             all.addAll(stat.rows());
         }
@@ -107,63 +133,175 @@ public final class PathStatusScreen implements Screen {
         asking = false;
         if (!r.ok()) {
             stale = r.error();
-            render(null);
+            render();
             return;
         }
         stale = "";
         updated = LocalTime.now().format(CLOCK);
-        render(r);
+        pathRows = r.rows(PathRow.class);
+        idle = r.rows(InterfaceRow.class).stream().filter(i -> pathRows.stream()
+                .noneMatch(p -> p.interfaceIndex() == i.index())).toList();
+        pathStats = r.rows(PathStatRow.class).stream().collect(Collectors.toMap(
+                s -> key(s.interfaceIndex(), s.repIndex()), s -> s, (a, b) -> a));
+        volumeRows = r.rows(VolumeStatRow.class);
+        remember();
+        render();
     }
 
-    private void render(ControlResponse r) {
-        if (r != null) {
-            Map<Integer, String> names = r.rows(InterfaceRow.class).stream()
-                    .collect(Collectors.toMap(InterfaceRow::index, InterfaceRow::name, (a, b) -> a));
-            rows = r.rows(PathRow.class);
-            int sel = table.getSelectedRow();
-            table.getTableModel().clear();
-            Map<String, io.rsio.control.ControlRows.PathStatRow> stats = r.rows(
-                    io.rsio.control.ControlRows.PathStatRow.class).stream().collect(Collectors.toMap(
-                    s -> s.interfaceIndex() + "/" + s.repIndex(), s -> s, (a, b) -> a));
-            for (PathRow p : rows) {
-                var st = stats.get(p.interfaceIndex() + "/" + p.repIndex());
-                table.getTableModel().addRow(names.getOrDefault(p.interfaceIndex(), "if?"), String.format("%03d", p.repIndex()),
-                        Text.cut(p.address() + "/" + p.port(), 21), p.state(), p.tx() + "/" + p.rx(),
-                        st == null ? "-" : String.format("%.1f", st.readBytesPerSecond() / 1e6),
-                        st == null ? "-" : String.format("%.1f", st.writeBytesPerSecond() / 1e6),
-                        st == null ? "-" : String.format("%.0f", st.readIops()),
-                        st == null ? "-" : String.format("%.0f", st.writeIops()),
-                        p.rttMicros() < 0 ? "-" : Long.toString(p.rttMicros()), Integer.toString(p.inFlight()),
-                        st == null ? "-" : Long.toString(st.errors()), st == null ? "-" : Long.toString(st.failovers()));
-            }
-            if (rows.isEmpty()) {
-                table.getTableModel().addRow("-", "", "no paths: no namespace or no interface configured", "", "", "",
-                        "", "", "", "", "", "", "");
-            }
-            table.setSelectedRow(Math.max(0, Math.min(sel, table.getTableModel().getRowCount() - 1)));
+    private static String key(int interfaceIndex, int repIndex) {
+        return "path " + interfaceIndex + "/" + repIndex;
+    }
+
+    private static String key(VolumeStatRow v) {
+        return "volume " + v.namespace() + ":" + v.name();
+    }
+
+    /** One sample per path and volume per answer: the pictures' minute. */
+    private void remember() {
+        long now = System.currentTimeMillis();
+        List<String> keys = new ArrayList<>();
+        for (PathRow p : pathRows) {
+            String k = key(p.interfaceIndex(), p.repIndex());
+            PathStatRow s = pathStats.get(k);
+            keys.add(k);
+            history.add(k, s == null ? new Sample(now, 0, 0, 0, 0, p.rttMicros(), 0, 0, p.state())
+                    : new Sample(now, s.readBytesPerSecond(), s.writeBytesPerSecond(), s.readIops(), s.writeIops(),
+                    p.rttMicros(), s.errors(), s.failovers(), p.state()));
         }
-        long connected = rows.stream().filter(p -> p.state().equals("connected")).count();
-        String mode = paused ? "PAUSED" : "every " + INTERVALS[interval] + " s";
-        String head = " " + connected + "/" + rows.size() + " path(s) connected   updated " + updated + "   " + mode
-                + "   p: pause  +/-: interval";
-        header.setText(stale.isEmpty() ? head : Text.cut(" " + mode + "  STALE: " + stale, 79));
-        showReason();
+        for (VolumeStatRow v : volumeRows) {
+            keys.add(key(v));
+            history.add(key(v), new Sample(now, v.readBytesPerSecond(), v.writeBytesPerSecond(), v.readIops(),
+                    v.writeIops(), v.readyPaths(), v.errors(), 0, v.readyPaths() + " path(s)"));
+        }
+        history.retain(keys);
     }
 
-    private void showReason() {
-        int i = table.getSelectedRow();
-        reason.setText(i >= 0 && i < rows.size() ? Text.cut(" " + rows.get(i).serverName() + ": " + rows.get(i).reason(),
-                79) : "");
+    private void render() {
+        fillPaths();
+        fillVolumes();
+        long connected = pathRows.stream().filter(p -> p.state().equals("connected")).count();
+        String mode = paused ? "PAUSED" : "every " + INTERVALS[interval] + " s";
+        String head = " " + connected + "/" + pathRows.size() + " path(s) connected  " + volumeRows.size()
+                + " volume(s)  updated " + updated + "  " + mode + "  p +/- v";
+        header.setText(stale.isEmpty() ? Text.cut(head, 79) : Text.cut(" " + mode + "  STALE: " + stale, 79));
+        showDetail();
+    }
+
+    private void fillPaths() {
+        int sel = paths.getSelectedRow();
+        paths.getTableModel().clear();
+        for (PathRow p : pathRows) {
+            PathStatRow st = pathStats.get(key(p.interfaceIndex(), p.repIndex()));
+            paths.getTableModel().addRow(Text.cut(st == null ? "if" + p.interfaceIndex() : st.interfaceName(), 5),
+                    String.format("%03d", p.repIndex()), Text.cut(p.serverSection(), 12), Text.cut(p.state(), 11),
+                    st == null ? "-" : pair(st.readBytesPerSecond() / 1e6, st.writeBytesPerSecond() / 1e6, "%.1f"),
+                    st == null ? "-" : pair(st.readIops(), st.writeIops(), "%.0f"),
+                    p.rttMicros() < 0 ? "-" : Long.toString(p.rttMicros()),
+                    st == null ? "-" : Long.toString(st.errors()), st == null ? "-" : Long.toString(st.failovers()));
+        }
+        for (InterfaceRow i : idle) {
+            paths.getTableModel().addRow(Text.cut(i.name(), 5), "-", "(none)", "no path", "", "", "", "", "");
+        }
+        if (pathRows.isEmpty() && idle.isEmpty()) {
+            paths.getTableModel().addRow("-", "", "no paths", "", "", "", "", "", "");
+        }
+        paths.setSelectedRow(Math.max(0, Math.min(sel, paths.getTableModel().getRowCount() - 1)));
+    }
+
+    private void fillVolumes() {
+        int sel = volumes.getSelectedRow();
+        volumes.getTableModel().clear();
+        for (VolumeStatRow v : volumeRows) {
+            volumes.getTableModel().addRow(Text.cut(v.namespace() + ":" + v.name(), 20), Integer.toString(v.readyPaths()),
+                    pair(v.readBytesPerSecond() / 1e6, v.writeBytesPerSecond() / 1e6, "%.1f"),
+                    pair(v.readIops(), v.writeIops(), "%.0f"), Long.toString(v.errors()), Text.size(v.readBytes()),
+                    Text.size(v.writeBytes()));
+        }
+        if (volumeRows.isEmpty()) {
+            volumes.getTableModel().addRow("no volumes", "", "", "", "", "", "");
+        }
+        volumes.setSelectedRow(Math.max(0, Math.min(sel, volumes.getTableModel().getRowCount() - 1)));
+    }
+
+    private static String pair(double read, double write, String format) {
+        return String.format(format + "/" + format, read, write);
+    }
+
+    /** The selected row's last minute: a headline and six picture lines, 79 columns at most. */
+    private void showDetail() {
+        String k;
+        String headline;
+        if (volumeView) {
+            int i = volumes.getSelectedRow();
+            if (i < 0 || i >= volumeRows.size()) {
+                detail.setText(blank());
+                return;
+            }
+            VolumeStatRow v = volumeRows.get(i);
+            k = key(v);
+            headline = " " + v.namespace() + ":" + v.name() + "  " + v.readyPaths() + " ready path(s), read "
+                    + Text.size(v.readBytes()) + ", written " + Text.size(v.writeBytes());
+        } else {
+            int i = paths.getSelectedRow();
+            if (i >= pathRows.size() && i - pathRows.size() < idle.size()) {
+                InterfaceRow itf = idle.get(i - pathRows.size());
+                detail.setText(Text.cut(" " + itf.name() + " " + itf.address() + ": " + InterfaceLines.noPathReason(itf),
+                        79) + blank());
+                return;
+            }
+            if (i < 0 || i >= pathRows.size()) {
+                detail.setText(blank());
+                return;
+            }
+            PathRow p = pathRows.get(i);
+            k = key(p.interfaceIndex(), p.repIndex());
+            String since = p.stateSinceMillis() > 0 ? " since " + CLOCK.format(Instant.ofEpochMilli(
+                    p.stateSinceMillis()).atZone(ZoneId.systemDefault())) : "";
+            headline = " " + p.serverSection() + " " + p.address() + "/" + p.port() + ": " + p.state() + since
+                    + (p.reason() == null || p.reason().isEmpty() ? "" : "; " + p.reason());
+        }
+        List<Sample> s = history.of(k);
+        List<String> lines = new ArrayList<>();
+        lines.add(Text.cut(headline, 79));
+        lines.add(graph("rd MB/s", s, x -> x.readBytesPerSecond() / 1e6, "%.1f"));
+        lines.add(graph("wr MB/s", s, x -> x.writeBytesPerSecond() / 1e6, "%.1f"));
+        lines.add(graph("rd IOPS", s, Sample::readIops, "%.0f"));
+        lines.add(graph("wr IOPS", s, Sample::writeIops, "%.0f"));
+        lines.add(volumeView ? graph("paths", s, x -> x.rttMicros(), "%.0f")
+                : graph("RTT us", s, x -> Math.max(0, x.rttMicros()), "%.0f"));
+        Sample last = s.isEmpty() ? null : s.getLast();
+        lines.add(" " + Text.pad("events", 8) + LiveHistory.events(s, GRAPH) + " "
+                + (last == null ? "" : "E" + last.errors() + (volumeView ? "" : " F" + last.failovers())));
+        detail.setText(String.join("\n", lines.stream().map(l -> Text.cut(l, 79)).toList()));
+    }
+
+    private static String graph(String label, List<Sample> s, ToDoubleFunction<Sample> value, String format) {
+        List<Double> v = LiveHistory.values(s, value);
+        // The bars are scaled to the minute's maximum; the number is the latest value.
+        String now = v.isEmpty() ? "-" : String.format(format, v.getLast());
+        return " " + Text.pad(label, 8) + Sparkline.of(v, GRAPH) + " " + now;
+    }
+
+    private static String blank() {
+        return "\n".repeat(6);
     }
 
     private void togglePause() {
         paused = !paused;
-        render(null);
+        render();
     }
 
     private void faster(int step) {
         interval = Math.max(0, Math.min(INTERVALS.length - 1, interval + step));
-        render(null);
+        render();
+    }
+
+    private void toggleView() {
+        volumeView = !volumeView;
+        tables.removeAllComponents();
+        tables.addComponent(volumeView ? volumes : paths);
+        app.changed(); // the title names the view
+        render();
     }
 
     @Override
@@ -184,6 +322,10 @@ public final class PathStatusScreen implements Screen {
                 faster(1);
                 yield true;
             }
+            case 'v' -> {
+                toggleView();
+                yield true;
+            }
             default -> false;
         };
     }
@@ -191,6 +333,7 @@ public final class PathStatusScreen implements Screen {
     @Override
     public List<Action> actions() {
         return List.of(new Action(paused ? "Resume" : "Pause", this::togglePause),
+                new Action(volumeView ? "Show paths (v)" : "Show volumes (v)", this::toggleView),
                 new Action("Refresh now", this::fetch),
                 new Action("Refresh faster", () -> faster(-1)),
                 new Action("Refresh slower", () -> faster(1)));
@@ -199,10 +342,12 @@ public final class PathStatusScreen implements Screen {
     @Override
     public String help() {
         return """
-                One row per path: client interface, server interface (rep), state, tx/rx,
-                read and write MB/s and IOPS, round-trip time, requests in flight, errors
-                and failovers; the line below the table says why for the selected path.
-                p pauses (until you leave the screen), + and - change the interval. STALE
-                means rsiod does not answer; the table then shows its last answer.""";
+                One row per path: client interface, server interface (rep), server, state,
+                read/write MB/s and IOPS, round-trip time, errors and failovers. Below, the
+                selected path's last minute: MB/s and IOPS each way, RTT, and events
+                (| state change, F failover, E errors; the headline says since when and why).
+                v shows the volumes the same way. p pauses (until you leave the screen),
+                + and - change the interval. STALE: rsiod does not answer; the last answer
+                stays. crsio keeps the minute itself from its polls while the screen is shown.""";
     }
 }

@@ -192,12 +192,26 @@ public final class VolumesScreen implements Screen {
                 actions.add(new Action("Attach " + e.selector() + " (" + e.volume().device() + "/" + e.volume().name()
                         + ")", () -> run("Attaching " + e.selector(), "attach", e.selector())));
             } else {
-                actions.add(new Action("Detach " + e.selector() + " (" + e.local().blockPath() + ")",
-                        () -> run("Detaching " + e.selector(), "detach", e.selector())));
+                actions.add(new Action("Detach " + e.selector() + " (" + e.local().blockPath() + ")", () -> {
+                    if (Dialogs.confirm(app.gui(), "Detach", "Detach " + e.selector() + "? " + e.local().blockPath()
+                            + " goes away;\nrsiod refuses while it is mounted or open.", "Keep attached", "Detach")) {
+                        run("Detaching " + e.selector(), "detach", e.selector());
+                    }
+                }));
             }
+        } else {
+            actions.add(Action.unavailable("Attach or detach the selected volume", "no volume selected"));
         }
         actions.add(new Action("Attach all volumes", () -> run("Attaching every volume", "attach")));
-        actions.add(new Action("Detach all volumes", () -> run("Detaching every device", "detach")));
+        List<String> attached = entries.stream().filter(x -> x.local() != null).map(x -> x.local().blockPath())
+                .distinct().toList();
+        actions.add(Action.when(!attached.isEmpty(), "Detach all volumes", () -> {
+            if (Dialogs.confirm(app.gui(), "Detach all", "Detach every attached device?\n  "
+                    + String.join("\n  ", attached) + "\nrsiod refuses those mounted or open.", "Keep attached",
+                    "Detach all")) {
+                run("Detaching every device", "detach");
+            }
+        }, "no device is attached"));
         actions.add(new Action("Refresh", this::fetch));
         return actions;
     }
