@@ -291,6 +291,12 @@ public final class VolumeClient implements BlockTarget {
     }
 
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
+        if (handles.containsKey(path)) {
+            // A re-list on the same connection (docs/VOLUMES.md), not a reconnect: only the size may change.
+            info = latest;
+            handles.put(path, handle);
+            return;
+        }
         if (homeLoop == null) {
             homeLoop = path.loop();
         }
