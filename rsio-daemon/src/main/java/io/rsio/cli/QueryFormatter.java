@@ -4,6 +4,7 @@ import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.NamespaceRow;
 import io.rsio.control.ControlRows.ServerRow;
 import io.rsio.control.ControlRows.VolumeRow;
+import io.rsio.control.ControlRows.VolumeUsageRow;
 import java.util.List;
 
 /**
@@ -14,6 +15,12 @@ final class QueryFormatter {
     private QueryFormatter() {}
 
     static String format(ControlResponse response, int verbosity) {
+        return format(response, verbosity, null);
+    }
+
+    /** With {@code usage} (rsiod's answer to {@code volume usage}), -qvv adds allocated/provisioned bytes. */
+    static String format(ControlResponse response, int verbosity, ControlResponse usage) {
+        List<VolumeUsageRow> space = usage == null || !usage.ok() ? List.of() : usage.rows(VolumeUsageRow.class);
         StringBuilder out = new StringBuilder();
         List<ServerRow> servers = response.rows(ServerRow.class);
         List<VolumeRow> volumes = response.rows(VolumeRow.class);
@@ -39,7 +46,8 @@ final class QueryFormatter {
                 out.append('\n');
                 volumes.stream()
                         .filter(v -> v.namespaceIndex() == ns.index() && v.serverIndex() == server.index())
-                        .forEach(v -> out.append(volumeLine(v, verbosity)).append('\n'));
+                        .forEach(v -> out.append(volumeLine(v, verbosity)).append(spaceOf(v, ns.name(), space, verbosity))
+                                .append('\n'));
             }
         }
         return out.toString();
@@ -61,6 +69,19 @@ final class QueryFormatter {
             }
         }
         return line.toString();
+    }
+
+    /** -qvv: "allocated X of Y" (and pool, thick, snapshot origin) when the server told rsiod. */
+    static String spaceOf(VolumeRow v, String namespace, List<VolumeUsageRow> space, int verbosity) {
+        if (verbosity < 2) {
+            return "";
+        }
+        return space.stream().filter(u -> u.namespace().equals(namespace) && u.name().equals(v.name())).findFirst()
+                .map(u -> String.format("  allocated %s of %s (%d of %d bytes)%s%s%s", Units.bytes(u.allocated()),
+                        Units.bytes(u.provisioned()), u.allocated(), u.provisioned(),
+                        u.pool().isEmpty() ? "" : ", pool " + u.pool(), u.thick() ? ", thick" : "",
+                        u.origin().isEmpty() ? "" : ", snapshot of " + u.origin()))
+                .orElse("");
     }
 
     /** The seed prints the digit of the suggested directory ("av0" → 0) before each volume. */

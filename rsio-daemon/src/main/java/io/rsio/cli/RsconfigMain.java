@@ -31,7 +31,7 @@ public final class RsconfigMain {
             rsconfig talks to rsiod at $RSIO_RUN_DIR/rsiod.sock (default /run/rsio/rsiod.sock).
             exit status: 0 success, 1 rsiod not running or refused, 2 usage error
             block devices:
-            """ + DeviceCommands.USAGE;
+            """ + DeviceCommands.USAGE + "volumes (rights given in the server's [pool]):\n" + VolumeCommands.USAGE;
 
     private RsconfigMain() {}
 
@@ -50,6 +50,9 @@ public final class RsconfigMain {
     public static void main(String[] argv) {
         if (DeviceCommands.handles(argv)) {
             System.exit(DeviceCommands.run(argv));
+        }
+        if (VolumeCommands.handles(argv)) {
+            System.exit(VolumeCommands.run(argv));
         }
         Command command;
         try {
@@ -136,7 +139,8 @@ public final class RsconfigMain {
                 return 1;
             }
             System.out.print(switch (command) {
-                case Command.Query q -> QueryFormatter.format(response, q.verbosity());
+                case Command.Query q -> QueryFormatter.format(response, q.verbosity(),
+                        q.verbosity() >= 2 ? client.call("volume", "usage") : null);
                 case Command.Status s -> StatusFormatter.format(response);
                 case Command.Stat s -> StatFormatter.format(response);
                 case Command.Reload r -> reloadLines(response);

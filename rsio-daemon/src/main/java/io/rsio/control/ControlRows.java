@@ -81,7 +81,18 @@ public final class ControlRows {
     public record DeviceRow(String action, String namespace, String name, String blockPath, String charPath,
                             String device, String message) {}
 
+    /** A volume-management request done (docs/VOLUMES.md): by which server, and what it says it did. */
+    public record ManageRow(String namespace, String server, String name, String message) {}
+
+    /**
+     * One volume's space on its server for {@code rsconfig -qvv}: {@code provisioned} is the size
+     * clients see, {@code allocated} the bytes its file holds (st_blocks × 512, as du shows);
+     * {@code pool} is empty for a [volume] of rssrvcfg, {@code origin} names a snapshot's volume.
+     */
+    public record VolumeUsageRow(String namespace, String server, String name, String pool, long provisioned,
+                                 long allocated, boolean readOnly, boolean thick, String origin) {}
+
     static final Class<?>[] KINDS = {InterfaceRow.class, PathRow.class, NamespaceRow.class, ServerRow.class,
             VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class, ReloadRow.class,
-            BlockLayerRow.class, LocalRow.class, DeviceRow.class};
+            BlockLayerRow.class, LocalRow.class, DeviceRow.class, ManageRow.class, VolumeUsageRow.class};
 }

@@ -38,8 +38,9 @@ public final class ControlService {
             case "daemon" -> ControlResponse.ok(List.of(new DaemonRow(ProcessHandle.current().pid(),
                     daemon.startedMillis(), daemon.configFile().toString(), nodeNames())));
             case "reload" -> new ReloadService(daemon).reload();
+            case "volume" -> new VolumeManagementControl(daemon).handle(words);
             default -> ControlResponse.error("unknown request '" + words.getFirst()
-                    + "' (known: status, query, stat, daemon, reload, attach, detach, local, stop)");
+                    + "' (known: status, query, stat, daemon, reload, attach, detach, local, stop, volume)");
         };
     }
 

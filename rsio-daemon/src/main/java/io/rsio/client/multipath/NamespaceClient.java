@@ -33,6 +33,7 @@ public final class NamespaceClient implements PathListener {
     private final Map<Integer, ServerView> servers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final Consumer<VolumeClient> volumeAdded;
+    private volatile java.util.concurrent.ScheduledFuture<?> relister;
 
     public NamespaceClient(NamespaceLogin login, List<PathSpec> specs, Transport transport, EventLoopGroup group,
                     ScheduledExecutorService timer, Consumer<VolumeClient> volumeAdded) {
@@ -45,6 +46,9 @@ public final class NamespaceClient implements PathListener {
             paths.add(new RsioPath(spec, login, transport, group.next(), this));
         }
     }
+
+    /** How often the volumes are listed again, so changes made by other clients arrive (docs/VOLUMES.md). */
+    public static final long RELIST_SECONDS = 5;
 
     /**
      * Opens new paths (a reload: servers or interfaces added, or log-in data changed) with
@@ -103,9 +107,14 @@ public final class NamespaceClient implements PathListener {
             LOG.warn("namespace {}: no usable path (check the [interface] and [server] addresses)", name());
         }
         paths.forEach(RsioPath::start);
+        relister = timer.scheduleWithFixedDelay(this::refreshQuietly, RELIST_SECONDS, RELIST_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
     }
 
     public void stop() {
+        if (relister != null) {
+            relister.cancel(false);
+        }
         paths.forEach(RsioPath::stop);
         volumes.values().forEach(VolumeClient::shutdown);
     }
@@ -134,6 +143,9 @@ public final class NamespaceClient implements PathListener {
         PathStatus status = path.status();
         servers.put(status.serverId(), new ServerView(status.serverId(), status.serverName(),
                 opened.keySet().stream().sorted(java.util.Comparator.comparing(VolumeInfo::name)).toList()));
+        java.util.Set<UUID> here = new java.util.HashSet<>();
+        opened.keySet().forEach(info -> here.add(info.id()));
+        volumes.values().stream().filter(v -> !here.contains(v.info().id())).forEach(v -> v.pathDown(path));
         opened.forEach((info, handle) -> {
             VolumeClient[] created = new VolumeClient[1];
             VolumeClient client = volumes.computeIfAbsent(info.id(), id -> {
@@ -146,6 +158,41 @@ public final class NamespaceClient implements PathListener {
                         info.blockSize());
                 volumeAdded.accept(client);
             }
+        });
+    }
+
+    /** The answer of a management request and the server that gave it. */
+    public record Managed(String serverName, io.rsio.wire.message.Reply reply) {}
+
+    /**
+     * Sends one management request (docs/VOLUMES.md) to one logged-in server of the namespace;
+     * fails when no path is ready.
+     */
+    public java.util.concurrent.CompletableFuture<Managed> manage(io.rsio.wire.message.Management operation) {
+        RsioPath path = paths.stream().filter(RsioPath::isReady).findFirst().orElse(null);
+        if (path == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException(
+                    "namespace " + name() + ": no server logged in (see rsconfig -m status)"));
+        }
+        String server = path.status().serverName();
+        return path.exchange(tag -> new io.rsio.wire.message.Request.Manage(tag, operation))
+                .thenApply(reply -> new Managed(server, reply));
+    }
+
+    /**
+     * Lists the volumes again on every ready path: volumes made, resized or deleted since the
+     * login show up (new ones are opened, exported and can be attached; growth reaches devices).
+     */
+    public java.util.concurrent.CompletableFuture<Void> refreshVolumes() {
+        return java.util.concurrent.CompletableFuture.allOf(paths.stream().filter(RsioPath::isReady)
+                .map(RsioPath::relist).toArray(java.util.concurrent.CompletableFuture[]::new));
+    }
+
+    /** The periodic re-list: what another client changed reaches this one within the period. */
+    private void refreshQuietly() {
+        refreshVolumes().exceptionally(e -> {
+            LOG.debug("namespace {}: volume re-list failed: {}", name(), e.getMessage());
+            return null;
         });
     }
 

@@ -13,10 +13,12 @@ import io.rsio.wire.WireConstants;
 import io.rsio.wire.codec.RsioFrameCodec;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
+import io.rsio.wire.message.VolumeInfo;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,10 @@ public final class RsioPath {
     /** Logged in on {@link #channel}: block requests may go out, replies are theirs. */
     private boolean loggedIn;
     private long nextTag;
+    /** The volumes open on this path and their handles, from the login or the last re-list. */
+    private final Map<VolumeInfo, Integer> opened = new LinkedHashMap<>();
+    /** Management and re-list exchanges on a ready path: answered by tag, not block requests. */
+    private final Map<Long, java.util.concurrent.CompletableFuture<Reply>> exchanges = new HashMap<>();
     private long lastReceiveNanos;
     private long retryMillis = FIRST_RETRY_MILLIS;
     private ScheduledFuture<?> pinger;
@@ -243,6 +249,71 @@ public final class RsioPath {
         });
     }
 
+    /**
+     * Sends one request that is not block I/O (MANAGE, LIST, OPEN, CLOSE) on the ready path and
+     * completes with its reply, or exceptionally when the path is not ready or goes down first.
+     */
+    java.util.concurrent.CompletableFuture<Reply> exchange(java.util.function.LongFunction<Request> request) {
+        var answer = new java.util.concurrent.CompletableFuture<Reply>();
+        loop.execute(() -> {
+            if (!loggedIn || channel == null || !channel.isActive()) {
+                answer.completeExceptionally(new java.io.IOException("path " + spec.describe() + " is not ready"));
+                return;
+            }
+            long tag = nextTag++;
+            exchanges.put(tag, answer);
+            channel.writeAndFlush(request.apply(tag));
+        });
+        return answer;
+    }
+
+    /**
+     * Lists the server's volumes again (docs/VOLUMES.md): opens the new ones, closes the handles
+     * of the ones gone, takes the sizes as they are now, and reports the result like a login.
+     */
+    java.util.concurrent.CompletableFuture<Void> relist() {
+        return exchange(Request.ListVolumes::new).thenCompose(reply -> {
+            if (!(reply instanceof Reply.VolumeList list)) {
+                throw new java.util.concurrent.CompletionException(new java.io.IOException("LIST refused: " + reply));
+            }
+            return loopFuture(() -> {
+                Map<String, Integer> handles = new HashMap<>();
+                opened.forEach((info, handle) -> handles.put(info.name(), handle));
+                Map<VolumeInfo, Integer> next = new LinkedHashMap<>();
+                List<java.util.concurrent.CompletableFuture<?>> opens = new ArrayList<>();
+                for (VolumeInfo info : list.volumes()) {
+                    Integer handle = handles.remove(info.name());
+                    if (handle != null) {
+                        next.put(info, handle);
+                    } else {
+                        opens.add(exchange(tag -> new Request.Open(tag, info.name(), false)).thenAccept(r -> {
+                            if (r instanceof Reply.Opened o) {
+                                synchronized (next) {
+                                    next.put(o.volume(), o.handle());
+                                }
+                            }
+                        }));
+                    }
+                }
+                handles.values().forEach(h -> exchange(tag -> new Request.Close(tag, h)));
+                return java.util.concurrent.CompletableFuture.allOf(opens.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .thenRun(() -> loop.execute(() -> {
+                            opened.clear();
+                            synchronized (next) {
+                                opened.putAll(next);
+                            }
+                            listener.pathReady(this, Map.copyOf(opened));
+                        }));
+            }).thenCompose(f -> f);
+        });
+    }
+
+    private <T> java.util.concurrent.CompletableFuture<T> loopFuture(java.util.function.Supplier<T> work) {
+        var result = new java.util.concurrent.CompletableFuture<T>();
+        loop.execute(() -> result.complete(work.get()));
+        return result;
+    }
+
     // ---- connection life cycle, all on the event loop ----
 
     private void connect() {
@@ -323,6 +394,11 @@ public final class RsioPath {
         if (!loggedIn) {
             return false;
         }
+        var waiting = exchanges.remove(reply.tag());
+        if (waiting != null) {
+            waiting.complete(reply);
+            return true;
+        }
         Sent sent = inFlight.remove(reply.tag());
         if (sent == null) {
             release(reply);
@@ -373,6 +449,8 @@ public final class RsioPath {
         serverInstance = in.serverInstance();
         nextTag = in.nextTag();
         loggedIn = true;
+        opened.clear();
+        opened.putAll(in.opened());
         retryMillis = FIRST_RETRY_MILLIS;
         txOk = true;
         setState(PathState.CONNECTED, "connected to server " + serverName + " (id " + serverId + "), "
@@ -399,6 +477,8 @@ public final class RsioPath {
         }
         List<Sent> orphans = new ArrayList<>(inFlight.values());
         inFlight.clear();
+        exchanges.values().forEach(f -> f.completeExceptionally(new java.io.IOException("path down: " + why)));
+        exchanges.clear();
         outstanding.addAndGet(-orphans.size());
         stats.outstandingBytes.set(0);
         stats.failovers.add(orphans.size());

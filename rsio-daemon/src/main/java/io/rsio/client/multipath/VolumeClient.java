@@ -319,6 +319,12 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     }
 
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
+        if (handles.containsKey(path)) {
+            // A re-list on the same connection (docs/VOLUMES.md), not a reconnect: only the size may change.
+            info = latest;
+            handles.put(path, handle);
+            return;
+        }
         if (homeLoop == null) {
             homeLoop = path.loop();
         }

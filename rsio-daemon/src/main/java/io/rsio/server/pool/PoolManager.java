@@ -113,7 +113,7 @@ public final class PoolManager implements AutoCloseable {
         checkSize(c.size(), blockSize);
         VolumeRecord made = pool.change(records -> {
             if (records.stream().anyMatch(r -> r.name().equals(c.name()))) {
-                throw refusal(Errno.EEXIST, "volume " + c.name() + " already exists in pool " + c.pool());
+                throw refusal(Errno.EEXIST, "volume " + c.name() + " already exists in pool " + pool.pool().name());
             }
             checkQuota(pool, records, c.size());
             VolumeRecord record = new VolumeRecord(c.name(), UUID.randomUUID(), c.size(), blockSize, c.thick(), false,
@@ -136,9 +136,10 @@ public final class PoolManager implements AutoCloseable {
             return record;
         });
         Open opened = openVolume(pool, made);
-        LOG.info("client {} created volume {} in pool {}: {} bytes, {}", client, c.name(), c.pool(), c.size(),
-                c.thick() ? "thick" : "thin");
-        return new Reply.Managed(tag, Management.Create.CODE, "created " + c.name() + " in pool " + c.pool() + ": "
+        LOG.info("client {} created volume {} in pool {}: {} bytes, {}", client, c.name(), pool.pool().name(),
+                c.size(), c.thick() ? "thick" : "thin");
+        return new Reply.Managed(tag, Management.Create.CODE, "created " + c.name() + " in pool " + pool.pool().name()
+                + ": "
                 + ConfigValues.formatSize(c.size()) + (c.thick() ? " thick" : " thin") + " on server " + serverName,
                 List.of(usage(opened)));
     }

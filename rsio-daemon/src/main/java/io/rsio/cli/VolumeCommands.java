@@ -1,0 +1,107 @@
+package io.rsio.cli;
+
+import io.rsio.common.Args;
+import io.rsio.common.RsioEnvironment;
+import io.rsio.config.ConfigValues;
+import io.rsio.control.ControlClient;
+import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.ManageRow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * rsconfig's volume-management commands (docs/VOLUMES.md): {@code -C} create, {@code -G} grow
+ * (or shrink), {@code -S} snapshot, {@code -D} delete. rsiod sends each to one logged-in server
+ * of the namespace; the server checks the client's rights in its {@code [pool]}. Exit status 0,
+ * 1 when rsiod or the server refuses, 2 on a usage error.
+ */
+final class VolumeCommands {
+    static final String USAGE = """
+                   rsconfig -C [NS:]NAME SIZE [-p POOL] [--thick]
+                                            create a volume in a server pool (SIZE like 10G;
+                                            thin unless --thick; -p when the server has several)
+                   rsconfig -G [NS:]NAME SIZE
+                                            grow it to SIZE, online (attached devices follow);
+                                            a smaller SIZE shrinks, refused while in use
+                   rsconfig -S [NS:]NAME SNAPSHOT
+                                            snapshot it (reflink, read-only volume SNAPSHOT)
+                   rsconfig -D [NS:]NAME    delete it; refused while attached or open elsewhere
+            """;
+
+    private VolumeCommands() {}
+
+    static boolean handles(String[] argv) {
+        return argv.length > 0 && List.of("-C", "-G", "-S", "-D").contains(argv[0]);
+    }
+
+    /** The control request words for a command line. */
+    static List<String> parse(String[] argv) throws Args.UsageException {
+        Args args = new Args(argv);
+        String option = args.next();
+        List<String> operands = new ArrayList<>();
+        String pool = "-";
+        boolean thick = false;
+        while (args.hasNext()) {
+            String word = args.next();
+            if (word.equals("-p") && option.equals("-C")) {
+                pool = args.valueFor("-p");
+            } else if (word.equals("--thick") && option.equals("-C")) {
+                thick = true;
+            } else if (word.startsWith("-")) {
+                throw new Args.UsageException(option + " does not take " + word);
+            } else {
+                operands.add(word);
+            }
+        }
+        int wanted = option.equals("-D") ? 1 : 2;
+        if (operands.size() != wanted) {
+            throw new Args.UsageException(option + " needs " + (wanted == 1 ? "NAME" : option.equals("-S")
+                    ? "NAME SNAPSHOT" : "NAME SIZE"));
+        }
+        String name = operands.getFirst();
+        return switch (option) {
+            case "-C" -> List.of("volume", "create", name, bytes(operands.get(1)), pool, thick ? "thick" : "thin");
+            case "-G" -> List.of("volume", "resize", name, bytes(operands.get(1)));
+            case "-S" -> List.of("volume", "snapshot", name, operands.get(1));
+            default -> List.of("volume", "delete", name);
+        };
+    }
+
+    private static String bytes(String size) throws Args.UsageException {
+        try {
+            long n = ConfigValues.parseSize(size);
+            if (n == 0) {
+                throw new Args.UsageException("SIZE must be more than 0");
+            }
+            return Long.toString(n);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("SIZE " + e.getMessage());
+        }
+    }
+
+    static int run(String[] argv) {
+        List<String> request;
+        try {
+            request = parse(argv);
+        } catch (Args.UsageException e) {
+            System.err.println("rsconfig: " + e.getMessage());
+            System.err.print(RsconfigMain.USAGE);
+            return 2;
+        }
+        try {
+            ControlResponse response = new ControlClient(RsioEnvironment.fromSystem().controlSocket())
+                    .call(request.toArray(String[]::new));
+            if (!response.ok()) {
+                System.err.println("rsconfig: " + response.error());
+                return 1;
+            }
+            for (ManageRow row : response.rows(ManageRow.class)) {
+                System.out.println(row.namespace() + ":" + row.name() + ": " + row.message());
+            }
+            return 0;
+        } catch (ControlClient.ControlException e) {
+            System.err.println("rsconfig: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.rsio.client.daemon;
+
+import io.rsio.client.multipath.NamespaceClient;
+import io.rsio.client.multipath.VolumeClient;
+import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.ManageRow;
+import io.rsio.control.ControlRows.VolumeUsageRow;
+import io.rsio.wire.message.Management;
+import io.rsio.wire.message.Reply;
+import io.rsio.wire.message.VolumeUsage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The control socket's {@code volume} requests (docs/CONTROL.md, docs/VOLUMES.md): a management
+ * request sent to one logged-in server of the namespace, then the namespace's volumes listed
+ * again so that {@code rsconfig -q} shows the result and {@code rsconfig -a} can attach it.
+ *
+ * <pre>
+ * volume create [NS:]NAME BYTES POOL|- thin|thick
+ * volume resize [NS:]NAME BYTES
+ * volume snapshot [NS:]NAME SNAPSHOT
+ * volume delete [NS:]NAME
+ * volume usage
+ * </pre>
+ */
+final class VolumeManagementControl {
+    /** A management request may wait for a pool lock, a preallocation or a reflink. */
+    private static final long ANSWER_SECONDS = 120;
+    private static final long RELIST_SECONDS = 10;
+    static final String USAGE = "usage: volume create [NS:]NAME BYTES POOL|- thin|thick | volume resize [NS:]NAME BYTES"
+            + " | volume snapshot [NS:]NAME SNAPSHOT | volume delete [NS:]NAME | volume usage";
+
+    private final ClientDaemon daemon;
+
+    VolumeManagementControl(ClientDaemon daemon) {
+        this.daemon = daemon;
+    }
+
+    ControlResponse handle(List<String> words) {
+        if (words.size() < 2) {
+            return ControlResponse.error(USAGE);
+        }
+        try {
+            return switch (words.get(1)) {
+                case "create" -> {
+                    need(words, 6);
+                    Target t = target(words.get(2));
+                    String pool = words.get(4).equals("-") ? "" : words.get(4);
+                    if (!words.get(5).equals("thin") && !words.get(5).equals("thick")) {
+                        throw new Refused(USAGE);
+                    }
+                    yield change(t, new Management.Create(pool, t.name(), bytes(words.get(3)), words.get(5).equals("thick")));
+                }
+                case "resize" -> {
+                    need(words, 4);
+                    Target t = target(words.get(2));
+                    long size = bytes(words.get(3));
+                    VolumeClient v = volume(t);
+                    if (v != null && size < v.size()) {
+                        refuseIfAttached(t, "shrunk");
+                    }
+                    yield change(t, new Management.Resize(t.name(), size));
+                }
+                case "snapshot" -> {
+                    need(words, 4);
+                    Target t = target(words.get(2));
+                    yield change(t, new Management.Snapshot(t.name(), words.get(3)));
+                }
+                case "delete" -> {
+                    need(words, 3);
+                    Target t = target(words.get(2));
+                    refuseIfAttached(t, "deleted");
+                    yield change(t, new Management.Delete(t.name()));
+                }
+                case "usage" -> {
+                    need(words, 2);
+                    yield ControlResponse.ok(usage());
+                }
+                default -> throw new Refused(USAGE);
+            };
+        } catch (Refused e) {
+            return ControlResponse.error(e.getMessage());
+        }
+    }
+
+    /** The namespace a request goes to and the volume it names. */
+    private record Target(NamespaceClient namespace, String name) {}
+
+    private static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private ControlResponse change(Target t, Management operation) throws Refused {
+        NamespaceClient.Managed done = await(t.namespace().manage(operation), ANSWER_SECONDS);
+        if (done.reply() instanceof Reply.Failure f) {
+            throw new Refused("server " + done.serverName() + " refused: " + f.reason());
+        }
+        if (!(done.reply() instanceof Reply.Managed m)) {
+            throw new Refused("server " + done.serverName() + " answered " + done.reply().opcode());
+        }
+        String relisted = "";
+        try {
+            await(t.namespace().refreshVolumes(), RELIST_SECONDS);
+        } catch (Refused e) {
+            relisted = " (rsiod did not list the volumes again: " + e.getMessage() + "; it retries every "
+                    + NamespaceClient.RELIST_SECONDS + " s)";
+        }
+        return ControlResponse.ok(List.of(new ManageRow(t.namespace().name(), done.serverName(), t.name(),
+                m.message() + relisted)));
+    }
+
+    private List<Record> usage() throws Refused {
+        List<Record> rows = new ArrayList<>();
+        for (NamespaceClient ns : daemon.namespaces()) {
+            NamespaceClient.Managed done;
+            try {
+                done = await(ns.manage(new Management.Usage()), ANSWER_SECONDS);
+            } catch (Refused e) {
+                continue; // no server logged in: the query view says so already
+            }
+            if (done.reply() instanceof Reply.Managed m) {
+                for (VolumeUsage v : m.volumes()) {
+                    rows.add(new VolumeUsageRow(ns.name(), done.serverName(), v.name(), v.pool(), v.provisioned(),
+                            v.allocated(), v.readOnly(), v.thick(), v.origin()));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private Target target(String selector) throws Refused {
+        int colon = selector.indexOf(':');
+        String name = colon < 0 ? selector : selector.substring(colon + 1);
+        List<NamespaceClient> namespaces = daemon.namespaces();
+        if (colon >= 0) {
+            String ns = selector.substring(0, colon);
+            return namespaces.stream().filter(n -> n.name().equals(ns)).findFirst().map(n -> new Target(n, name))
+                    .orElseThrow(() -> new Refused("no namespace " + ns + " in rsiod's configuration"));
+        }
+        if (namespaces.size() != 1) {
+            throw new Refused(namespaces.isEmpty() ? "rsiod has no namespace"
+                    : "rsiod has " + namespaces.size() + " namespaces: name one, NAMESPACE:" + name);
+        }
+        return new Target(namespaces.getFirst(), name);
+    }
+
+    private static VolumeClient volume(Target t) {
+        return t.namespace().volumes().stream().filter(v -> v.name().equals(t.name())).findFirst().orElse(null);
+    }
+
+    /** This client's own device: the server cannot know it is attached here, rsiod can. */
+    private void refuseIfAttached(Target t, String what) throws Refused {
+        for (Map.Entry<VolumeClient, Path> e : daemon.attachedVolumesIn(t.namespace().name()).entrySet()) {
+            if (e.getKey().name().equals(t.name())) {
+                throw new Refused(t.namespace().name() + ":" + t.name() + " not " + what + ": it is attached here as "
+                        + e.getValue() + " (detach it first: rsconfig -d " + t.name() + ")");
+            }
+        }
+    }
+
+    private static void need(List<String> words, int count) throws Refused {
+        if (words.size() != count) {
+            throw new Refused(USAGE);
+        }
+    }
+
+    private static long bytes(String word) throws Refused {
+        try {
+            long n = Long.parseLong(word);
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Refused("size must be a positive number of bytes, found '" + word + "'");
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, long seconds) throws Refused {
+        try {
+            return future.get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            throw new Refused(cause.getMessage());
+        } catch (TimeoutException e) {
+            throw new Refused("no answer within " + seconds + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused("interrupted");
+        }
+    }
+}
