@@ -42,7 +42,7 @@ public final class RequestSplitter {
             return piece.read(offset, length);
         }
         int count = (int) ((length + (long) pieceSize - 1) / pieceSize);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type can only be made raw
         CompletableFuture<ByteBuf>[] parts = new CompletableFuture[count];
         for (int i = 0, done = 0; i < count; i++, done += pieceSize) {
             parts[i] = piece.read(offset + done, Math.min(pieceSize, length - done));
