@@ -86,6 +86,8 @@ rsio_java() {
     rsio_cds_options opts "$cds_dir/$name.jsa" auto
   fi
   rsio_jvm_options opts "$kind"
+  # crsio starts rsiod as a child: the logs it makes, rotations too, stay 0640 (as daemon.sh).
+  [ "$kind" = tui ] && umask 027
   exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
 

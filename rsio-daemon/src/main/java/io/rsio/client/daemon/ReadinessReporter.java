@@ -6,9 +6,11 @@ import io.rsio.common.NamedThreads;
 import io.rsio.common.ServiceManager;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Tells systemd how rsiod's paths are: READY once every path is logged in (connected), or once
@@ -48,14 +50,26 @@ final class ReadinessReporter implements AutoCloseable {
     private synchronized void check() {
         List<PathStatus> paths = daemon.namespaces().stream().flatMap(n -> n.pathStatus().stream()).toList();
         String status = summary(paths, daemon.namespaces().stream().mapToInt(n -> n.volumes().size()).sum());
-        boolean allConnected = paths.stream().allMatch(p -> p.state() == PathState.CONNECTED);
-        if (!ready && (allConnected || System.currentTimeMillis() >= readyDeadlineMillis)) {
+        if (!ready && (allLoggedIn() || System.currentTimeMillis() >= readyDeadlineMillis)) {
             ready = true;
             service.ready(status);
         } else if (!status.equals(lastStatus)) {
             service.status(status);
         }
         lastStatus = status;
+    }
+
+    /**
+     * Every path connected, and its server's volumes known (the log-in's answer has been taken
+     * in): what rsio-attach.service, ordered after READY, needs to attach them.
+     */
+    private boolean allLoggedIn() {
+        return daemon.namespaces().stream().allMatch(n -> {
+            Set<Integer> answered = n.servers().stream().map(NamespaceClient.ServerView::serverId)
+                    .collect(Collectors.toSet());
+            return n.pathStatus().stream().allMatch(p -> p.state() == PathState.CONNECTED
+                    && answered.contains(p.serverId()));
+        });
     }
 
     /** E.g. {@code 3 of 4 paths connected, 1 connecting, 0 down; 2 volumes}. */
