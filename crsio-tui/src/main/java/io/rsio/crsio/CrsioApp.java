@@ -15,7 +15,6 @@ import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
-import com.googlecode.lanterna.gui2.dialogs.WaitingDialog;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import io.rsio.admin.DaemonControl;
@@ -278,8 +277,8 @@ public final class CrsioApp {
 
     /** As {@link #background}, with a waiting dialog shown meanwhile (the screen keeps drawing). */
     public <T> void withWaiting(String title, String text, Callable<T> work, Consumer<T> done) {
-        WaitingDialog waiting = WaitingDialog.createDialog(title, text);
-        waiting.showDialog(gui, false);
+        Window waiting = Dialogs.waiting(gui, title, text,
+                () -> status(title + ": still working in the background; the result shows when it is done"));
         background(work, r -> {
             waiting.close();
             done.accept(r);
@@ -425,11 +424,10 @@ public final class CrsioApp {
 
     public void help() {
         String text = current.help() + "\n\n" + """
-                Keys: F1 or Esc 1 or ?   help        F3 or Esc 3 or s   save
-                      F7 or Esc 7 or a   actions     F9 or Esc 9 or m   main menu
-                      F10 or Esc 0 or q  exit        Esc Esc            back to the menu
-                Letters work outside text fields; Tab moves between fields.
-                Quitting crsio never stops rsiod.""";
+                F1 Esc 1 ?  help      F3 Esc 3 s  save     F7 Esc 7 a  actions
+                F9 Esc 9 m  menu      F10 Esc 0 q exit     Esc Esc     back to menu
+                Esc closes menus and dialogs. Letters work outside text fields;
+                Tab moves between fields. Quitting crsio never stops rsiod.""";
         Dialogs.message(gui, "Help: " + current.name(), text);
     }
 

@@ -178,9 +178,9 @@ public final class DaemonScreen implements Screen {
         return """
                 rsiod is the client daemon: it logs in to every server over every path and
                 offers the volumes. Start runs it as its own process (setsid), so it keeps
-                running after crsio ends. Stop works as rsconfig --stop: rsiod detaches every
-                device first and refuses while one is mounted or open (Stop anyway forces
-                it). Reload makes rsiod read the saved file: a new namespace starts at once;
-                other changes need Restart.""";
+                running after crsio ends. Stop works as rsconfig --stop: rsiod detaches
+                every device first and refuses while one is mounted or open (Stop anyway
+                forces it). Reload makes rsiod read the saved file: a new namespace starts
+                at once; other changes need Restart.""";
     }
 }

@@ -211,13 +211,9 @@ public final class InterfacesScreen implements Screen {
         if (!ConfigValues.isName(v.get(0))) {
             return "Name " + ConfigValues.namePhrase(v.get(0));
         }
-        try {
-            ConfigValues.parseAddress(v.get(1));
-            if (!v.get(2).isEmpty()) {
-                ConfigValues.parsePort(v.get(2));
-            }
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
+        String problem = FieldRow.addressAndPortProblem(v.get(1), v.get(2));
+        if (problem != null) {
+            return problem;
         }
         if (LocalInterfaces.byAddress(v.get(1)).isEmpty() && !v.get(1).equals(warned[0])) {
             warned[0] = v.get(1);
@@ -230,8 +226,9 @@ public final class InterfacesScreen implements Screen {
     @Override
     public String help() {
         return """
-                One [interface] per network interface rsiod should use (at most 8). rsiod opens
-                a path from each interface to each server interface on the same link.
-                Enter on a detected device adds its address; F7 has add, edit and remove.""";
+                One [interface] per network interface rsiod should use (at most 8). rsiod
+                opens a path from each interface to each server interface on the same
+                link. Enter on a detected device adds its address; F7 has add, edit and
+                remove.""";
     }
 }

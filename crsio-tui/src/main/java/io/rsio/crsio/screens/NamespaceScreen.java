@@ -448,15 +448,7 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
                     if (entries.stream().anyMatch(e -> e.name().equals(v.get(0)))) {
                         return "there is already a server " + v.get(0);
                     }
-                    try {
-                        ConfigValues.parseAddress(v.get(1));
-                        if (!v.get(2).isEmpty()) {
-                            ConfigValues.parsePort(v.get(2));
-                        }
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                    return null;
+                    return FieldRow.addressAndPortProblem(v.get(1), v.get(2));
                 }).ifPresent(v -> {
                     entries.add(new ClientConfigEditor.ServerEntry(v.get(0), v.get(1),
                             v.get(2).isEmpty() ? 0 : Integer.parseInt(v.get(2))));

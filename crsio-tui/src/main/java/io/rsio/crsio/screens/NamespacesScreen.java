@@ -77,8 +77,8 @@ public final class NamespacesScreen implements Screen {
     @Override
     public String help() {
         return """
-                One [namespace] per namespace this client is in: its id, this client's node
-                name and key there, and one [server] per server interface. "Add NEW Namespace"
-                finds namespaces and servers on the network for you.""";
+                One [namespace] per namespace this client is in: its id, this client's
+                node name and key there, and one [server] per server interface. "Add NEW
+                Namespace" finds namespaces and servers on the network for you.""";
     }
 }

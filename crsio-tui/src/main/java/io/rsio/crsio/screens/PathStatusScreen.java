@@ -21,6 +21,7 @@ import io.rsio.crsio.LiveHistory;
 import io.rsio.crsio.LiveHistory.Sample;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Sparkline;
+import io.rsio.cli.Units;
 import io.rsio.crsio.Text;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -214,8 +215,8 @@ public final class PathStatusScreen implements Screen {
         for (VolumeStatRow v : volumeRows) {
             volumes.getTableModel().addRow(Text.cut(v.namespace() + ":" + v.name(), 20), Integer.toString(v.readyPaths()),
                     pair(v.readBytesPerSecond() / 1e6, v.writeBytesPerSecond() / 1e6, "%.1f"),
-                    pair(v.readIops(), v.writeIops(), "%.0f"), Long.toString(v.errors()), Text.size(v.readBytes()),
-                    Text.size(v.writeBytes()));
+                    pair(v.readIops(), v.writeIops(), "%.0f"), Long.toString(v.errors()), Units.bytes(v.readBytes()),
+                    Units.bytes(v.writeBytes()));
         }
         if (volumeRows.isEmpty()) {
             volumes.getTableModel().addRow("no volumes", "", "", "", "", "", "");
@@ -240,7 +241,7 @@ public final class PathStatusScreen implements Screen {
             VolumeStatRow v = volumeRows.get(i);
             k = key(v);
             headline = " " + v.namespace() + ":" + v.name() + "  " + v.readyPaths() + " ready path(s), read "
-                    + Text.size(v.readBytes()) + ", written " + Text.size(v.writeBytes());
+                    + Units.bytes(v.readBytes()) + ", written " + Units.bytes(v.writeBytes());
         } else {
             int i = paths.getSelectedRow();
             if (i >= pathRows.size() && i - pathRows.size() < idle.size()) {
@@ -342,12 +343,13 @@ public final class PathStatusScreen implements Screen {
     @Override
     public String help() {
         return """
-                One row per path: client interface, server interface (rep), server, state,
-                read/write MB/s and IOPS, round-trip time, errors and failovers. Below, the
-                selected path's last minute: MB/s and IOPS each way, RTT, and events
-                (| state change, F failover, E errors; the headline says since when and why).
-                v shows the volumes the same way. p pauses (until you leave the screen),
-                + and - change the interval. STALE: rsiod does not answer; the last answer
-                stays. crsio keeps the minute itself from its polls while the screen is shown.""";
+                One row per path: interface, rep, server, state, read/write MB/s
+                and IOPS, round-trip time, errors, failovers. Below, the selected
+                path's last minute: MB/s and IOPS each way, RTT, and events
+                (| state change, F failover, E errors); its first line gives the
+                time of the last state change and the reason. v: the same per
+                volume. p pauses until you leave the screen; + and - change the
+                interval. STALE: rsiod does not answer; the last answer stays.
+                crsio keeps the minute from its own polls while the screen is open.""";
     }
 }

@@ -18,6 +18,7 @@ import io.rsio.crsio.Action;
 import io.rsio.crsio.CrsioApp;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
+import io.rsio.cli.Units;
 import io.rsio.crsio.Text;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +132,7 @@ public final class VolumesScreen implements Screen {
         for (Entry e : entries) {
             VolumeRow v = e.volume();
             table.getTableModel().addRow(Text.cut(e.namespace(), 10), Text.cut(e.server(), 9),
-                    Text.cut(v.name(), 16), Text.size(v.size()), Integer.toString(v.blockSize()),
+                    Text.cut(v.name(), 16), Units.bytes(v.size()), Integer.toString(v.blockSize()),
                     Integer.toString(v.readyPaths()), v.readOnly() ? "ro" : "rw",
                     e.local() == null ? "-" : e.local().state());
         }
@@ -285,10 +286,10 @@ public final class VolumesScreen implements Screen {
     @Override
     public String help() {
         return """
-                The volumes the servers offer this client (rsconfig -q) and the ones attached
-                as block devices here (rsconfig -l): b: is the block device (mkfs, mount),
-                c: the raw path. F7 attaches or detaches the selected volume, or all of them;
-                a device that is mounted or open is not detached unless you force it.
-                The last line is the selected volume's NBD export.""";
+                The volumes the servers offer this client (rsconfig -q) and the ones
+                attached as block devices here (rsconfig -l): b: is the block device
+                (mkfs, mount), c: the raw path. F7 attaches or detaches the selected
+                volume, or all of them; a device that is mounted or open is not detached
+                unless you force it. The last line is the selected volume's NBD export.""";
     }
 }
