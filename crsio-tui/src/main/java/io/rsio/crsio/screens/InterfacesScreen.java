@@ -9,7 +9,7 @@ import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigException;
 import io.rsio.config.ConfigValues;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.discovery.LinkFacts;
@@ -24,14 +24,14 @@ import java.util.Optional;
  * and the detected network devices to add from.
  */
 public final class InterfacesScreen implements Screen {
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new GridLayout(1));
     private final Table<String> configured = new Table<>("Name", "Address", "Port", "Device", "MTU", "Speed", "State");
     private final Table<String> detected = new Table<>("Device", "Address/prefix", "Broadcast", "MAC", "MTU", "Speed",
             "State");
     private List<LocalInterface> nics = List.of();
 
-    InterfacesScreen(CrsioApp app) {
+    InterfacesScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(new Label(" Client interfaces rsiod uses (Enter edits):"));
         configured.setVisibleRows(8);

@@ -16,7 +16,7 @@ import io.rsio.control.ControlRows.PathRow;
 import io.rsio.control.ControlRows.PathStatRow;
 import io.rsio.control.ControlRows.VolumeStatRow;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.LiveHistory;
 import io.rsio.crsio.LiveHistory.Sample;
 import io.rsio.crsio.Screen;
@@ -46,7 +46,7 @@ public final class PathStatusScreen implements Screen {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int GRAPH = LiveHistory.SAMPLES;
 
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
     private final Label detail = new Label("");
@@ -69,7 +69,7 @@ public final class PathStatusScreen implements Screen {
     private Map<String, PathStatRow> pathStats = Map.of();
     private List<VolumeStatRow> volumeRows = List.of();
 
-    PathStatusScreen(CrsioApp app) {
+    PathStatusScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(header, BorderLayout.Location.TOP);
         paths.setVisibleRows(9); // 80x24: title, header, 9 rows + heading, 7 picture lines, 2 status, key bar
@@ -114,7 +114,7 @@ public final class PathStatusScreen implements Screen {
         // status for states and reasons, stat for the rates: two small requests
         app.background(() -> merge(client.call("status"), client.call("stat")), this::answered, e -> {
             asking = false;
-            stale = CrsioApp.message(e);
+            stale = ScreenHost.message(e);
             render();
         });
     }

@@ -15,7 +15,7 @@ import io.rsio.control.ControlRows.NamespaceRow;
 import io.rsio.control.ControlRows.ServerRow;
 import io.rsio.control.ControlRows.VolumeRow;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.cli.Units;
@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  */
 public final class VolumesScreen implements Screen {
     private static final int DETAIL_LINES = 5;
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
     private final Label detail = new Label("\n".repeat(DETAIL_LINES - 1));
@@ -57,7 +57,7 @@ public final class VolumesScreen implements Screen {
     /** What {@code query} and {@code local} answered, taken together. */
     record Snapshot(ControlResponse query, ControlResponse local) {}
 
-    VolumesScreen(CrsioApp app) {
+    VolumesScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(header, BorderLayout.Location.TOP);
         table.setVisibleRows(11);
@@ -101,7 +101,7 @@ public final class VolumesScreen implements Screen {
         ControlClient client = client();
         app.background(() -> new Snapshot(client.call("query"), client.call("local")), this::render, e -> {
             asking = false;
-            header.setText(Text.cut(" " + CrsioApp.message(e), 79));
+            header.setText(Text.cut(" " + ScreenHost.message(e), 79));
         });
     }
 
@@ -252,7 +252,7 @@ public final class VolumesScreen implements Screen {
         }, ex -> {
             working = false;
             app.status(doing + " failed");
-            Dialogs.message(app.gui(), "rsiod", Text.wrap(CrsioApp.message(ex), 64));
+            Dialogs.message(app.gui(), "rsiod", Text.wrap(ScreenHost.message(ex), 64));
         });
     }
 
