@@ -15,7 +15,6 @@ import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
-import com.googlecode.lanterna.gui2.dialogs.WaitingDialog;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import io.rsio.admin.DaemonControl;
@@ -62,7 +61,7 @@ import java.util.function.Consumer;
  * Esc then a digit also arrives as Alt-digit when typed quickly; both work. All UI work runs on
  * Lanterna's GUI thread; blocking work runs on a small pool and comes back through invokeLater.
  */
-public final class CrsioApp {
+public final class CrsioApp implements ScreenHost {
     public static final int MIN_COLUMNS = 80;
     public static final int MIN_ROWS = 24;
     public static final String KEY_BAR = "[F1 Help] [F3 Save] [F7 Action] [F9 Menu] [F10 Exit]  Esc+1/3/7/9/0";
@@ -197,27 +196,38 @@ public final class CrsioApp {
 
     // ---- what screens use ----
 
+    @Override
     public MultiWindowTextGUI gui() {
         return gui;
     }
 
+    @Override
     public Options options() {
         return options;
     }
 
+    @Override
     public ClientConfigEditor editor() {
         return editor;
     }
 
+    @Override
     public DaemonControl daemon() {
         return daemon;
     }
 
-    public MenuScreen menu() {
-        return menu;
+    @Override
+    public void showMenu() {
+        show(menu);
+    }
+
+    @Override
+    public void showNamespaces() {
+        show(menu.namespaces());
     }
 
     /** The model changed: refresh the unsaved marker. */
+    @Override
     public void changed() {
         updateTitle();
     }
@@ -226,10 +236,12 @@ public final class CrsioApp {
      * The message line above the key bar: wrapped, never cut (a long message takes a second
      * line), and cleared when another screen is shown so nothing stale lingers.
      */
+    @Override
     public void status(String text) {
         status.setText(Text.wrap(text.replace('\n', ' ').strip(), columns() - 1));
     }
 
+    @Override
     public void show(Screen screen) {
         if (current != null) {
             current.hidden();
@@ -246,11 +258,13 @@ public final class CrsioApp {
     }
 
     /** The last path test of {@code namespace} saw its node key refused by {@code servers}. */
+    @Override
     public void keyRefused(String namespace, String servers) {
         refusedKeys.put(namespace, servers);
     }
 
     /** The key of {@code namespace} was accepted, or changed since the refusal. */
+    @Override
     public void keyAccepted(String namespace) {
         refusedKeys.remove(namespace);
     }
@@ -260,11 +274,13 @@ public final class CrsioApp {
     }
 
     /** Opens the form of a new namespace (the seed's "Add NEW Namespace"). */
+    @Override
     public void addNewNamespace() {
         show(new NamespaceScreen(this, null));
     }
 
     /** Runs {@code work} off the GUI thread; {@code done} or {@code failed} run on the GUI thread. */
+    @Override
     public <T> void background(Callable<T> work, Consumer<T> done, Consumer<Exception> failed) {
         background.submit(() -> {
             try {
@@ -277,9 +293,10 @@ public final class CrsioApp {
     }
 
     /** As {@link #background}, with a waiting dialog shown meanwhile (the screen keeps drawing). */
+    @Override
     public <T> void withWaiting(String title, String text, Callable<T> work, Consumer<T> done) {
-        WaitingDialog waiting = WaitingDialog.createDialog(title, text);
-        waiting.showDialog(gui, false);
+        Window waiting = Dialogs.waiting(gui, title, text,
+                () -> status(title + ": still working in the background; the result shows when it is done"));
         background(work, r -> {
             waiting.close();
             done.accept(r);
@@ -290,15 +307,16 @@ public final class CrsioApp {
     }
 
     public static String message(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return ScreenHost.message(e);
     }
 
     /**
      * Saves the config (F3). Returns true when saved. After a save, offers to reload a running
      * rsiod so it uses the new file.
      */
+    @Override
     public boolean save() {
-        if (current instanceof Validating v) {
+        if (current instanceof ScreenHost.Validating v) {
             String problem = v.problem();
             if (problem != null) {
                 Dialogs.message(gui, "Not saved", Text.wrap(problem, 60));
@@ -372,6 +390,7 @@ public final class CrsioApp {
     }
 
     /** Asks rsiod to reload and shows what it did. */
+    @Override
     public void reloadDaemon() {
         withWaiting("Reload", "Asking rsiod to read " + options.configFile() + " again...", daemon::reload, rows -> {
             StringBuilder text = new StringBuilder();
@@ -425,11 +444,10 @@ public final class CrsioApp {
 
     public void help() {
         String text = current.help() + "\n\n" + """
-                Keys: F1 or Esc 1 or ?   help        F3 or Esc 3 or s   save
-                      F7 or Esc 7 or a   actions     F9 or Esc 9 or m   main menu
-                      F10 or Esc 0 or q  exit        Esc Esc            back to the menu
-                Letters work outside text fields; Tab moves between fields.
-                Quitting crsio never stops rsiod.""";
+                F1 Esc 1 ?  help      F3 Esc 3 s  save     F7 Esc 7 a  actions
+                F9 Esc 9 m  menu      F10 Esc 0 q exit     Esc Esc     back to menu
+                Esc closes menus and dialogs. Letters work outside text fields;
+                Tab moves between fields. Quitting crsio never stops rsiod.""";
         Dialogs.message(gui, "Help: " + current.name(), text);
     }
 
@@ -584,11 +602,5 @@ public final class CrsioApp {
         if (first != null) {
             main.setFocusedInteractable(first);
         }
-    }
-
-    /** A screen that may hold input that cannot be saved yet. */
-    public interface Validating {
-        /** Why the screen's input cannot be saved, or null. */
-        String problem();
     }
 }

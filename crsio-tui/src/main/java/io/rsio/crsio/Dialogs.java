@@ -41,7 +41,7 @@ public final class Dialogs {
     }
 
     /** The widest text line of a dialog: with its frame and margins it fits 80 columns. */
-    static final int TEXT_WIDTH = 70;
+    static final int TEXT_WIDTH = 76;
 
     /**
      * Text with a row of buttons; returns the index of the button chosen, or -1 for Esc. The first
@@ -69,7 +69,31 @@ public final class Dialogs {
 
     /** Lines longer than a dialog can show on 80 columns are wrapped. */
     static String fit(String text) {
-        return text.lines().anyMatch(l -> l.length() > TEXT_WIDTH) ? Text.wrap(text, TEXT_WIDTH) : text;
+        return String.join("\n", text.lines().map(l -> l.length() > TEXT_WIDTH ? Text.wrap(l, TEXT_WIDTH) : l)
+                .toList());
+    }
+
+    /**
+     * A "please wait" window shown while work runs in the background (not modal for the caller:
+     * returns at once). Esc hides it; {@code onEscape} then says that the work goes on.
+     */
+    public static Window waiting(WindowBasedTextGUI gui, String title, String text, Runnable onEscape) {
+        CancelOnEscape w = new CancelOnEscape(title) {
+            @Override
+            public boolean handleInput(KeyStroke key) {
+                if (key.getKeyType() == KeyType.Escape) {
+                    onEscape.run();
+                }
+                return super.handleInput(key);
+            }
+        };
+        w.setHints(Set.of(Window.Hint.MODAL, Window.Hint.CENTERED));
+        Panel panel = new Panel(new GridLayout(1).setLeftMarginSize(1).setRightMarginSize(1));
+        panel.addComponent(new Label(fit(text)));
+        panel.addComponent(new Label("(Esc hides this; the work goes on)"));
+        w.setComponent(panel);
+        gui.addWindow(w);
+        return w;
     }
 
     /** Picks one of {@code items}; returns its index, or -1 for Esc or Cancel. */
@@ -87,7 +111,23 @@ public final class Dialogs {
         return w.chosen;
     }
 
-    private static final class PickWindow extends DialogWindow {
+    /** Every crsio dialog: Esc closes it with the meaning of Cancel. */
+    private abstract static class CancelOnEscape extends DialogWindow {
+        CancelOnEscape(String title) {
+            super(title);
+        }
+
+        @Override
+        public boolean handleInput(KeyStroke key) {
+            if (key.getKeyType() == KeyType.Escape) {
+                close();
+                return true;
+            }
+            return super.handleInput(key);
+        }
+    }
+
+    private static final class PickWindow extends CancelOnEscape {
         int chosen = -1;
         private final Label why = new Label("");
 
@@ -148,15 +188,6 @@ public final class Dialogs {
                 }
             }
         }
-
-        @Override
-        public boolean handleInput(KeyStroke key) {
-            if (key.getKeyType() == KeyType.Escape) {
-                close();
-                return true;
-            }
-            return super.handleInput(key);
-        }
     }
 
     /**
@@ -170,7 +201,7 @@ public final class Dialogs {
         return Optional.ofNullable(w.result);
     }
 
-    private static final class ChoiceWindow extends DialogWindow {
+    private static final class ChoiceWindow extends CancelOnEscape {
         int chosen = -1;
 
         ChoiceWindow(String title, String text, String[] buttons, int focused) {
@@ -199,18 +230,9 @@ public final class Dialogs {
                 setFocusedInteractable(focus);
             }
         }
-
-        @Override
-        public boolean handleInput(KeyStroke key) {
-            if (key.getKeyType() == KeyType.Escape) {
-                close();
-                return true;
-            }
-            return super.handleInput(key);
-        }
     }
 
-    private static final class FormWindow extends DialogWindow {
+    private static final class FormWindow extends CancelOnEscape {
         private final List<TextBox> boxes = new ArrayList<>();
         private final Label error = new Label("");
         private final Function<List<String>, String> check;
@@ -258,10 +280,6 @@ public final class Dialogs {
 
         @Override
         public boolean handleInput(KeyStroke key) {
-            if (key.getKeyType() == KeyType.Escape) {
-                close();
-                return true;
-            }
             if (key.getKeyType() == KeyType.Enter && getFocusedInteractable() instanceof TextBox) {
                 ok(); // Enter in a field submits, as admins expect of a form
                 return true;

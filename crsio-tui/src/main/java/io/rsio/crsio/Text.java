@@ -44,16 +44,4 @@ public final class Text {
         }
         return String.join("\n", out);
     }
-
-    /** A size in binary units: "512 B", "8.0 MiB". */
-    public static String size(long bytes) {
-        String[] names = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = bytes;
-        int unit = 0;
-        while (v >= 1024 && unit < names.length - 1) {
-            v /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format("%.1f %s", v, names[unit]);
-    }
 }

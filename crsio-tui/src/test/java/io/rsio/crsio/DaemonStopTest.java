@@ -6,12 +6,10 @@ import static com.googlecode.lanterna.input.KeyType.Enter;
 import static com.googlecode.lanterna.input.KeyType.F7;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rsio.admin.DaemonControl;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
-import io.rsio.nativeio.Posix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +33,8 @@ class DaemonStopTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        assumeTrue(Posix.geteuid() == 0, "mount needs root");
-        assumeTrue(Files.exists(Path.of("/dev/fuse")) && Files.exists(Path.of("/dev/loop-control")),
-                "attach needs /dev/fuse and /dev/loop-control");
         port = TestServer.freePort();
-        server = new TestServer(dir, "osl", 200, "big-9", "127.0.0.1", port, "big-2 0xright");
+        server = TestServer.forAttach(dir, port);
     }
 
     @AfterAll

@@ -106,6 +106,33 @@ class NoSurprisesTest {
         }
     }
 
+    /** Defect 1: the waiting window of a discovery also closes on Esc; the result still comes. */
+    @Test
+    void escapeHidesTheWaitingWindowAndTheResultStillComes() throws Exception {
+        try (TuiHarness t = open()) {
+            t.openMenuItem(3); // Add NEW Namespace
+            t.await("NEW namespace");
+            t.key(F7);
+            t.await("Actions on Add NEW Namespace:");
+            t.key(Enter); // Find NEW Namespace: nobody answers on 127.0.0.1:5000 within the wait
+            t.await("Esc hides this");
+            t.key(Escape);
+            t.awaitGone("Esc hides this");
+            t.await("still working in the background");
+            t.await("No namespace answered");
+        }
+    }
+
+    /** Defect 13: what the terminal says decides colours and lines. */
+    @Test
+    void theTerminalDecidesColoursAndLines() {
+        assertEquals(new TerminalLook(true, false), TerminalLook.detect(java.util.Map.of("TERM", "vt100"), false));
+        assertFalse(TerminalLook.detect(java.util.Map.of("TERM", "xterm-mono"), false).colour());
+        assertFalse(TerminalLook.detect(java.util.Map.of("TERM", "xterm-256color", "NO_COLOR", "1"), false).colour());
+        assertEquals(TerminalLook.COLOUR, TerminalLook.detect(java.util.Map.of("TERM", "xterm-256color"), false));
+        assertEquals(TerminalLook.ASCII, TerminalLook.detect(java.util.Map.of("TERM", "xterm"), true));
+    }
+
     /**
      * Defect 2: the F7 items keep their places whether or not there are servers, and removing a
      * server asks, names it, and the focused button keeps it.

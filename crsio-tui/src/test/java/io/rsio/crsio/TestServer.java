@@ -37,6 +37,17 @@ final class TestServer implements AutoCloseable {
         server = RsioServer.start(ServerConfig.parse(dir.resolve(serverName + ".cfg"), text));
     }
 
+    /**
+     * The test server of a test that attaches volumes as kernel devices: skipped (JUnit
+     * assumption) without root, /dev/fuse and loop devices.
+     */
+    static TestServer forAttach(Path dir, int port) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.rsio.nativeio.Posix.geteuid() == 0, "attach needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(Path.of("/dev/fuse"))
+                && java.nio.file.Files.exists(Path.of("/dev/loop-control")), "attach needs /dev/fuse and loop devices");
+        return new TestServer(dir, "osl", 200, "big-9", "127.0.0.1", port, "big-2 0xright");
+    }
+
     static int freePort() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;

@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.googlecode.lanterna.input.KeyType;
 import io.rsio.admin.DaemonControl;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlRows.ReloadRow;
-import io.rsio.nativeio.Posix;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -46,11 +44,8 @@ class VolumesScreenTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        assumeTrue(Posix.geteuid() == 0, "attach needs root");
-        assumeTrue(Files.exists(Path.of("/dev/fuse")) && Files.exists(Path.of("/dev/loop-control")),
-                "attach needs /dev/fuse and /dev/loop-control");
         port = TestServer.freePort();
-        server = new TestServer(dir, "osl", 200, "big-9", "127.0.0.1", port, "big-2 0xright");
+        server = TestServer.forAttach(dir, port);
     }
 
     @AfterAll

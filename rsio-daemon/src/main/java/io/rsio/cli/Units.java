@@ -1,12 +1,13 @@
 package io.rsio.cli;
 
 /** Human-readable sizes in binary units, as administrators read them. */
-final class Units {
+public final class Units {
     private static final String[] NAMES = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
     private Units() {}
 
-    static String bytes(long value) {
+    /** "512 B", "8.0 MiB". */
+    public static String bytes(long value) {
         double v = value;
         int unit = 0;
         while (v >= 1024 && unit < NAMES.length - 1) {

@@ -9,7 +9,7 @@ import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.LocalRow;
 import io.rsio.admin.DaemonState;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Text;
@@ -17,7 +17,7 @@ import java.util.List;
 
 /** rsiod: state, pid, uptime; start, stop, restart, reload. */
 public final class DaemonScreen implements Screen {
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new GridLayout(1));
     private final Label state = new Label("(asking)");
     private final Label pid = new Label("");
@@ -27,7 +27,7 @@ public final class DaemonScreen implements Screen {
     private DaemonState last;
     private boolean asking;
 
-    DaemonScreen(CrsioApp app) {
+    DaemonScreen(ScreenHost app) {
         this.app = app;
         Panel grid = new Panel(new GridLayout(2).setHorizontalSpacing(2));
         grid.addComponent(new Label("rsiod"));
@@ -134,7 +134,7 @@ public final class DaemonScreen implements Screen {
             if (Dialogs.confirm(app.gui(), verb + " rsiod", text, "Keep running", verb)) {
                 stop(verb, restart, false);
             }
-        }, e -> Dialogs.message(app.gui(), verb + " rsiod", CrsioApp.message(e)));
+        }, e -> Dialogs.message(app.gui(), verb + " rsiod", ScreenHost.message(e)));
     }
 
     private static List<String> attachedDevices(ControlClient client) {
@@ -178,9 +178,9 @@ public final class DaemonScreen implements Screen {
         return """
                 rsiod is the client daemon: it logs in to every server over every path and
                 offers the volumes. Start runs it as its own process (setsid), so it keeps
-                running after crsio ends. Stop works as rsconfig --stop: rsiod detaches every
-                device first and refuses while one is mounted or open (Stop anyway forces
-                it). Reload makes rsiod read the saved file: a new namespace starts at once;
-                other changes need Restart.""";
+                running after crsio ends. Stop works as rsconfig --stop: rsiod detaches
+                every device first and refuses while one is mounted or open (Stop anyway
+                forces it). Reload makes rsiod read the saved file: a new namespace starts
+                at once; other changes need Restart.""";
     }
 }

@@ -9,20 +9,20 @@ import io.rsio.config.ConfigException;
 import io.rsio.config.ConfigValues;
 import io.rsio.config.MetricsAddress;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Screen;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /** [defaults]: protocol, port, the multipath settings and the attach method; an empty field means the built-in default. */
-public final class DefaultsScreen implements Screen, CrsioApp.Validating {
-    private final CrsioApp app;
+public final class DefaultsScreen implements Screen, ScreenHost.Validating {
+    private final ScreenHost app;
     private final Panel panel = new Panel(new GridLayout(1));
     private final List<FieldRow> rows = new ArrayList<>();
     private boolean loading;
 
-    DefaultsScreen(CrsioApp app) {
+    DefaultsScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(new Label(" [defaults]: what interfaces and namespaces inherit. Empty = built-in default."));
         Panel grid = new Panel(new GridLayout(3).setHorizontalSpacing(1));
@@ -102,7 +102,7 @@ public final class DefaultsScreen implements Screen, CrsioApp.Validating {
     @Override
     public List<Action> actions() {
         return List.of(new Action("Clear every field (built-in defaults)", () -> rows.forEach(r -> r.set(""))),
-                new Action("Back to the menu", () -> app.show(app.menu())));
+                new Action("Back to the menu", () -> app.showMenu()));
     }
 
     @Override

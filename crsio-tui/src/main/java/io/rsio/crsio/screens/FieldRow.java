@@ -31,6 +31,19 @@ final class FieldRow {
         grid.addComponent(hint);
     }
 
+    /** The problem of an address and an optional port ("" = the default), or null. */
+    static String addressAndPortProblem(String address, String port) {
+        try {
+            io.rsio.config.ConfigValues.parseAddress(address);
+            if (!port.isEmpty()) {
+                io.rsio.config.ConfigValues.parsePort(port);
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     /** Checks the text now and after every change, calling {@code onValid} with good text. */
     void validate(Function<String, String> check, java.util.function.Consumer<String> onValid) {
         box.setTextChangeListener((text, byUser) -> {

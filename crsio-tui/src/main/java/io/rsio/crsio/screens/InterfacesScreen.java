@@ -9,7 +9,7 @@ import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigException;
 import io.rsio.config.ConfigValues;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.discovery.LinkFacts;
@@ -24,14 +24,14 @@ import java.util.Optional;
  * and the detected network devices to add from.
  */
 public final class InterfacesScreen implements Screen {
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new GridLayout(1));
     private final Table<String> configured = new Table<>("Name", "Address", "Port", "Device", "MTU", "Speed", "State");
     private final Table<String> detected = new Table<>("Device", "Address/prefix", "Broadcast", "MAC", "MTU", "Speed",
             "State");
     private List<LocalInterface> nics = List.of();
 
-    InterfacesScreen(CrsioApp app) {
+    InterfacesScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(new Label(" Client interfaces rsiod uses (Enter edits):"));
         configured.setVisibleRows(8);
@@ -211,13 +211,9 @@ public final class InterfacesScreen implements Screen {
         if (!ConfigValues.isName(v.get(0))) {
             return "Name " + ConfigValues.namePhrase(v.get(0));
         }
-        try {
-            ConfigValues.parseAddress(v.get(1));
-            if (!v.get(2).isEmpty()) {
-                ConfigValues.parsePort(v.get(2));
-            }
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
+        String problem = FieldRow.addressAndPortProblem(v.get(1), v.get(2));
+        if (problem != null) {
+            return problem;
         }
         if (LocalInterfaces.byAddress(v.get(1)).isEmpty() && !v.get(1).equals(warned[0])) {
             warned[0] = v.get(1);
@@ -230,8 +226,9 @@ public final class InterfacesScreen implements Screen {
     @Override
     public String help() {
         return """
-                One [interface] per network interface rsiod should use (at most 8). rsiod opens
-                a path from each interface to each server interface on the same link.
-                Enter on a detected device adds its address; F7 has add, edit and remove.""";
+                One [interface] per network interface rsiod should use (at most 8). rsiod
+                opens a path from each interface to each server interface on the same
+                link. Enter on a detected device adds its address; F7 has add, edit and
+                remove.""";
     }
 }

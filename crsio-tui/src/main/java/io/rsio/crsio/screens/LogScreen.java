@@ -9,7 +9,7 @@ import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.input.KeyStroke;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.LogTail;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Text;
@@ -21,7 +21,7 @@ public final class LogScreen implements Screen {
     static final int LINES = 200;
     static final int WIDTH = 77;
 
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
     private final TextBox text = new TextBox(new TerminalSize(78, 18), TextBox.Style.MULTI_LINE);
@@ -29,7 +29,7 @@ public final class LogScreen implements Screen {
     private boolean following = true;
     private boolean asking;
 
-    LogScreen(CrsioApp app) {
+    LogScreen(ScreenHost app) {
         this.app = app;
         Path log = app.daemon().logFile();
         this.tail = new LogTail(log, LINES);

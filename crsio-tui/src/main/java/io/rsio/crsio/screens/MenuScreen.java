@@ -7,14 +7,14 @@ import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import io.rsio.config.ClientConfig;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Text;
 import java.util.List;
 
 /** The main menu: every screen, and "Add NEW Namespace". */
 public final class MenuScreen implements Screen {
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final ActionListBox list = new ActionListBox();
     private final Label summary = new Label("");
@@ -26,7 +26,7 @@ public final class MenuScreen implements Screen {
     private final VolumesScreen volumes;
     private final LogScreen log;
 
-    public MenuScreen(CrsioApp app) {
+    public MenuScreen(ScreenHost app) {
         this.app = app;
         this.defaults = new DefaultsScreen(app);
         this.interfaces = new InterfacesScreen(app);

@@ -10,7 +10,7 @@ import io.rsio.config.ConfigException;
 import io.rsio.config.ConfigValues;
 import io.rsio.config.edit.ClientConfigEditor;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Text;
@@ -35,13 +35,13 @@ import java.util.OptionalInt;
  * <p>The form goes into the config as soon as its four fields are valid; until then a new
  * namespace is not in the file.
  */
-public final class NamespaceScreen implements Screen, CrsioApp.Validating {
+public final class NamespaceScreen implements Screen, ScreenHost.Validating {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     static final long PROBE_BYTES = 4 << 20;
     static final String KEY_HIDDEN = "its key there (hidden; F7 shows it)";
     static final String KEY_SHOWN = "its key there (shown)";
 
-    private final CrsioApp app;
+    private final ScreenHost app;
     private String committedName;
     private final Panel panel = new Panel(new GridLayout(1));
     private final Label state = new Label("");
@@ -59,7 +59,7 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
     private String changed = "";
 
     /** @param existing the namespace's name in the config, or null for a new one */
-    public NamespaceScreen(CrsioApp app, String existing) {
+    public NamespaceScreen(ScreenHost app, String existing) {
         this.app = app;
         this.committedName = existing;
         panel.addComponent(state);
@@ -448,15 +448,7 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
                     if (entries.stream().anyMatch(e -> e.name().equals(v.get(0)))) {
                         return "there is already a server " + v.get(0);
                     }
-                    try {
-                        ConfigValues.parseAddress(v.get(1));
-                        if (!v.get(2).isEmpty()) {
-                            ConfigValues.parsePort(v.get(2));
-                        }
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                    return null;
+                    return FieldRow.addressAndPortProblem(v.get(1), v.get(2));
                 }).ifPresent(v -> {
                     entries.add(new ClientConfigEditor.ServerEntry(v.get(0), v.get(1),
                             v.get(2).isEmpty() ? 0 : Integer.parseInt(v.get(2))));
@@ -509,7 +501,7 @@ public final class NamespaceScreen implements Screen, CrsioApp.Validating {
             try {
                 app.editor().removeNamespace(committedName);
                 app.changed();
-                app.show(app.menu().namespaces());
+                app.showNamespaces();
             } catch (ConfigException e) {
                 Dialogs.message(app.gui(), "Not removed", e.reason());
             }

@@ -8,7 +8,7 @@ import com.googlecode.lanterna.gui2.Panel;
 import io.rsio.config.ClientConfig;
 import io.rsio.config.ConfigException;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Text;
@@ -17,11 +17,11 @@ import java.util.List;
 
 /** The namespaces of this client, and "Add NEW Namespace". */
 public final class NamespacesScreen implements Screen {
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final ActionListBox list = new ActionListBox();
 
-    NamespacesScreen(CrsioApp app) {
+    NamespacesScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(new Label(" Namespaces (Enter opens one):"), BorderLayout.Location.TOP);
         panel.addComponent(list, BorderLayout.Location.CENTER);
@@ -77,8 +77,8 @@ public final class NamespacesScreen implements Screen {
     @Override
     public String help() {
         return """
-                One [namespace] per namespace this client is in: its id, this client's node
-                name and key there, and one [server] per server interface. "Add NEW Namespace"
-                finds namespaces and servers on the network for you.""";
+                One [namespace] per namespace this client is in: its id, this client's
+                node name and key there, and one [server] per server interface. "Add NEW
+                Namespace" finds namespaces and servers on the network for you.""";
     }
 }

@@ -16,11 +16,12 @@ import io.rsio.control.ControlRows.PathRow;
 import io.rsio.control.ControlRows.PathStatRow;
 import io.rsio.control.ControlRows.VolumeStatRow;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.LiveHistory;
 import io.rsio.crsio.LiveHistory.Sample;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Sparkline;
+import io.rsio.cli.Units;
 import io.rsio.crsio.Text;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -45,7 +46,7 @@ public final class PathStatusScreen implements Screen {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int GRAPH = LiveHistory.SAMPLES;
 
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
     private final Label detail = new Label("");
@@ -68,7 +69,7 @@ public final class PathStatusScreen implements Screen {
     private Map<String, PathStatRow> pathStats = Map.of();
     private List<VolumeStatRow> volumeRows = List.of();
 
-    PathStatusScreen(CrsioApp app) {
+    PathStatusScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(header, BorderLayout.Location.TOP);
         paths.setVisibleRows(9); // 80x24: title, header, 9 rows + heading, 7 picture lines, 2 status, key bar
@@ -113,7 +114,7 @@ public final class PathStatusScreen implements Screen {
         // status for states and reasons, stat for the rates: two small requests
         app.background(() -> merge(client.call("status"), client.call("stat")), this::answered, e -> {
             asking = false;
-            stale = CrsioApp.message(e);
+            stale = ScreenHost.message(e);
             render();
         });
     }
@@ -214,8 +215,8 @@ public final class PathStatusScreen implements Screen {
         for (VolumeStatRow v : volumeRows) {
             volumes.getTableModel().addRow(Text.cut(v.namespace() + ":" + v.name(), 20), Integer.toString(v.readyPaths()),
                     pair(v.readBytesPerSecond() / 1e6, v.writeBytesPerSecond() / 1e6, "%.1f"),
-                    pair(v.readIops(), v.writeIops(), "%.0f"), Long.toString(v.errors()), Text.size(v.readBytes()),
-                    Text.size(v.writeBytes()));
+                    pair(v.readIops(), v.writeIops(), "%.0f"), Long.toString(v.errors()), Units.bytes(v.readBytes()),
+                    Units.bytes(v.writeBytes()));
         }
         if (volumeRows.isEmpty()) {
             volumes.getTableModel().addRow("no volumes", "", "", "", "", "", "");
@@ -240,7 +241,7 @@ public final class PathStatusScreen implements Screen {
             VolumeStatRow v = volumeRows.get(i);
             k = key(v);
             headline = " " + v.namespace() + ":" + v.name() + "  " + v.readyPaths() + " ready path(s), read "
-                    + Text.size(v.readBytes()) + ", written " + Text.size(v.writeBytes());
+                    + Units.bytes(v.readBytes()) + ", written " + Units.bytes(v.writeBytes());
         } else {
             int i = paths.getSelectedRow();
             if (i >= pathRows.size() && i - pathRows.size() < idle.size()) {
@@ -342,12 +343,13 @@ public final class PathStatusScreen implements Screen {
     @Override
     public String help() {
         return """
-                One row per path: client interface, server interface (rep), server, state,
-                read/write MB/s and IOPS, round-trip time, errors and failovers. Below, the
-                selected path's last minute: MB/s and IOPS each way, RTT, and events
-                (| state change, F failover, E errors; the headline says since when and why).
-                v shows the volumes the same way. p pauses (until you leave the screen),
-                + and - change the interval. STALE: rsiod does not answer; the last answer
-                stays. crsio keeps the minute itself from its polls while the screen is shown.""";
+                One row per path: interface, rep, server, state, read/write MB/s
+                and IOPS, round-trip time, errors, failovers. Below, the selected
+                path's last minute: MB/s and IOPS each way, RTT, and events
+                (| state change, F failover, E errors); its first line gives the
+                time of the last state change and the reason. v: the same per
+                volume. p pauses until you leave the screen; + and - change the
+                interval. STALE: rsiod does not answer; the last answer stays.
+                crsio keeps the minute from its own polls while the screen is open.""";
     }
 }

@@ -15,9 +15,10 @@ import io.rsio.control.ControlRows.NamespaceRow;
 import io.rsio.control.ControlRows.ServerRow;
 import io.rsio.control.ControlRows.VolumeRow;
 import io.rsio.crsio.Action;
-import io.rsio.crsio.CrsioApp;
+import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.Screen;
+import io.rsio.cli.Units;
 import io.rsio.crsio.Text;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
  */
 public final class VolumesScreen implements Screen {
     private static final int DETAIL_LINES = 5;
-    private final CrsioApp app;
+    private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("");
     private final Label detail = new Label("\n".repeat(DETAIL_LINES - 1));
@@ -56,7 +57,7 @@ public final class VolumesScreen implements Screen {
     /** What {@code query} and {@code local} answered, taken together. */
     record Snapshot(ControlResponse query, ControlResponse local) {}
 
-    VolumesScreen(CrsioApp app) {
+    VolumesScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(header, BorderLayout.Location.TOP);
         table.setVisibleRows(11);
@@ -100,7 +101,7 @@ public final class VolumesScreen implements Screen {
         ControlClient client = client();
         app.background(() -> new Snapshot(client.call("query"), client.call("local")), this::render, e -> {
             asking = false;
-            header.setText(Text.cut(" " + CrsioApp.message(e), 79));
+            header.setText(Text.cut(" " + ScreenHost.message(e), 79));
         });
     }
 
@@ -131,7 +132,7 @@ public final class VolumesScreen implements Screen {
         for (Entry e : entries) {
             VolumeRow v = e.volume();
             table.getTableModel().addRow(Text.cut(e.namespace(), 10), Text.cut(e.server(), 9),
-                    Text.cut(v.name(), 16), Text.size(v.size()), Integer.toString(v.blockSize()),
+                    Text.cut(v.name(), 16), Units.bytes(v.size()), Integer.toString(v.blockSize()),
                     Integer.toString(v.readyPaths()), v.readOnly() ? "ro" : "rw",
                     e.local() == null ? "-" : e.local().state());
         }
@@ -251,7 +252,7 @@ public final class VolumesScreen implements Screen {
         }, ex -> {
             working = false;
             app.status(doing + " failed");
-            Dialogs.message(app.gui(), "rsiod", Text.wrap(CrsioApp.message(ex), 64));
+            Dialogs.message(app.gui(), "rsiod", Text.wrap(ScreenHost.message(ex), 64));
         });
     }
 
@@ -285,10 +286,10 @@ public final class VolumesScreen implements Screen {
     @Override
     public String help() {
         return """
-                The volumes the servers offer this client (rsconfig -q) and the ones attached
-                as block devices here (rsconfig -l): b: is the block device (mkfs, mount),
-                c: the raw path. F7 attaches or detaches the selected volume, or all of them;
-                a device that is mounted or open is not detached unless you force it.
-                The last line is the selected volume's NBD export.""";
+                The volumes the servers offer this client (rsconfig -q) and the ones
+                attached as block devices here (rsconfig -l): b: is the block device
+                (mkfs, mount), c: the raw path. F7 attaches or detaches the selected
+                volume, or all of them; a device that is mounted or open is not detached
+                unless you force it. The last line is the selected volume's NBD export.""";
     }
 }
