@@ -141,7 +141,7 @@ echo "== gw-$active holds the image's lock; kill -9 gw-$active under fio"
 kill -9 "$(cat "$dir/gw$active/run/rssrv.pid")"
 killed=$(date +%s%N)
 for _ in $(seq 1 300); do [ "$(owns $other)" -gt "$before" ] && break; sleep 0.05; done
-echo "gw-$other took over after $(( ($(date +%s%N) - killed) / 1000000 )) ms:"
+echo; echo "gw-$other took over after $(( ($(date +%s%N) - killed) / 1000000 )) ms:"
 grep -E "taking RBD image|owns RBD image" "$dir/gw$other/log/rssrv.log" | tail -2 | sed 's/^/  /'
 echo "== restart gw-$active (it stays standby)"
 rm -f "$dir/gw$active/run/rssrv.pid"

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * times and restarted each time: fio must see no error and no verify failure, the survivor must
  * take the image over each time, and a block written and FLUSHed through the gateway just
  * before it died must read back from the cluster afterwards (read with librbd, not through RSIO).
- * The longest I/O (fio's largest completion latency) is the stall of a failover; it is recorded
- * in target/rbd-failover-report.txt.
+ * Then the active gateway is frozen (SIGSTOP) with writes queued and thawed after the other took
+ * over: its late writes must not land over newer ones. The longest I/O (fio's largest completion
+ * latency) is the stall of a failover; it is recorded in target/rbd-failover-report.txt.
  */
 class RbdGatewayFailoverTest {
     static final int KILLS = 10;
@@ -42,6 +43,7 @@ class RbdGatewayFailoverTest {
     static final int PROBE = 4096;
     static final String[] ADDRESSES = {"127.0.0.21", "127.0.0.22"};
     static final String OWNS = "this gateway owns RBD image";
+    static final String FENCED = "and fenced this one";
 
     @TempDir
     Path dir;
@@ -70,7 +72,7 @@ class RbdGatewayFailoverTest {
             g1.await("paths to both gateways", Duration.ofSeconds(60), () -> connected(g1) == 2);
             g1.await("export socket", Duration.ofSeconds(20), () -> Files.exists(g1.nbdSocket("rbdvol")));
 
-            CompletableFuture<Fio.Result> load = Fio.verifiedRandomWrites(g1.nbdUri("rbdvol"), 80, "16k");
+            CompletableFuture<Fio.Result> load = Fio.verifiedRandomWrites(g1.nbdUri("rbdvol"), 100, "16k");
             int active = awaitFirstOwner(gateways);
             List<Long> takeoverMillis = new ArrayList<>();
             try (NbdTestClient probe = NbdTestClient.connect(g1.nbdSocket("rbdvol"), "rbdvol")) {
@@ -110,11 +112,12 @@ class RbdGatewayFailoverTest {
                     active = 1 - active;
                 }
             }
+            String frozenOutcome = freezeTheActiveGateway(gateways, active, load);
             Fio.Result result = load.get(200, TimeUnit.SECONDS);
             Report.line("RBD gateways: %d kills of the active gateway under fio (16 KiB random writes, QD 16, verified): "
                     + "fio exit %d, error %d, %d I/Os, longest I/O %.0f ms; kill to takeover logged by the survivor: "
-                    + "%s ms", KILLS, result.exitCode(), result.error(), result.ios(), result.maxLatencyMillis(),
-                    takeoverMillis);
+                    + "%s ms; %s", KILLS, result.exitCode(), result.error(), result.ios(), result.maxLatencyMillis(),
+                    takeoverMillis, frozenOutcome);
             assertEquals(0, result.exitCode(), result.output());
             assertEquals(0, result.error(), result.output());
             assertTrue(result.ios() > 0, result.output());
@@ -125,6 +128,41 @@ class RbdGatewayFailoverTest {
                 // left in the test cluster, which is deleted at the end
             }
         }
+    }
+
+    /**
+     * The hazard fencing exists for: the active gateway freezes (SIGSTOP) with writes queued, rsiod
+     * declares its path dead after path_timeout and sends them again through the other gateway,
+     * which fences the frozen one before taking over; then the frozen one thaws and runs what it
+     * had queued. Nothing of that may land over newer data: fio's verification says.
+     */
+    private static String freezeTheActiveGateway(List<TestCluster> gateways, int active,
+                                                 CompletableFuture<Fio.Result> load) throws Exception {
+        TestCluster frozen = gateways.get(active);
+        TestCluster survivor = gateways.get(1 - active);
+        assertTrueOrLogs(!load.isDone(), "fio ended before the freeze", gateways);
+        int ownedBefore = count(logOf(survivor), OWNS);
+        int fencedBefore = count(logOf(frozen), FENCED);
+        signal(frozen.serverPid(), "STOP");
+        long frozenAt = System.nanoTime();
+        try {
+            survivor.await("the other gateway takes the image over from the frozen one", Duration.ofSeconds(30),
+                    () -> count(logOf(survivor), OWNS) > ownedBefore);
+        } finally {
+            Thread.sleep(1000); // writes go on through the new owner meanwhile
+            signal(frozen.serverPid(), "CONT");
+        }
+        long takeover = (System.nanoTime() - frozenAt) / 1_000_000;
+        Thread.sleep(2000); // the thawed gateway runs what it had read and queued
+        int refused = count(logOf(frozen), FENCED) - fencedBefore;
+        return "frozen active gateway: taken over " + takeover + " ms after SIGSTOP; after SIGCONT it "
+                + (refused > 0 ? "found itself fenced (its late requests refused by Ceph) and reconnected"
+                        : "had nothing left to run");
+    }
+
+    private static void signal(long pid, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
     private static int awaitFirstOwner(List<TestCluster> gateways) throws Exception {

@@ -71,6 +71,10 @@ final class Samples {
         m.add(() -> new Reply.VolumeList(4, List.of(volume("a", false), volume("ßeta", true), volume("", false))));
         m.add(() -> new Reply.Opened(5, 77, volume("oracle", true)));
         m.add(() -> new Reply.Opened(6, -1, new VolumeInfo("max", Long.MAX_VALUE, 65536, "", new UUID(-1, -1), false)));
+        // an RBD gateway's volume (flag bit 1), alone and with READ_ONLY
+        m.add(() -> new Reply.Opened(7, 3, new VolumeInfo("db", 1L << 30, 4096, "av0", new UUID(5, 6), false, true)));
+        m.add(() -> new Reply.VolumeList(4, List.of(new VolumeInfo("ro", 1L << 20, 512, "av0", new UUID(7, 8), true,
+                true))));
         m.add(() -> new Reply.ReadData(8, data(2000, 7)));
         m.add(() -> new Reply.ReadData(9, data(0, 0)));
         for (Opcode op : MessageWriter.DONE_OPCODES) {
