@@ -1,5 +1,6 @@
 package io.rsio.client.daemon;
 
+import io.rsio.client.multipath.NamespaceClient;
 import io.rsio.client.multipath.PathState;
 import io.rsio.client.multipath.PathStatus;
 import io.rsio.common.NamedThreads;
