@@ -38,7 +38,7 @@ public final class IoLatency {
     }
 
     /** The points of this volume, labelled, for a scrape. */
-    List<HistogramSnapshot.HistogramDataPointSnapshot> points() {
+    public List<HistogramSnapshot.HistogramDataPointSnapshot> points() {
         return histogram.collect().getDataPoints();
     }
 }

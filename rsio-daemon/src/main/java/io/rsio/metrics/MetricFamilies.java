@@ -16,7 +16,7 @@ import java.util.Map;
  * twice on the I/O path. Names are given without {@code _total}; the text format adds it to
  * counters.
  */
-final class MetricFamilies {
+public final class MetricFamilies {
     private final Map<String, CounterSnapshot.Builder> counters = new LinkedHashMap<>();
     private final Map<String, GaugeSnapshot.Builder> gauges = new LinkedHashMap<>();
     private final Map<String, HistogramSnapshot.Builder> histograms = new LinkedHashMap<>();
@@ -28,7 +28,7 @@ final class MetricFamilies {
      * given before is dropped: during a reload a path can briefly exist twice (the new one logs
      * in before the old one is retired), and the first one's values are the ones that count.
      */
-    void counter(String name, String help, double value, String... labels) {
+    public void counter(String name, String help, double value, String... labels) {
         if (!first(name, labels)) {
             return;
         }
@@ -38,7 +38,7 @@ final class MetricFamilies {
     }
 
     /** A gauge point; {@code labels} are name, value pairs. */
-    void gauge(String name, String help, double value, String... labels) {
+    public void gauge(String name, String help, double value, String... labels) {
         if (!first(name, labels)) {
             return;
         }
@@ -47,16 +47,16 @@ final class MetricFamilies {
     }
 
     /** Declares a family that may have no points in this scrape, so its HELP and TYPE still appear. */
-    void declareGauge(String name, String help) {
+    public void declareGauge(String name, String help) {
         gauges.computeIfAbsent(name, n -> GaugeSnapshot.builder().name(n).help(help));
     }
 
-    void declareCounter(String name, String help) {
+    public void declareCounter(String name, String help) {
         counters.computeIfAbsent(name, n -> CounterSnapshot.builder().name(n).help(help));
     }
 
     /** Histogram points, each already labelled (see {@link IoLatency}). */
-    void histogram(String name, String help, List<HistogramSnapshot.HistogramDataPointSnapshot> points) {
+    public void histogram(String name, String help, List<HistogramSnapshot.HistogramDataPointSnapshot> points) {
         HistogramSnapshot.Builder family = histograms.computeIfAbsent(name, n -> HistogramSnapshot.builder().name(n)
                 .help(help));
         points.stream().filter(p -> seen.add(name + "\u0000" + p.getLabels())).forEach(family::dataPoint);
@@ -66,7 +66,7 @@ final class MetricFamilies {
         return seen.add(name + "\u0000" + String.join("\u0000", labels));
     }
 
-    MetricSnapshots build() {
+    public MetricSnapshots build() {
         MetricSnapshots.Builder all = MetricSnapshots.builder();
         for (Map<String, ? extends MetricSnapshot.Builder<?>> kind : List.of(gauges, counters, histograms)) {
             kind.values().forEach(b -> all.metricSnapshot(b.build()));

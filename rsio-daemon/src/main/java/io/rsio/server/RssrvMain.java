@@ -6,7 +6,7 @@ import io.rsio.config.KeyStrength;
 import io.rsio.common.ServiceManager;
 import io.rsio.config.ServerConfig;
 import io.rsio.metrics.MetricsEndpoint;
-import io.rsio.metrics.RssrvMetrics;
+import io.rsio.server.RssrvMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

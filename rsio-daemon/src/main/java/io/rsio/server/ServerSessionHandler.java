@@ -1,5 +1,6 @@
 package io.rsio.server;
 
+import io.rsio.server.store.ServedVolume;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

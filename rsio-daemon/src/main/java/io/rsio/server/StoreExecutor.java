@@ -1,5 +1,7 @@
 package io.rsio.server;
 
+import io.rsio.server.store.VolumeCounters;
+import io.rsio.server.store.ServedVolume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.rsio.block.BlockException;

@@ -1,5 +1,6 @@
 package io.rsio.server;
 
+import io.rsio.server.store.ServedVolume;
 import io.rsio.config.ConfigLocations;
 import io.rsio.config.ServerConfig;
 import io.rsio.server.pool.PoolManager;

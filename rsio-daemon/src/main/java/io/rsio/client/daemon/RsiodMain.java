@@ -9,7 +9,7 @@ import io.rsio.config.ClientConfig;
 import io.rsio.config.KeyStrength;
 import io.rsio.control.ControlServer;
 import io.rsio.metrics.MetricsEndpoint;
-import io.rsio.metrics.RsiodMetrics;
+import io.rsio.client.daemon.RsiodMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package io.rsio.client.multipath;
 
+import io.rsio.metrics.IoLatency;
 import io.netty.buffer.ByteBuf;
 import io.rsio.block.BlockException;
 import io.rsio.block.BlockTarget;
@@ -44,16 +45,14 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     private final Map<RsioPath, Integer> handles = new ConcurrentHashMap<>();
     private final NoPathQueue waiting = new NoPathQueue();
     private final PathStats stats = new PathStats();
-    private final io.rsio.metrics.IoLatency latency;
-    private final io.rsio.common.NoSpaceEpisode noSpace = new io.rsio.common.NoSpaceEpisode();
+    private final VolumeOutcomes outcomes;
     private final ScheduledFuture<?> housekeeping;
     private volatile List<RsioPath> ready = List.of();
     /** FLUSHes for one server that has no ready path yet (see {@link #flush()}). */
     private final HeldFlushes held = new HeldFlushes();
     private final FlushLedger ledger = new FlushLedger();
-    /** For a volume served by one server at a time: the server in use, -1 before the first. */
-    private volatile int activeServer = -1;
     private final Map<Integer, String> serverNames = new ConcurrentHashMap<>();
+    private final ActiveGateway gateway;
     /** The loop of the first path that opened the volume: front ends placed there avoid thread hops. */
     private volatile io.netty.channel.EventLoop homeLoop;
 
@@ -61,7 +60,8 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
                  ScheduledExecutorService timer) {
         this.namespace = namespace;
         this.info = info;
-        this.latency = new io.rsio.metrics.IoLatency("namespace", namespace, "volume", info.name());
+        this.gateway = new ActiveGateway(namespace + ":" + info.name(), info.id(), serverNames);
+        this.outcomes = new VolumeOutcomes(namespace, info.name());
         this.nopathTimeout = settings.nopathTimeout();
         this.chunkSize = settings.chunkSize();
         this.scheduler = new PathScheduler(PathScheduler.Policy.of(settings.policy()));
@@ -92,12 +92,12 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
 
     /** Latency of this volume's requests, from the front end's call to the server's reply. */
     public io.rsio.metrics.IoLatency latency() {
-        return latency;
+        return outcomes.latency();
     }
 
     /** Whether the servers report this volume out of space now (writes fail with ENOSPC). */
     public io.rsio.common.NoSpaceEpisode noSpace() {
-        return noSpace;
+        return outcomes.noSpace();
     }
 
     @Override
@@ -255,67 +255,10 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         return false;
     }
 
-    /**
-     * The ready paths a request may take: all of them, or for a volume whose servers serve it
-     * one at a time (docs/SCALE-OUT.md) those of the server in use, which changes only when it
-     * has no ready path left: every move makes the new gateway take the image over.
-     */
+    /** The ready paths a request may take (all, or the active gateway's: {@link ActiveGateway}). */
     private List<RsioPath> candidates() {
         List<RsioPath> all = ready;
-        if (!info.oneActiveServer() || all.isEmpty()) {
-            return all;
-        }
-        List<RsioPath> onActive = pathsOf(all, activeServer);
-        if (!onActive.isEmpty()) {
-            return onActive;
-        }
-        synchronized (this) {
-            onActive = pathsOf(all, activeServer);
-            if (onActive.isEmpty()) {
-                int previous = activeServer;
-                activeServer = preferredServer(all);
-                onActive = pathsOf(all, activeServer);
-                LOG.info("volume {}:{}: I/O goes to server {} ({}){}", namespace, info.name(), activeServer,
-                        serverNames.getOrDefault(activeServer, "?"), previous < 0 ? ""
-                                : ", server " + previous + " has no ready path");
-            }
-        }
-        return onActive;
-    }
-
-    /**
-     * The server to use among those with a ready path: chosen by the volume's identity, so every
-     * client that reaches the same gateways picks the same one (no tug of war over the image),
-     * and different volumes spread over the gateways.
-     */
-    private int preferredServer(List<RsioPath> readyPaths) {
-        int[] servers = readyPaths.stream().mapToInt(RsioPath::serverId).distinct().sorted().toArray();
-        return servers[Math.floorMod(info.id().hashCode(), servers.length)];
-    }
-
-    /** The server in use answered that it cannot serve: use another one that has a ready path. */
-    private synchronized void leaveServer(int serverId) {
-        if (activeServer != serverId) {
-            return;
-        }
-        for (RsioPath p : ready) {
-            if (p.serverId() != serverId) {
-                activeServer = p.serverId();
-                LOG.warn("volume {}:{}: server {} cannot serve it now; I/O goes to server {} ({})", namespace, info.name(),
-                        serverId, activeServer, serverNames.getOrDefault(activeServer, "?"));
-                return;
-            }
-        }
-    }
-
-    private static List<RsioPath> pathsOf(List<RsioPath> paths, int serverId) {
-        List<RsioPath> on = new ArrayList<>(paths.size());
-        for (RsioPath p : paths) {
-            if (p.serverId() == serverId) {
-                on.add(p);
-            }
-        }
-        return on;
+        return info.oneActiveServer() ? gateway.pathsToUse(all) : all;
     }
 
     void pathReady(RsioPath path, VolumeInfo latest, int handle) {
@@ -391,38 +334,22 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         if (reply instanceof Reply.Failure failure) {
             if (failure.status() == Errno.ESHUTDOWN) {
                 if (info.oneActiveServer()) {
-                    leaveServer(path.serverId()); // e.g. a gateway another one fenced
+                    gateway.leave(path.serverId(), ready); // e.g. a gateway another one fenced
                 }
                 retry(request); // that server is going away; another may serve it
             } else {
                 stats.errors.increment();
-                if (failure.status() == Errno.ENOSPC && noSpace.failed()) {
-                    LOG.error("volume {}:{}: server {} has no space left for it ({}); writes fail with ENOSPC until "
-                            + "space is freed there", namespace, info.name(), serverNames.getOrDefault(path.serverId(), "?"), failure.reason());
-                }
+                outcomes.failed(serverNames.getOrDefault(path.serverId(), "?"), failure);
                 request.fail(failure.status(), failure.reason());
             }
         } else {
             stats.completed(request.kind, request.length);
-            latency.record(latencyOp(request.kind), System.nanoTime() - request.startNanos);
-            if (request.kind == IoRequest.Kind.WRITE && noSpace.succeeded()) {
-                LOG.info("volume {}:{}: writes succeed again after {} failed with ENOSPC", namespace, info.name(),
-                        noSpace.failuresInEpisode());
-            }
+            outcomes.succeeded(request);
             if (!recordDurability(path, request)) {
                 return;
             }
             request.succeed(reply);
         }
-    }
-
-    private static io.rsio.metrics.IoLatency.Op latencyOp(IoRequest.Kind kind) {
-        return switch (kind) {
-            case READ -> io.rsio.metrics.IoLatency.Op.READ;
-            case WRITE -> io.rsio.metrics.IoLatency.Op.WRITE;
-            case FLUSH -> io.rsio.metrics.IoLatency.Op.FLUSH;
-            case DISCARD, WRITE_ZEROES -> io.rsio.metrics.IoLatency.Op.OTHER;
-        };
     }
 
     /**

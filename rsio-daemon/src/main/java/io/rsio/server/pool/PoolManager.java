@@ -1,5 +1,6 @@
 package io.rsio.server.pool;
 
+import io.rsio.server.store.ServedVolume;
 import io.rsio.block.Errno;
 import io.rsio.common.NamedThreads;
 import io.rsio.config.ConfigValues;
@@ -8,7 +9,7 @@ import io.rsio.config.ServerConfig.PoolRight;
 import io.rsio.nativeio.LinuxErrno;
 import io.rsio.nativeio.NativeException;
 import io.rsio.nativeio.NativeFile;
-import io.rsio.server.ServedVolume;
+import io.rsio.server.store.ServedVolume;
 import io.rsio.server.store.FileVolumeStore;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.message.Management;

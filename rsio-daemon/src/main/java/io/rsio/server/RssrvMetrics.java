@@ -1,11 +1,14 @@
-package io.rsio.metrics;
+package io.rsio.server;
 
+import io.rsio.metrics.MetricFamilies;
+import io.rsio.server.store.VolumeCounters;
+import io.rsio.server.store.ServedVolume;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.rsio.server.ClientSessions;
 import io.rsio.server.RsioServer;
-import io.rsio.server.ServedVolume;
-import io.rsio.server.VolumeCounters;
+import io.rsio.server.store.ServedVolume;
+import io.rsio.server.store.VolumeCounters;
 
 /** rssrv's metrics (docs/METRICS.md), read from its live state at each scrape. */
 public final class RssrvMetrics implements MultiCollector {

@@ -1,4 +1,4 @@
-package io.rsio.server;
+package io.rsio.server.store;
 
 import io.rsio.block.Errno;
 import io.rsio.common.NoSpaceEpisode;
@@ -36,7 +36,7 @@ public final class VolumeCounters {
     }
 
     /** The data bytes of a request, taken before it runs (a WRITE's data is released after). */
-    static int dataBytes(Request request) {
+    public static int dataBytes(Request request) {
         return switch (request) {
             case Request.Read r -> r.length();
             case Request.Write w -> w.data().readableBytes();
@@ -45,7 +45,7 @@ public final class VolumeCounters {
     }
 
     /** One request of {@code opcode} moving {@code bytes} ended with {@code reply} after {@code nanos}. */
-    void completed(Opcode opcode, int bytes, Reply reply, long nanos) {
+    public void completed(Opcode opcode, int bytes, Reply reply, long nanos) {
         if (reply instanceof Reply.Failure failure) {
             if (failure.status() == Errno.ESHUTDOWN) {
                 return; // not executed: the connection or the server went away first

@@ -1,5 +1,6 @@
-package io.rsio.metrics;
+package io.rsio.client.daemon;
 
+import io.rsio.metrics.MetricFamilies;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.rsio.client.daemon.ClientDaemon;

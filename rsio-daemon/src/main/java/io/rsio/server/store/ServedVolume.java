@@ -1,4 +1,4 @@
-package io.rsio.server;
+package io.rsio.server.store;
 
 import io.rsio.server.store.VolumeStore;
 import io.rsio.wire.message.VolumeInfo;
