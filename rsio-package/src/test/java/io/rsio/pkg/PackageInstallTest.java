@@ -8,21 +8,27 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The package as an admin meets it, on this machine (as root; CI is root on a throwaway
  * machine): dpkg -i, rssrv and rsiod from /usr/sbin against each other on loopback, a volume
- * read and written through rsiod's NBD export, bash completion naming the volumes, the units
+ * read and written through rsiod's NBD export and as a block device (rsconfig -a, as
+ * rsio-attach.service at boot), bash completion naming the volumes, the units
  * verified, a non-root rsconfig without JVM noise, logs 0640 root:adm; then dpkg --purge leaves
  * nothing of the package and keeps what the admin made.
  */
@@ -57,7 +63,9 @@ class PackageInstallTest {
             int port = freePort();
             writeConfigs(configs, port);
             // Run files in a directory of their own; logs where the package puts them.
-            Map<String, String> env = Map.of("RSIO_RUN_DIR", runDir.toString(), "PATH", "/usr/sbin:/usr/bin:/bin");
+            Path devDir = Files.createDirectories(dir.resolve("dev"));
+            Map<String, String> env = Map.of("RSIO_RUN_DIR", runDir.toString(), "RSIO_DEV_DIR", devDir.toString(),
+                    "PATH", "/usr/sbin:/usr/bin:/bin");
             Run rssrv = Run.of(LIMIT, env, "/usr/sbin/rssrv", "-c", configs.resolve("rssrvcfg").toString());
             assertEquals(0, rssrv.exitCode(), rssrv::toString);
             daemons.add(pid(runDir, "rssrv"));
@@ -78,17 +86,32 @@ class PackageInstallTest {
             assertEquals(0, info.exitCode(), info::toString);
             assertEquals(String.valueOf(16L << 20), info.stdout().strip());
             byte[] data = new byte[4 << 20];
-            new java.util.Random(16).nextBytes(data);
+            new Random(16).nextBytes(data);
             Path in = Files.write(dir.resolve("in.bin"), data);
             Path back = dir.resolve("back.bin");
             Run write = Run.of(LIMIT, "nbdcopy", in.toString(), uri);
             assertEquals(0, write.exitCode(), write::toString);
             Run read = Run.of(LIMIT, "nbdcopy", uri, back.toString());
             assertEquals(0, read.exitCode(), read::toString);
-            assertTrue(java.util.Arrays.equals(data, java.util.Arrays.copyOf(Files.readAllBytes(back), data.length)),
+            assertTrue(Arrays.equals(data, Arrays.copyOf(Files.readAllBytes(back), data.length)),
                     "read back what was written");
-            assertTrue(java.util.Arrays.equals(data, java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve("oracle.img")),
+            assertTrue(Arrays.equals(data, Arrays.copyOf(Files.readAllBytes(dir.resolve("oracle.img")),
                     data.length)), "the server's file holds it");
+
+            // A block device, as rsio-attach.service makes them at boot (rsconfig -a): FUSE and loop
+            // through FFM on the package's runtime. 1 MiB with O_DIRECT onto it reaches the server.
+            Run attach = Run.of(LIMIT, env, "/usr/sbin/rsconfig", "-a", "oracle");
+            assertEquals(0, attach.exitCode(), attach::toString);
+            byte[] block = new byte[1 << 20];
+            new Random(17).nextBytes(block);
+            Path blockIn = Files.write(dir.resolve("block.bin"), block);
+            Run dd = Run.of(LIMIT, "dd", "if=" + blockIn, "of=" + devDir.resolve("av0/oracle"), "bs=64k", "oflag=direct",
+                    "status=none");
+            assertEquals(0, dd.exitCode(), dd::toString);
+            assertTrue(Arrays.equals(block, Arrays.copyOf(Files.readAllBytes(dir.resolve("oracle.img")),
+                    block.length)), "written through /dev/av0/oracle, on the server's file");
+            Run detach = Run.of(LIMIT, env, "/usr/sbin/rsconfig", "-d", "oracle");
+            assertEquals(0, detach.exitCode(), detach::toString);
 
             // Bash completion asks the running rsiod (through rsconfig) for the volume names.
             Run complete = Run.of(LIMIT, env, "bash", "-c", ". /usr/share/bash-completion/completions/rsconfig;"
@@ -124,7 +147,7 @@ class PackageInstallTest {
             for (String line : files.stdout().lines().toList()) {
                 Path p = Path.of(line);
                 if (line.startsWith("/") && !Files.isDirectory(p)) {
-                    assertFalse(Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), line + " left behind");
+                    assertFalse(Files.exists(p, LinkOption.NOFOLLOW_LINKS), line + " left behind");
                 }
             }
             assertFalse(Files.exists(Path.of("/usr/lib/rsio")), "/usr/lib/rsio left behind");
@@ -150,7 +173,7 @@ class PackageInstallTest {
 
     private static void writeConfigs(Path configs, int port) throws IOException {
         Path parent = configs.getParent();
-        String key = "0x" + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
+        String key = "0x" + HexFormat.of().formatHex(SecureRandom.getSeed(16));
         Path server = Files.writeString(configs.resolve("rssrvcfg"), """
                 [namespace osl]
                 namespaceid = 200
@@ -177,7 +200,6 @@ class PackageInstallTest {
         Path client = Files.writeString(configs.resolve("rscltcfg"), """
                 [defaults]
                 port   = %d
-                attach = nbd-export
 
                 [interface if0]
                 address = 127.0.0.1
