@@ -28,6 +28,11 @@ import org.apache.logging.log4j.Logger;
  * on several paths at once, so even one sequential stream uses every link; the
  * {@link PathScheduler} places each chunk. A request whose path dies is sent again on
  * another; with no path at all requests wait up to {@code nopath_timeout}, then fail with EIO.
+ *
+ * <p>Why it is long: dispatch, completion and the FLUSH rules read and change the same state
+ * (ready paths, handles, the ledger, held FLUSHes) under one set of rules about durability;
+ * the parts with a job of their own are out already ({@link NoPathQueue}, {@link HeldFlushes},
+ * {@link FlushLedger}, {@link ActiveGateway}, {@link VolumeOutcomes}, {@link PathScheduler}).
  */
 public final class VolumeClient implements BlockTarget, RequestOwner {
     private static final Logger LOG = LogManager.getLogger(VolumeClient.class);
