@@ -187,13 +187,13 @@ class BlockDeviceTest {
         assertTrue(forced.stdout().contains("mounted on " + mnt), forced.stdout());
         assertFalse(devices.ourMounts().stream().anyMatch(m -> m.mountPoint().equals(mnt)), "unmounted");
         assertEquals(java.util.List.of(), devices.ourLoops(), "loop device gone");
-        assertEquals("", rsconfig(0, "-l").stdout());
+        assertTrue(rsconfig(0, "-l").stdout().startsWith("no devices attached"));
         assertTrue(cluster.log("rsiod").contains("forced detach of osl:oracle"));
     }
 
     @Test
     void localViewIsTheSeedsFormat() throws Exception {
-        assertEquals("", rsconfig(0, "-l").stdout(), "nothing attached");
+        assertTrue(rsconfig(0, "-l").stdout().startsWith("no devices attached"), "nothing attached");
         assertTrue(rsconfig(0, "-lvv").stdout().startsWith("no devices attached; attach method fuse+loop"));
         rsconfig(0, "-a");
         Path loopS10 = devices.loopOf("S10_oracle");

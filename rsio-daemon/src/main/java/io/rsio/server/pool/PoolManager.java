@@ -38,6 +38,12 @@ import org.apache.logging.log4j.Logger;
  * opens them for serving, follows what other servers sharing a pool directory changed (the
  * directory is read again on every LIST, OPEN and management request), and carries out
  * management requests after checking the client's rights.
+ *
+ * <p>Why it is long: each operation (create, resize, snapshot, delete, usage) is a short,
+ * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
+ * step leave a readable pool (docs/VOLUMES.md); the directory, the records and the open-volume
+ * bookkeeping are their own classes. Splitting the operations into one class each is the next
+ * step when copy, throttling and pause are added.
  */
 public final class PoolManager implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PoolManager.class);
