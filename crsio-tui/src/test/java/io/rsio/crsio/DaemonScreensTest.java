@@ -105,7 +105,7 @@ class DaemonScreensTest {
                 t.keys(ArrowDown, ArrowDown, ArrowDown, Enter);
                 t.await("Its paths close");
                 t.keys(ArrowRight, Enter); // Keep running has the focus
-
+                t.await("rsiod stopped"); // the waiting window is gone: keys reach the screen again
                 t.await("rsiod    not running");
 
                 t.openMenuItem(5); // Path Status: rsiod gone, the last table stays, marked stale
