@@ -24,6 +24,8 @@ import io.rsio.common.RsioEnvironment;
 import io.rsio.config.ConfigException;
 import io.rsio.config.edit.ClientConfigEditor;
 import io.rsio.config.edit.ConfigFileStore;
+import io.rsio.control.ControlClient;
+import io.rsio.control.ControlRows.PathRow;
 import io.rsio.control.ControlRows.ReloadRow;
 import io.rsio.crsio.screens.DaemonScreen;
 import io.rsio.crsio.screens.DefaultsScreen;
@@ -38,6 +40,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -389,10 +392,20 @@ public final class CrsioApp implements ScreenHost {
         }
     }
 
-    /** Asks rsiod to reload and shows what it did. */
+    /** rsiod's answer to a reload, and the paths that came and went. */
+    private record Reloaded(List<ReloadRow> rows, String changed) {}
+
+    /** Asks rsiod to reload and shows what it did, and which paths came and went (with their RTT). */
     @Override
     public void reloadDaemon() {
-        withWaiting("Reload", "Asking rsiod to read " + options.configFile() + " again...", daemon::reload, rows -> {
+        ControlClient client = new ControlClient(options.env().controlSocket());
+        withWaiting("Reload", "Asking rsiod to read " + options.configFile() + " again...", () -> {
+            Map<String, PathRow> before = PathChanges.paths(client);
+            List<ReloadRow> rows = daemon.reload();
+            return new Reloaded(rows, PathChanges.describe(before, PathChanges.settled(client, before,
+                    Duration.ofSeconds(5))));
+        }, reloaded -> {
+            List<ReloadRow> rows = reloaded.rows();
             StringBuilder text = new StringBuilder();
             for (ReloadRow r : rows) {
                 text.append(switch (r.action()) {
@@ -406,7 +419,8 @@ public final class CrsioApp implements ScreenHost {
             List<ReloadRow> refused = rows.stream().filter(r -> r.action().equals("refused")).toList();
             // What changed, in one line that stays after the dialog (Path Status shows the new paths live).
             status((refused.isEmpty() ? "Reload: " : "Reload (" + refused.size() + " refused, the running paths stay): ")
-                    + String.join("; ", rows.stream().map(ReloadRow::change).toList()));
+                    + String.join("; ", rows.stream().map(ReloadRow::change).toList()) + ". " + reloaded.changed());
+            text.append('\n').append(reloaded.changed()).append('\n');
             if (restart) {
                 text.append("\nSome changes take effect only after Daemon > F7 > Restart.");
             }

@@ -98,6 +98,27 @@ class DaemonScreensTest {
                 t.openMenuItem(7); // Log
                 t.await("started transmit");
 
+                // A new interface, saved and reloaded: the status line keeps rsiod's answer and what
+                // changed in the paths (127.0.0.2 is not on the server's link while 127.0.0.1 is: no path).
+                t.openMenuItem(1);
+                t.await("Detected on this host");
+                t.key(F7);
+                t.await("Add interface by hand");
+                t.keys(ArrowDown, Enter);
+                t.await("A client interface rsiod binds its paths to.");
+                t.key(Tab);
+                t.type("127.0.0.2");
+                t.key(Enter);
+                t.await("127.0.0.2");
+                t.key(F3);
+                t.await("Reload the running rsiod");
+                t.key(Enter);
+                t.await("What changed: the same 1 path(s)");
+                t.key(Enter);
+                t.awaitGone("Reload the running");
+                assertTrue(t.text().replaceAll("\\s+", " ").contains(
+                        "Reload: interface if2 127.0.0.2 added. What changed: the same 1 path(s)"), t.text());
+
                 t.openMenuItem(4); // Daemon: stop
                 t.await("rsiod    running");
                 t.key(F7);
@@ -105,7 +126,7 @@ class DaemonScreensTest {
                 t.keys(ArrowDown, ArrowDown, ArrowDown, Enter);
                 t.await("Its paths close");
                 t.keys(ArrowRight, Enter); // Keep running has the focus
-
+                t.await("rsiod stopped"); // the waiting window is gone: keys reach the screen again
                 t.await("rsiod    not running");
 
                 t.openMenuItem(5); // Path Status: rsiod gone, the last table stays, marked stale
