@@ -68,7 +68,9 @@ public final class RsconfigMain {
 
     /** Parses a command line as main does, without acting on it (the option-drift test). */
     public static void check(String[] argv) throws Args.UsageException {
-        if (DeviceCommands.handles(argv)) {
+        if (VolumeCommands.handles(argv)) {
+            VolumeCommands.parse(argv);
+        } else if (DeviceCommands.handles(argv)) {
             DeviceCommands.parse(argv);
         } else {
             parse(argv);

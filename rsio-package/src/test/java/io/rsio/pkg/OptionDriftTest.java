@@ -58,7 +58,7 @@ class OptionDriftTest {
         return Stream.of(
                 new Program("rssrv", "rssrv.8.md", RssrvMain.class.getName(), List.of(daemon + "server/RssrvMain.java"),
                         argv -> Args.check(argv, new RssrvMain.Options()), alone),
-                new Program("rsiod", "rsiod.8.md", RsiodMain.class.getName(), List.of(daemon + "client/RsiodMain.java"),
+                new Program("rsiod", "rsiod.8.md", RsiodMain.class.getName(), List.of(daemon + "client/daemon/RsiodMain.java"),
                         argv -> Args.check(argv, new RsiodMain.Options()), alone),
                 new Program("crsio", "crsio.8.md", CrsioMain.class.getName(),
                         List.of("crsio-tui/src/main/java/io/rsio/crsio/CrsioMain.java"),
@@ -67,9 +67,11 @@ class OptionDriftTest {
                         List.of(daemon + "cli/LogCatMain.java"),
                         argv -> Args.check(argv, new LogCatMain.Options()), alone),
                 new Program("rsconfig", "rsconfig.8.md", RsconfigMain.class.getName(),
-                        List.of(daemon + "cli/RsconfigMain.java", daemon + "cli/DeviceCommands.java"),
+                        List.of(daemon + "cli/RsconfigMain.java", daemon + "cli/DeviceCommands.java",
+                                daemon + "cli/VolumeCommands.java"),
                         RsconfigMain::check,
-                        List.of(List.of(), List.of("-q"), List.of("-d"), List.of("--stop"))));
+                        List.of(List.of(), List.of("-q"), List.of("-d"), List.of("--stop"),
+                                List.of("-C", "vol", "1G"))));
     }
 
     @ParameterizedTest
@@ -121,9 +123,13 @@ class OptionDriftTest {
     }
 
     private static boolean accepts(Program program, String candidate) {
+        // Volume commands take their operands after the option (-C NAME SIZE, -D NAME): each
+        // candidate is also tried with one and with two operands after it.
         for (List<String> context : program.contexts()) {
+          for (List<String> operands : List.of(List.<String>of(), List.of("vol"), List.of("vol", "1G"))) {
             List<String> argv = new ArrayList<>(context);
             argv.add(candidate);
+            argv.addAll(operands);
             try {
                 program.parser().parse(argv.toArray(String[]::new));
                 return true;
@@ -133,6 +139,7 @@ class OptionDriftTest {
                     return true;
                 }
             }
+          }
         }
         return false;
     }
