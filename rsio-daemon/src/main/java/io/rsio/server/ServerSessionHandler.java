@@ -204,7 +204,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
                 if (closed == null) {
                     refuse(ctx, c, Errno.EBADF, "unknown handle " + c.handle());
                 } else {
-                    catalog.users().closed(closed.info().name(), nodeName);
+                    catalog.users().closed(closed.name(), nodeName);
                     ctx.writeAndFlush(new Reply.Done(c.tag(), Opcode.CLOSE));
                 }
             }
@@ -396,7 +396,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         if (phase == Phase.READY || (phase == Phase.CLOSING && !handles.isEmpty())) {
             LOG.info("client {} at {} disconnected", nodeName, peer);
         }
-        handles.values().forEach(v -> catalog.users().closed(v.info().name(), nodeName));
+        handles.values().forEach(v -> catalog.users().closed(v.name(), nodeName));
         handles.clear();
         if (login != null) {
             sessions.loggedOut(login);

@@ -70,7 +70,7 @@ final class StoreExecutor {
             return null;
         }
         int bytes = w.data().readableBytes();
-        Reply reply = execute(store, volume.info().name(), w);
+        Reply reply = execute(store, volume.name(), w);
         long end = System.nanoTime();
         inlineWrites.finished(store, start, end);
         volume.counters().completed(Opcode.WRITE, bytes, reply, end - start);
@@ -116,7 +116,7 @@ final class StoreExecutor {
     private Reply executeCounted(ServedVolume volume, Request request) {
         int bytes = VolumeCounters.dataBytes(request); // a WRITE's data is released by execute
         long start = System.nanoTime();
-        Reply reply = execute(volume.store(), volume.info().name(), request);
+        Reply reply = execute(volume.store(), volume.name(), request);
         volume.counters().completed(request.opcode(), bytes, reply, System.nanoTime() - start);
         return reply;
     }

@@ -88,7 +88,7 @@ public final class VolumeCatalog implements AutoCloseable {
     }
 
     public Optional<ServedVolume> find(String name) {
-        return all().stream().filter(v -> v.info().name().equals(name)).findFirst();
+        return all().stream().filter(v -> v.name().equals(name)).findFirst();
     }
 
     /** Who has which volume open: sessions report their OPENs and CLOSEs here. */

@@ -318,7 +318,7 @@ public final class PoolManager implements AutoCloseable {
     }
 
     private Open openVolume(PoolDirectory pool, VolumeRecord record) throws IOException {
-        if (configured.stream().anyMatch(v -> v.info().name().equals(record.name()))) {
+        if (configured.stream().anyMatch(v -> v.name().equals(record.name()))) {
             throw new IOException("a [volume] of rssrvcfg has the same name");
         }
         Open other = open.get(record.name());
@@ -350,7 +350,7 @@ public final class PoolManager implements AutoCloseable {
         if (o != null) {
             return o;
         }
-        if (configured.stream().anyMatch(v -> v.info().name().equals(name))) {
+        if (configured.stream().anyMatch(v -> v.name().equals(name))) {
             throw refusal(Errno.EPERM, "volume " + name + " is a [volume] of rssrvcfg on server " + serverName
                     + ", not a pool volume: only the server's administrator changes it");
         }
@@ -369,7 +369,7 @@ public final class PoolManager implements AutoCloseable {
         if (!ConfigValues.isName(name)) {
             throw refusal(Errno.EINVAL, "volume name " + ConfigValues.namePhrase(name));
         }
-        if (configured.stream().anyMatch(v -> v.info().name().equals(name)) || open.containsKey(name)) {
+        if (configured.stream().anyMatch(v -> v.name().equals(name)) || open.containsKey(name)) {
             throw refusal(Errno.EEXIST, "volume " + name + " already exists on server " + serverName);
         }
     }

@@ -24,6 +24,14 @@ public record ServedVolume(VolumeInfo info, VolumeStore store, List<String> acce
                         info.oneActiveServer());
     }
 
+    /**
+     * The volume's name. Requests use this, not {@code info().name()}: {@link #info()} reads the
+     * store's size and, once the volume has grown, makes a new VolumeInfo at every call.
+     */
+    public String name() {
+        return info.name();
+    }
+
     /** Empty access list means every configured client. */
     public boolean allows(String nodeName) {
         return access.isEmpty() || access.contains(nodeName);
