@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * rssrv's listener under a million fuzzed frames (docs/PROTOCOL.md §1–3), before HELLO, after
+ * rssrv's listener under 300,000 fuzzed frames (a million in {@code scripts/test-long}) (docs/PROTOCOL.md §1–3), before HELLO, after
  * HELLO and after a real login: well-formed frames with random values (bad handles, ranges
  * past the end, overflow offsets, odd lengths, reused tags, late AUTH messages…), then often a
  * frame that breaks a rule — flipped bits, truncation, random bytes, lying lengths, bad
@@ -33,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * logged reason, and never close a connection for a well-formed frame.
  */
 class RssrvFuzzTest {
-    static final long FRAMES = Long.getLong("rsio.fuzz.frames", 1_000_000);
-    static final Duration TIME_LIMIT = Duration.ofSeconds(Long.getLong("rsio.fuzz.seconds", 90));
+    // The suite runs 300,000 frames (about half a minute); `scripts/test-long` runs the million.
+    // The time limit only stops a hung run: it is far above what the frames take on a loaded
+    // machine, so reaching it is a failure of rssrv, not of the machine's speed.
+    static final long FRAMES = Long.getLong("rsio.fuzz.frames", 300_000);
+    static final Duration TIME_LIMIT = Duration.ofSeconds(Long.getLong("rsio.fuzz.seconds", 300));
     static final int WORKERS = 3;
     static final long VOLUME = 8 << 20;
 
@@ -48,7 +51,7 @@ class RssrvFuzzTest {
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Test
-    void millionFuzzedFramesNeitherCrashNorLeakNorDisturbOtherSessions() throws Exception {
+    void fuzzedFramesNeitherCrashNorLeakNorDisturbOtherSessions() throws Exception {
         long seed = Long.getLong("rsio.fuzz.seed", System.nanoTime());
         try (TestCluster cluster = new TestCluster(dir)
                 .writeServerConfig("big-2 0xbig2\nfuzzer 0xfuzz", VOLUME >> 20, "big-2")) {
