@@ -74,10 +74,6 @@ public final class Problems {
         return Text.wrap(sentence, 78).lines().map(l -> " " + l).toList();
     }
 
-    public boolean isEmpty() {
-        return full.isEmpty() && shared.isEmpty();
-    }
-
     /** The volume's finding, or null when its server has room. */
     public Full full(String namespace, String volume) {
         return full.stream().filter(f -> f.namespace().equals(namespace) && f.volume().equals(volume)).findFirst()
