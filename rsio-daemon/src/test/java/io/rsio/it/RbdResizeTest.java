@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * real rsiod with the volume attached as a block device (root, FUSE, loop): after the resize
  * rsconfig -q, a new NBD connection (libnbd's nbdinfo) and the attached loop device have the new
  * size, the gateway serves the new blocks (written through the export, read back from the
- * cluster with librbd), and the device grows again after a second resize.
+ * cluster with librbd), its metrics show it as the image's active gateway (promtool-checked), and
+ * the device grows again after a second resize.
  */
 @Timeout(240)
 class RbdResizeTest {
@@ -45,6 +46,7 @@ class RbdResizeTest {
         CephTestCluster ceph = CephTestCluster.shared();
         String image = ceph.newImageName("resize");
         ceph.rbd("create", "--size", "32M", ceph.pool() + "/" + image);
+        int metrics = TestCluster.freePort();
         TestCluster gateway = new TestCluster(dir).writeServerConfigWithVolumes("big-2 0xbig2", """
                 [volume rbdvol]
                 rbd          = %s/%s
@@ -52,6 +54,7 @@ class RbdResizeTest {
                 ceph_user    = %s
                 ceph_keyring = %s
                 """.formatted(ceph.pool(), image, ceph.conf(), ceph.user(), ceph.keyring()))
+                .withServerSettings("metrics = " + metrics)
                 .writeClientConfig("big-2", "0xbig2");
         BlockDevices devices = new BlockDevices(gateway);
         try (RadosCluster checker = RadosCluster.connect(ceph.conf(), ceph.user(),
@@ -96,6 +99,15 @@ class RbdResizeTest {
                 assertEquals(stamp.length, read.get(30, TimeUnit.SECONDS));
                 assertArrayEquals(stamp, back.toArray(ValueLayout.JAVA_BYTE));
             }
+            // The gateway's metrics: it is the active one, having taken the lock once, from nobody.
+            MetricsScrape scrape = MetricsScrape.of(metrics);
+            assertEquals(1, scrape.require("rssrv_volume_rbd_owner", "volume", "rbdvol"), scrape::text);
+            assertEquals(1, scrape.require("rssrv_volume_rbd_takeovers_total", "volume", "rbdvol"));
+            assertEquals(0, scrape.require("rssrv_volume_rbd_fenced_total", "volume", "rbdvol"));
+            assertEquals(48 * MIB, scrape.require("rssrv_volume_size_bytes", "volume", "rbdvol"));
+            ProcessResult lint = scrape.promtool(dir);
+            assertEquals("", lint.stdout() + lint.stderr(), () -> "promtool lint findings:\n" + lint);
+            assertEquals(0, lint.exitCode(), lint::toString);
 
             // And once more, while the device is attached and was written.
             resized = System.nanoTime();

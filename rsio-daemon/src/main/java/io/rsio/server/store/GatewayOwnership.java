@@ -45,6 +45,9 @@ final class GatewayOwnership implements AutoCloseable {
     private final List<Waiting> waiting = new ArrayList<>();
     private volatile boolean owned;
     private volatile boolean fenced;
+    /** For the metrics: lock acquisitions by this gateway, and fencings of it by another. */
+    private final java.util.concurrent.atomic.AtomicLong takeovers = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong fencings = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private boolean takingOver;
 
@@ -58,6 +61,16 @@ final class GatewayOwnership implements AutoCloseable {
 
     boolean owned() {
         return owned;
+    }
+
+    /** Times this gateway became the image's owner (the first time included). */
+    long takeovers() {
+        return takeovers.get();
+    }
+
+    /** Times another gateway fenced this one. */
+    long fencings() {
+        return fencings.get();
     }
 
     /**
@@ -96,6 +109,7 @@ final class GatewayOwnership implements AutoCloseable {
             fenced = true;
             owned = false;
         }
+        fencings.incrementAndGet();
         LOG.error("volume {}: another gateway took over RBD image {} and fenced this one; reconnecting as a new "
                 + "client, requests meanwhile are answered with ESHUTDOWN", volume, connection.image().name());
         lockThread.execute(this::recover);
@@ -135,10 +149,12 @@ final class GatewayOwnership implements AutoCloseable {
                     image.breakLock(previous);
                 }
                 image.acquireExclusiveLock();
+                takeovers.incrementAndGet();
                 owned = true;
                 LOG.info("volume {}: this gateway owns RBD image {} now (took {} ms)", volume, image.name(),
                         (System.nanoTime() - start) / 1_000_000);
             } else {
+                takeovers.incrementAndGet(); // librbd had taken the lock for this handle already
                 owned = true;
             }
         } catch (CephException e) {
