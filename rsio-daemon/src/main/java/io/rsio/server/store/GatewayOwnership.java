@@ -141,21 +141,23 @@ final class GatewayOwnership implements AutoCloseable {
             if (fenced) {
                 failure = new BlockException(Errno.ESHUTDOWN, "volume " + volume
                         + ": this gateway was fenced by another one and is reconnecting");
-            } else if (!image.isExclusiveLockOwner()) {
-                for (String previous : image.lockOwners()) {
-                    LOG.warn("volume {}: taking RBD image {} over from {}: fencing it first", volume, image.name(),
-                            previous);
-                    connection.cluster().blocklist(previous, BLOCKLIST_SECONDS);
-                    image.breakLock(previous);
+            } else {
+                if (!image.isExclusiveLockOwner()) {
+                    for (String previous : image.lockOwners()) {
+                        LOG.warn("volume {}: taking RBD image {} over from {}: fencing it first", volume, image.name(),
+                                previous);
+                        connection.cluster().blocklist(previous, BLOCKLIST_SECONDS);
+                        image.breakLock(previous);
+                    }
                 }
+                // Also when librbd took the lock for this handle by itself (seen after an
+                // `rbd resize` by another client): rbd_lock_acquire makes it a managed lock
+                // that librbd no longer hands to a peer that asks for it.
                 image.acquireExclusiveLock();
                 takeovers.incrementAndGet();
                 owned = true;
                 LOG.info("volume {}: this gateway owns RBD image {} now (took {} ms)", volume, image.name(),
                         (System.nanoTime() - start) / 1_000_000);
-            } else {
-                takeovers.incrementAndGet(); // librbd had taken the lock for this handle already
-                owned = true;
             }
         } catch (CephException e) {
             if (e.errno() == RbdVolumeStore.EBLOCKLISTED) {
