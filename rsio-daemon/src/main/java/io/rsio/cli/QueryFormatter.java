@@ -39,8 +39,7 @@ final class QueryFormatter {
                 if (verbosity >= 1) {
                     out.append(String.format("  (server id %d)", server.serverId()));
                     if (server.otherInstances() > 0) {
-                        out.append(String.format("%n       SHARED IDENTITY: %d other rsiod(s) logged in here as %s "
-                                + "(another host has this node name and key)", server.otherInstances(), ns.nodeName()));
+                        out.append("\n       ").append(ProblemLines.sharedIdentity(server.otherInstances(), ns.nodeName()));
                     }
                 }
                 out.append('\n');

@@ -35,8 +35,7 @@ final class StatFormatter {
                     v.readyPaths(), v.readBytesPerSecond() / 1e6, v.writeBytesPerSecond() / 1e6, v.readIops(),
                     v.writeIops(), v.errors(), Units.bytes(v.readBytes()), Units.bytes(v.writeBytes())));
             if (v.noSpace()) {
-                out.append(String.format("    NO SPACE: the server has no space left for %s; writes fail with ENOSPC "
-                        + "(%d so far)%n", v.name(), v.noSpaceErrors()));
+                out.append("    ").append(ProblemLines.noSpace(v.name(), v.noSpaceErrors())).append('\n');
             }
         }
         return out.toString();

@@ -1,12 +1,9 @@
 package io.rsio.server;
 
-import io.rsio.metrics.MetricFamilies;
-import io.rsio.server.store.VolumeCounters;
-import io.rsio.server.store.ServedVolume;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.rsio.server.ClientSessions;
-import io.rsio.server.RsioServer;
+import io.rsio.metrics.MetricFamilies;
+import io.rsio.server.store.RbdVolumeStore;
 import io.rsio.server.store.ServedVolume;
 import io.rsio.server.store.VolumeCounters;
 
@@ -50,6 +47,13 @@ public final class RssrvMetrics implements MultiCollector {
             f.counter("rssrv_volume_nospace_errors", "Requests that failed with ENOSPC", c.noSpace().failures(), l);
             f.histogram("rssrv_volume_io_latency_seconds", "Time the store took to execute a request, by operation",
                     c.latency().points());
+            if (v.store() instanceof RbdVolumeStore rbd) {
+                f.gauge("rssrv_volume_rbd_owner", "1 while this gateway holds the RBD image's exclusive lock (the "
+                        + "active gateway), 0 while it is a standby", rbd.owner() ? 1 : 0, l);
+                f.counter("rssrv_volume_rbd_takeovers", "Times this gateway became the RBD image's owner (took its "
+                        + "lock, fencing the previous owner where there was one)", rbd.takeovers(), l);
+                f.counter("rssrv_volume_rbd_fenced", "Times another gateway fenced this one", rbd.fencings(), l);
+            }
         }
         return f.build();
     }

@@ -108,7 +108,8 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             case Request.AuthStart a -> onAuthStart(ctx, a);
             case Request.AuthProof p -> onAuthProof(ctx, p);
             case Request.Ping p -> ctx.writeAndFlush(new Reply.Pong(p.tag(), p.timestamp(),
-                    login == null ? 0 : sessions.otherInstances(login)));
+                    login == null ? 0 : sessions.otherInstances(login),
+                    phase == Phase.READY ? catalog.sizesVersion() : 0));
             case Request.Goodbye g -> onGoodbye(ctx, g);
             default -> {
                 if (phase != Phase.READY) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rsio.control.ControlRows.PathStatRow;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -160,11 +159,8 @@ class MultipathTest {
 
     /** Appends measured results to target/multipath-report.txt and prints them. */
     static final class Report {
-        static synchronized void line(String format, Object... args) throws java.io.IOException {
-            String text = String.format(format, args);
-            System.out.println("[multipath] " + text);
-            Files.writeString(Path.of("target", "multipath-report.txt"), text + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        static void line(String format, Object... args) throws java.io.IOException {
+            ReportFile.line("multipath-report.txt", "multipath", format, args);
         }
 
         private Report() {}

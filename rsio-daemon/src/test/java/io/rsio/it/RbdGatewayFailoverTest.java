@@ -114,7 +114,7 @@ class RbdGatewayFailoverTest {
             }
             String frozenOutcome = freezeTheActiveGateway(gateways, active, load);
             Fio.Result result = load.get(200, TimeUnit.SECONDS);
-            Report.line("RBD gateways: %d kills of the active gateway under fio (16 KiB random writes, QD 16, verified): "
+            ReportFile.line("rbd-failover-report.txt", "rbd-failover", "RBD gateways: %d kills of the active gateway under fio (16 KiB random writes, QD 16, verified): "
                     + "fio exit %d, error %d, %d I/Os, longest I/O %.0f ms; kill to takeover logged by the survivor: "
                     + "%s ms; %s", KILLS, result.exitCode(), result.error(), result.ios(), result.maxLatencyMillis(),
                     takeoverMillis, frozenOutcome);
@@ -262,14 +262,4 @@ class RbdGatewayFailoverTest {
         }
     }
 
-    static final class Report {
-        static synchronized void line(String format, Object... args) throws java.io.IOException {
-            String text = String.format(format, args);
-            System.out.println("[rbd-failover] " + text);
-            Files.writeString(Path.of("target", "rbd-failover-report.txt"), text + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        }
-
-        private Report() {}
-    }
 }

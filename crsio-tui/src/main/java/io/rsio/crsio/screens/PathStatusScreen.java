@@ -19,6 +19,7 @@ import io.rsio.crsio.Action;
 import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.LiveHistory;
 import io.rsio.crsio.LiveHistory.Sample;
+import io.rsio.crsio.Problems;
 import io.rsio.crsio.Screen;
 import io.rsio.crsio.Sparkline;
 import io.rsio.cli.Units;
@@ -45,10 +46,12 @@ public final class PathStatusScreen implements Screen {
     private static final int[] INTERVALS = {1, 2, 5};
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int GRAPH = LiveHistory.SAMPLES;
+    /** A headline, five pictures and the events line. */
+    private static final int DETAIL_LINES = 7;
 
     private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
-    private final Label header = new Label("");
+    private final Label header = new Label("\n"); // two lines: the summary, then the problems
     private final Label detail = new Label("");
     private final Table<String> paths = new Table<>("If", "Rep", "Server", "State", "MB/s rd/wr", "IOPS rd/wr",
             "RTTus", "Err", "Fov");
@@ -68,6 +71,8 @@ public final class PathStatusScreen implements Screen {
     private List<InterfaceRow> idle = List.of();
     private Map<String, PathStatRow> pathStats = Map.of();
     private List<VolumeStatRow> volumeRows = List.of();
+    /** Full volumes and shared identities: a header line, and the selected row's detail. */
+    private Problems problems = Problems.NONE;
 
     PathStatusScreen(ScreenHost app) {
         this.app = app;
@@ -111,21 +116,25 @@ public final class PathStatusScreen implements Screen {
         }
         asking = true;
         ControlClient client = new ControlClient(app.options().env().controlSocket());
-        // status for states and reasons, stat for the rates: two small requests
-        app.background(() -> merge(client.call("status"), client.call("stat")), this::answered, e -> {
+        // status for states and reasons, stat for the rates and full volumes, query for the
+        // servers that see another host under our identity: three small requests
+        app.background(() -> merge(client.call("status"), client.call("stat"), client.call("query")), this::answered,
+                e -> {
             asking = false;
             stale = ScreenHost.message(e);
             render();
         });
     }
 
-    private static ControlResponse merge(ControlResponse status, ControlResponse stat) {
+    private static ControlResponse merge(ControlResponse status, ControlResponse... more) {
         if (!status.ok()) {
             return status;
         }
         List<Record> all = new ArrayList<>(status.rows());
-        if (stat.ok()) {
-            all.addAll(stat.rows());
+        for (ControlResponse r : more) {
+            if (r.ok()) {
+                all.addAll(r.rows());
+            }
         }
         return ControlResponse.ok(all);
     }
@@ -145,6 +154,7 @@ public final class PathStatusScreen implements Screen {
         pathStats = r.rows(PathStatRow.class).stream().collect(Collectors.toMap(
                 s -> key(s.interfaceIndex(), s.repIndex()), s -> s, (a, b) -> a));
         volumeRows = r.rows(VolumeStatRow.class);
+        problems = Problems.of(r, r);
         remember();
         render();
     }
@@ -184,7 +194,8 @@ public final class PathStatusScreen implements Screen {
         String mode = paused ? "PAUSED" : "every " + INTERVALS[interval] + " s";
         String head = " " + connected + "/" + pathRows.size() + " path(s) connected  " + volumeRows.size()
                 + " volume(s)  updated " + updated + "  " + mode + "  p +/- v";
-        header.setText(stale.isEmpty() ? Text.cut(head, 79) : Text.cut(" " + mode + "  STALE: " + stale, 79));
+        header.setText((stale.isEmpty() ? Text.cut(head, 79) : Text.cut(" " + mode + "  STALE: " + stale, 79)) + "\n"
+                + problems.summary(79));
         showDetail();
     }
 
@@ -215,7 +226,8 @@ public final class PathStatusScreen implements Screen {
         for (VolumeStatRow v : volumeRows) {
             volumes.getTableModel().addRow(Text.cut(v.namespace() + ":" + v.name(), 20), Integer.toString(v.readyPaths()),
                     pair(v.readBytesPerSecond() / 1e6, v.writeBytesPerSecond() / 1e6, "%.1f"),
-                    pair(v.readIops(), v.writeIops(), "%.0f"), Long.toString(v.errors()), Units.bytes(v.readBytes()),
+                    pair(v.readIops(), v.writeIops(), "%.0f"), v.errors() + (v.noSpace() ? " FULL" : ""),
+                    Units.bytes(v.readBytes()),
                     Units.bytes(v.writeBytes()));
         }
         if (volumeRows.isEmpty()) {
@@ -232,6 +244,7 @@ public final class PathStatusScreen implements Screen {
     private void showDetail() {
         String k;
         String headline;
+        String problem = null;
         if (volumeView) {
             int i = volumes.getSelectedRow();
             if (i < 0 || i >= volumeRows.size()) {
@@ -242,6 +255,8 @@ public final class PathStatusScreen implements Screen {
             k = key(v);
             headline = " " + v.namespace() + ":" + v.name() + "  " + v.readyPaths() + " ready path(s), read "
                     + Units.bytes(v.readBytes()) + ", written " + Units.bytes(v.writeBytes());
+            Problems.Full full = problems.full(v.namespace(), v.name());
+            problem = full == null ? null : full.sentence();
         } else {
             int i = paths.getSelectedRow();
             if (i >= pathRows.size() && i - pathRows.size() < idle.size()) {
@@ -260,10 +275,13 @@ public final class PathStatusScreen implements Screen {
                     p.stateSinceMillis()).atZone(ZoneId.systemDefault())) : "";
             headline = " " + p.serverSection() + " " + p.address() + "/" + p.port() + ": " + p.state() + since
                     + (p.reason() == null || p.reason().isEmpty() ? "" : "; " + p.reason());
+            Problems.Shared shared = problems.shared(p.namespace(), p.serverId());
+            problem = shared == null ? null : shared.sentence();
         }
         List<Sample> s = history.of(k);
         List<String> lines = new ArrayList<>();
-        lines.add(Text.cut(headline, 79));
+        // What the admin must act on comes first, whole (wrapped), in place of the headline.
+        lines.addAll(problem == null ? List.of(Text.cut(headline, 79)) : Problems.detailLines(problem));
         lines.add(graph("rd MB/s", s, x -> x.readBytesPerSecond() / 1e6, "%.1f"));
         lines.add(graph("wr MB/s", s, x -> x.writeBytesPerSecond() / 1e6, "%.1f"));
         lines.add(graph("rd IOPS", s, Sample::readIops, "%.0f"));
@@ -284,7 +302,7 @@ public final class PathStatusScreen implements Screen {
     }
 
     private static String blank() {
-        return "\n".repeat(6);
+        return "\n".repeat(DETAIL_LINES - 1);
     }
 
     private void togglePause() {
@@ -350,6 +368,10 @@ public final class PathStatusScreen implements Screen {
                 time of the last state change and the reason. v: the same per
                 volume. p pauses until you leave the screen; + and - change the
                 interval. STALE: rsiod does not answer; the last answer stays.
-                crsio keeps the minute from its own polls while the screen is open.""";
+                crsio keeps the minute from its own polls while the screen is open.
+                A "!" line under the header names what needs you: NO SPACE (the
+                server's storage for a volume is full, writes fail) and SHARED
+                IDENTITY (another host logs in with this node name and key); the
+                selected path or volume says it in full.""";
     }
 }

@@ -17,6 +17,7 @@ import io.rsio.control.ControlRows.VolumeRow;
 import io.rsio.crsio.Action;
 import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Dialogs;
+import io.rsio.crsio.Problems;
 import io.rsio.crsio.Screen;
 import io.rsio.cli.Units;
 import io.rsio.crsio.Text;
@@ -37,11 +38,13 @@ public final class VolumesScreen implements Screen {
     private static final int DETAIL_LINES = 5;
     private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
-    private final Label header = new Label("");
+    private final Label header = new Label("\n"); // two lines: the summary, then the problems
     private final Label detail = new Label("\n".repeat(DETAIL_LINES - 1));
     private final Table<String> table = new Table<>("Namespace", "Server", "Volume", "Size", "Blk", "Paths", "RW",
             "Attached");
     private List<Entry> entries = List.of();
+    /** Full volumes and shared identities: a header line, the RW column and the selected volume's detail. */
+    private Problems problems = Problems.NONE;
     private BlockLayerRow layer;
     private boolean asking;
     private boolean working;
@@ -54,8 +57,8 @@ public final class VolumesScreen implements Screen {
         }
     }
 
-    /** What {@code query} and {@code local} answered, taken together. */
-    record Snapshot(ControlResponse query, ControlResponse local) {}
+    /** What {@code query}, {@code local} and {@code stat} answered, taken together. */
+    record Snapshot(ControlResponse query, ControlResponse local, ControlResponse stat) {}
 
     VolumesScreen(ScreenHost app) {
         this.app = app;
@@ -99,9 +102,11 @@ public final class VolumesScreen implements Screen {
         }
         asking = true;
         ControlClient client = client();
-        app.background(() -> new Snapshot(client.call("query"), client.call("local")), this::render, e -> {
+        // stat only for the volumes whose server is out of space
+        app.background(() -> new Snapshot(client.call("query"), client.call("local"), client.call("stat")),
+                this::render, e -> {
             asking = false;
-            header.setText(Text.cut(" " + ScreenHost.message(e), 79));
+            header.setText(Text.cut(" " + ScreenHost.message(e), 79) + "\n");
         });
     }
 
@@ -109,7 +114,7 @@ public final class VolumesScreen implements Screen {
         asking = false;
         ControlResponse r = s.query();
         if (!r.ok()) {
-            header.setText(Text.cut(" rsiod: " + r.error(), 79));
+            header.setText(Text.cut(" rsiod: " + r.error(), 79) + "\n");
             return;
         }
         List<NamespaceRow> namespaces = r.rows(NamespaceRow.class);
@@ -118,6 +123,7 @@ public final class VolumesScreen implements Screen {
                 .collect(Collectors.toMap(l -> l.namespace() + ":" + l.name(), Function.identity(), (a, b) -> a))
                 : Map.of();
         layer = s.local().ok() ? s.local().rows(BlockLayerRow.class).stream().findFirst().orElse(null) : null;
+        problems = Problems.of(r, s.stat());
         List<Entry> list = new ArrayList<>();
         for (VolumeRow v : r.rows(VolumeRow.class)) {
             String ns = namespaces.stream().filter(n -> n.index() == v.namespaceIndex()).map(NamespaceRow::name)
@@ -133,7 +139,8 @@ public final class VolumesScreen implements Screen {
             VolumeRow v = e.volume();
             table.getTableModel().addRow(Text.cut(e.namespace(), 10), Text.cut(e.server(), 9),
                     Text.cut(v.name(), 16), Units.bytes(v.size()), Integer.toString(v.blockSize()),
-                    Integer.toString(v.readyPaths()), v.readOnly() ? "ro" : "rw",
+                    Integer.toString(v.readyPaths()), v.readOnly() ? "ro"
+                            : problems.full(e.namespace(), v.name()) != null ? "full" : "rw",
                     e.local() == null ? "-" : e.local().state());
         }
         if (entries.isEmpty()) {
@@ -143,7 +150,8 @@ public final class VolumesScreen implements Screen {
         long devices = entries.stream().filter(e -> e.local() != null).map(Entry::selector).distinct().count();
         header.setText(Text.cut(" " + entries.size() + " volume(s) in " + namespaces.size() + " namespace(s), "
                 + devices + " attached" + (layer == null ? "" : layer.method().equals("nbd-export")
-                ? "; no block devices here: " + layer.reason() : " (" + layer.method() + ")"), 79));
+                ? "; no block devices here: " + layer.reason() : " (" + layer.method() + ")"), 79) + "\n"
+                + problems.summary(79));
         showDetail();
     }
 
@@ -177,6 +185,17 @@ public final class VolumesScreen implements Screen {
             lines.add("    m: " + l.method() + " " + l.device() + (l.directIo() ? " (direct I/O)" : "")
                     + (l.readOnly() ? " read-only" : ""));
         }
+        // What the admin must act on, whole, right under the volume's first line.
+        List<String> problemLines = new ArrayList<>();
+        Problems.Full full = problems.full(e.namespace(), v.name());
+        if (full != null) {
+            problemLines.addAll(Problems.detailLines(full.sentence()));
+        }
+        Problems.Shared shared = problems.shared(e.namespace(), e.server());
+        if (shared != null) {
+            problemLines.addAll(Problems.detailLines(shared.sentence()));
+        }
+        lines.addAll(1, problemLines);
         lines.add(" NBD: " + (v.nbdSocket().isEmpty() ? "-" : "nbd+unix:///" + v.name() + "?socket=" + v.nbdSocket()));
         while (lines.size() < DETAIL_LINES) {
             lines.add(1, ""); // a fixed height: the layout does not move, the NBD line stays last
@@ -290,6 +309,10 @@ public final class VolumesScreen implements Screen {
                 attached as block devices here (rsconfig -l): b: is the block device
                 (mkfs, mount), c: the raw path. F7 attaches or detaches the selected
                 volume, or all of them; a device that is mounted or open is not detached
-                unless you force it. The last line is the selected volume's NBD export.""";
+                unless you force it. The last line is the selected volume's NBD export.
+                RW "full": the server has no space left for the volume and writes fail
+                with ENOSPC until space is freed there. A "!" line under the header and
+                the selected volume's detail also name a server that sees another host
+                logged in with this node name and key (give each host its own).""";
     }
 }

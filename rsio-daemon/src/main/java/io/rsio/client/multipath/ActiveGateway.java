@@ -50,19 +50,23 @@ final class ActiveGateway {
         return onActive;
     }
 
-    /** The server in use answered that it cannot serve: use another one that has a ready path. */
-    synchronized void leave(int serverId, List<RsioPath> ready) {
+    /**
+     * The server in use answered that it cannot serve: use another one that has a ready path.
+     * False when there is none (the request then waits a moment before it is sent again).
+     */
+    synchronized boolean leave(int serverId, List<RsioPath> ready) {
         if (activeServer != serverId) {
-            return;
+            return true;
         }
         for (RsioPath p : ready) {
             if (p.serverId() != serverId) {
                 activeServer = p.serverId();
                 LOG.warn("volume {}: server {} cannot serve it now; I/O goes to server {} ({})", volume, serverId,
                         activeServer, serverNames.getOrDefault(activeServer, "?"));
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /**

@@ -70,6 +70,8 @@ public final class RsioPath {
     private volatile boolean hadWork;
     /** Other rsiods logged in to this server under our node name, as its last PING reply said. */
     private volatile int otherInstances;
+    /** The last PING reply's volumes version (0: none yet on this connection, or not reported). */
+    private int volumesVersion;
     /** The server's instance (host boot id) from its AUTH_PROOF reply; null if it does not say. */
     private volatile java.util.UUID serverInstance;
 
@@ -389,6 +391,7 @@ public final class RsioPath {
         if (reply instanceof Reply.Pong pong) {
             rttNanos = System.nanoTime() - pong.timestamp();
             sharedIdentity(pong.otherInstances());
+            volumesVersion(pong.volumesVersion());
             return true;
         }
         if (!loggedIn) {
@@ -415,6 +418,24 @@ public final class RsioPath {
         }
         sent.owner().completed(this, request, reply);
         return true;
+    }
+
+    /**
+     * The server's volume sizes changed since the last PING (an RBD image resized elsewhere):
+     * list the volumes again now, the way a resize through rsconfig does (docs/VOLUMES.md), so
+     * the new size reaches the export and the attached device within a ping interval.
+     */
+    private void volumesVersion(int version) {
+        int before = volumesVersion;
+        volumesVersion = version;
+        if (version != 0 && before != 0 && version != before && loggedIn) {
+            LOG.info("path {}: server {} reports a volume resized; listing its volumes again", spec.describe(),
+                    serverName);
+            relist().exceptionally(e -> {
+                LOG.debug("path {}: re-list after a resize failed: {}", spec.describe(), e.getMessage());
+                return null;
+            });
+        }
     }
 
     /** Logs when the server starts (or stops) seeing another rsiod under our node name. */
@@ -470,6 +491,7 @@ public final class RsioPath {
         boolean wasReady = loggedIn;
         loggedIn = false;
         otherInstances = 0; // known again from the next PING reply after a new login
+        volumesVersion = 0; // a new connection lists the volumes at login; the next PING is the baseline
         txOk = false;
         rxOk = false;
         if (pinger != null) {

@@ -52,6 +52,9 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     private final PathStats stats = new PathStats();
     private final VolumeOutcomes outcomes;
     private final ScheduledFuture<?> housekeeping;
+    private final ScheduledExecutorService timer;
+    /** How long a request waits before it is sent again to a gateway that answered ESHUTDOWN. */
+    static final long ESHUTDOWN_PAUSE_MILLIS = 50;
     private volatile List<RsioPath> ready = List.of();
     /** FLUSHes for one server that has no ready path yet (see {@link #flush()}). */
     private final HeldFlushes held = new HeldFlushes();
@@ -64,6 +67,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     VolumeClient(String namespace, VolumeInfo info, io.rsio.config.ClientConfig.MultipathSettings settings,
                  ScheduledExecutorService timer) {
         this.namespace = namespace;
+        this.timer = timer;
         this.info = info;
         this.gateway = new ActiveGateway(namespace + ":" + info.name(), info.id(), serverNames);
         this.outcomes = new VolumeOutcomes(namespace, info.name());
@@ -338,8 +342,16 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     public void completed(RsioPath path, IoRequest request, Reply reply) {
         if (reply instanceof Reply.Failure failure) {
             if (failure.status() == Errno.ESHUTDOWN) {
-                if (info.oneActiveServer()) {
-                    gateway.leave(path.serverId(), ready); // e.g. a gateway another one fenced
+                // e.g. a gateway another one fenced
+                if (info.oneActiveServer() && !gateway.leave(path.serverId(), ready)) {
+                    // The only gateway in reach was fenced and is reconnecting: send it again
+                    // shortly rather than in a busy loop.
+                    try {
+                        timer.schedule(() -> retry(request), ESHUTDOWN_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                        return;
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        // rsiod is stopping: the retry below meets the closing paths
+                    }
                 }
                 retry(request); // that server is going away; another may serve it
             } else {

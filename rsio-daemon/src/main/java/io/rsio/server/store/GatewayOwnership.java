@@ -45,6 +45,9 @@ final class GatewayOwnership implements AutoCloseable {
     private final List<Waiting> waiting = new ArrayList<>();
     private volatile boolean owned;
     private volatile boolean fenced;
+    /** For the metrics: lock acquisitions by this gateway, and fencings of it by another. */
+    private final java.util.concurrent.atomic.AtomicLong takeovers = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong fencings = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private boolean takingOver;
 
@@ -58,6 +61,16 @@ final class GatewayOwnership implements AutoCloseable {
 
     boolean owned() {
         return owned;
+    }
+
+    /** Times this gateway became the image's owner (the first time included). */
+    long takeovers() {
+        return takeovers.get();
+    }
+
+    /** Times another gateway fenced this one. */
+    long fencings() {
+        return fencings.get();
     }
 
     /**
@@ -96,6 +109,7 @@ final class GatewayOwnership implements AutoCloseable {
             fenced = true;
             owned = false;
         }
+        fencings.incrementAndGet();
         LOG.error("volume {}: another gateway took over RBD image {} and fenced this one; reconnecting as a new "
                 + "client, requests meanwhile are answered with ESHUTDOWN", volume, connection.image().name());
         lockThread.execute(this::recover);
@@ -127,19 +141,23 @@ final class GatewayOwnership implements AutoCloseable {
             if (fenced) {
                 failure = new BlockException(Errno.ESHUTDOWN, "volume " + volume
                         + ": this gateway was fenced by another one and is reconnecting");
-            } else if (!image.isExclusiveLockOwner()) {
-                for (String previous : image.lockOwners()) {
-                    LOG.warn("volume {}: taking RBD image {} over from {}: fencing it first", volume, image.name(),
-                            previous);
-                    connection.cluster().blocklist(previous, BLOCKLIST_SECONDS);
-                    image.breakLock(previous);
+            } else {
+                if (!image.isExclusiveLockOwner()) {
+                    for (String previous : image.lockOwners()) {
+                        LOG.warn("volume {}: taking RBD image {} over from {}: fencing it first", volume, image.name(),
+                                previous);
+                        connection.cluster().blocklist(previous, BLOCKLIST_SECONDS);
+                        image.breakLock(previous);
+                    }
                 }
+                // Also when librbd took the lock for this handle by itself (seen after an
+                // `rbd resize` by another client): rbd_lock_acquire makes it a managed lock
+                // that librbd no longer hands to a peer that asks for it.
                 image.acquireExclusiveLock();
+                takeovers.incrementAndGet();
                 owned = true;
                 LOG.info("volume {}: this gateway owns RBD image {} now (took {} ms)", volume, image.name(),
                         (System.nanoTime() - start) / 1_000_000);
-            } else {
-                owned = true;
             }
         } catch (CephException e) {
             if (e.errno() == RbdVolumeStore.EBLOCKLISTED) {

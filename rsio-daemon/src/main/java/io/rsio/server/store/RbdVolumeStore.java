@@ -134,6 +134,16 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
         return ownership.owned();
     }
 
+    /** Times this gateway became the image's owner (took its lock, fencing the previous owner where there was one). */
+    public long takeovers() {
+        return ownership.takeovers();
+    }
+
+    /** Times another gateway fenced this one (and it reconnected as a standby). */
+    public long fencings() {
+        return ownership.fencings();
+    }
+
     // ---- asynchronous operations
 
     @Override

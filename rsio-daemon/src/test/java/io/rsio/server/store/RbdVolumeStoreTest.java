@@ -61,6 +61,8 @@ class RbdVolumeStoreTest extends VolumeStoreContract {
             write(a, 0, first, false);
             assertTrue(a.owner());
             assertFalse(b.owner());
+            assertEquals(1, a.takeovers()); // the first lock, from nobody
+            assertEquals(0, b.takeovers());
             // reads need no ownership, and see what a acknowledged
             assertArrayEquals(first, read(b, 0, first.length));
 
@@ -69,6 +71,9 @@ class RbdVolumeStoreTest extends VolumeStoreContract {
             assertTrue(b.owner());
             expectErrno(Errno.ESHUTDOWN, () -> write(a, 65536, new byte[4096], false), "a write of the fenced gateway");
             assertFalse(a.owner());
+            assertEquals(1, b.takeovers());
+            assertEquals(1, a.fencings());
+            assertEquals(0, b.fencings());
             assertArrayEquals(second, read(b, 0, second.length));
             assertArrayEquals(new byte[4096], read(b, 65536, 4096), "nothing of the fenced gateway landed");
             String blocklist = CEPH.ceph("osd", "blocklist", "ls");
@@ -81,6 +86,8 @@ class RbdVolumeStoreTest extends VolumeStoreContract {
             expectErrno(Errno.ESHUTDOWN, () -> write(b, 0, new byte[4096], false), "a write of the fenced b");
             assertArrayEquals(second, read(a, 0, second.length));
             assertArrayEquals(third, read(a, 65536, third.length));
+            assertEquals(2, a.takeovers());
+            assertEquals(1, b.fencings());
         }
     }
 

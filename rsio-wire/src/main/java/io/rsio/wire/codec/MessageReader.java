@@ -142,7 +142,7 @@ final class MessageReader {
                 if (h.length() < 0) {
                     throw in.error("other instances " + Integer.toUnsignedString(h.length()) + " out of range");
                 }
-                yield new Reply.Pong(tag, h.offset(), h.length());
+                yield new Reply.Pong(tag, h.offset(), h.length(), h.handle());
             }
             case MANAGE -> ManagementCodec.readReply(tag, in);
         };

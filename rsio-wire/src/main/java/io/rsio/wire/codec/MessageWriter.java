@@ -70,7 +70,7 @@ final class MessageWriter {
                 if (m.otherInstances() < 0) {
                     throw new IllegalArgumentException("other instances " + m.otherInstances() + " is negative");
                 }
-                yield reply(Opcode.PING, m.tag(), 0, Errno.OK, m.timestamp(), m.otherInstances());
+                yield reply(Opcode.PING, m.tag(), m.volumesVersion(), Errno.OK, m.timestamp(), m.otherInstances());
             }
             case Reply.Managed m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
             case Reply.Failure m -> {

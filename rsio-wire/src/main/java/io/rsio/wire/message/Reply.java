@@ -50,10 +50,17 @@ public sealed interface Reply extends Message {
     /**
      * @param otherInstances with {@code FEATURE_CLIENT_INSTANCE}: how many other rsiod instances
      *     are logged in to the server under this connection's node name now (0 otherwise)
+     * @param volumesVersion in the header's handle field: a value that changes when the size of
+     *     one of the server's volumes changes (an RBD image resized elsewhere), so the client lists
+     *     the volumes again; 0 from servers that do not report it (docs/PROTOCOL.md §5)
      */
-    record Pong(long tag, long timestamp, int otherInstances) implements Reply {
+    record Pong(long tag, long timestamp, int otherInstances, int volumesVersion) implements Reply {
         public Pong(long tag, long timestamp) {
-            this(tag, timestamp, 0);
+            this(tag, timestamp, 0, 0);
+        }
+
+        public Pong(long tag, long timestamp, int otherInstances) {
+            this(tag, timestamp, otherInstances, 0);
         }
 
         public Opcode opcode() { return Opcode.PING; }

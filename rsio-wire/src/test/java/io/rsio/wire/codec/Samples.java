@@ -92,6 +92,7 @@ final class Samples {
                 new VolumeUsage("", "p", 0, 0, true, false, ""))));
         m.add(() -> new Reply.Failure(25, Opcode.MANAGE, Errno.EACCES, "client big-2 lacks the right create"));
         m.add(() -> new Reply.Pong(19, 42, 2));
+        m.add(() -> new Reply.Pong(19, 42, 0, -1_640_531_527)); // a volumes version (any u32)
         m.add(() -> new Reply.Failure(1, Opcode.HELLO, Errno.ENOTSUP, "no common version"));
         m.add(() -> new Reply.Failure(3, Opcode.AUTH_PROOF, Errno.EACCES, ""));
         m.add(() -> new Reply.Failure(8, Opcode.READ, Errno.EIO, "store failed: ä"));
