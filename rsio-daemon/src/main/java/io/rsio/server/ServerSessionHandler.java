@@ -194,11 +194,18 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     private void onVolumeRequest(ChannelHandlerContext ctx, Request request) {
         switch (request) {
-            case Request.ListVolumes l -> ctx.writeAndFlush(new Reply.VolumeList(l.tag(),
-                    catalog.visibleTo(nodeName).stream().map(ServedVolume::info).toList()));
+            // Pools are read again first (off the event loop): volumes other servers made show up.
+            case Request.ListVolumes l -> afterPoolRefresh(ctx, () -> ctx.writeAndFlush(
+                    new Reply.VolumeList(l.tag(), catalog.visibleTo(nodeName).stream().map(ServedVolume::info).toList())));
+            case Request.Open o when catalog.find(o.volume()).isEmpty() -> afterPoolRefresh(ctx, () -> onOpen(ctx, o));
             case Request.Open o -> onOpen(ctx, o);
-            case Request.Manage m -> catalog.pools().submit(m.tag(), nodeName, m.operation(),
-                    reply -> ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(reply)));
+            case Request.Manage m -> {
+                Reply[] answer = new Reply[1];
+                offLoop(ctx, done -> catalog.pools().submit(m.tag(), nodeName, m.operation(), reply -> {
+                    answer[0] = reply;
+                    done.run();
+                }), () -> ctx.writeAndFlush(answer[0]));
+            }
             case Request.Close c -> {
                 ServedVolume closed = handles.remove(c.handle());
                 if (closed == null) {
@@ -210,6 +217,37 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             }
             default -> onBlockRequest(ctx, request);
         }
+    }
+
+    /** Runs {@code answer} once the pools were read again; at once on a server without pools. */
+    private void afterPoolRefresh(ChannelHandlerContext ctx, Runnable answer) {
+        if (catalog.pools().isEmpty()) {
+            answer.run();
+        } else {
+            offLoop(ctx, catalog.pools()::refreshThen, answer);
+        }
+    }
+
+    /**
+     * Work of the pools' management thread (docs/VOLUMES.md): {@code start} is handed what to run
+     * when that work is done; {@code answer} then runs on this event loop, if the connection is
+     * still there. Counted as in flight, so a client flooding such requests is slowed by TCP.
+     */
+    private void offLoop(ChannelHandlerContext ctx, java.util.function.Consumer<Runnable> start, Runnable answer) {
+        flow.started(0);
+        updateReading(ctx);
+        start.accept(() -> ctx.channel().eventLoop().execute(() -> {
+            flow.finished(0);
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            answer.run();
+            if (phase == Phase.CLOSING) {
+                closeWhenIdle(ctx);
+            } else {
+                updateReading(ctx);
+            }
+        }));
     }
 
     private void onOpen(ChannelHandlerContext ctx, Request.Open o) {

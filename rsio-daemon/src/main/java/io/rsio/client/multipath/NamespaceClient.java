@@ -166,13 +166,15 @@ public final class NamespaceClient implements PathListener {
 
     /**
      * Sends one management request (docs/VOLUMES.md) to one logged-in server of the namespace;
-     * fails when no path is ready.
+     * fails when no path to a server that takes MANAGE (HELLO feature, docs/PROTOCOL.md §3.2) is ready.
      */
     public java.util.concurrent.CompletableFuture<Managed> manage(io.rsio.wire.message.Management operation) {
-        RsioPath path = paths.stream().filter(RsioPath::isReady).findFirst().orElse(null);
+        RsioPath path = paths.stream().filter(RsioPath::manages).findFirst().orElse(null);
         if (path == null) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException(
-                    "namespace " + name() + ": no server logged in (see rsconfig -m status)"));
+            return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("namespace " + name()
+                    + (paths.stream().anyMatch(RsioPath::isReady)
+                    ? ": its servers do not take volume management requests (an rssrv older than this rsiod)"
+                    : ": no server logged in (see rsconfig -m status)")));
         }
         String server = path.status().serverName();
         return path.exchange(tag -> new io.rsio.wire.message.Request.Manage(tag, operation))

@@ -36,8 +36,12 @@ import org.apache.logging.log4j.Logger;
 /**
  * The pools of this server and the volumes made in them at run time (docs/VOLUMES.md):
  * opens them for serving, follows what other servers sharing a pool directory changed (the
- * directory is read again on every LIST, OPEN and management request), and carries out
- * management requests after checking the client's rights.
+ * directory is read again before every LIST, an OPEN of an unknown name, and every
+ * management request), and carries out management requests after checking the client's rights.
+ *
+ * <p>Threads: everything that reads pool directories, waits for a pool lock or changes the
+ * open volumes runs on one thread ("rssrv-manage"), so an event loop never waits for a disk
+ * or for another server's lock; event loops read {@link #volumes()}, a published snapshot.
  *
  * <p>Why it is long: each operation (create, resize, snapshot, delete, usage) is a short,
  * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
@@ -59,7 +63,9 @@ public final class PoolManager implements AutoCloseable {
     private final List<PoolDirectory> pools = new ArrayList<>();
     private final List<ServedVolume> configured;
     private final VolumeUsers users;
+    /** Touched only by the management thread (and the constructor and close). */
     private final Map<String, Open> open = new LinkedHashMap<>();
+    private volatile List<ServedVolume> published = List.of();
     /** Management requests wait for disks and pool locks: never on an event loop. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(new NamedThreads("rssrv-manage"));
 
@@ -75,10 +81,26 @@ public final class PoolManager implements AutoCloseable {
         refresh();
     }
 
-    /** The pool volumes as the pool directories hold them now. */
-    public synchronized List<ServedVolume> volumes() {
-        refresh();
-        return open.values().stream().map(Open::served).toList();
+    /** The pool volumes as of the last reading of the pool directories; no I/O. */
+    public List<ServedVolume> volumes() {
+        return published;
+    }
+
+    /** True when rssrvcfg has no [pool]: nothing to read again, ever. */
+    public boolean isEmpty() {
+        return pools.isEmpty();
+    }
+
+    /** Reads the pool directories again on the management thread, then runs {@code then} (there). */
+    public void refreshThen(Runnable then) {
+        try {
+            worker.execute(() -> {
+                refresh();
+                then.run();
+            });
+        } catch (RejectedExecutionException e) {
+            then.run(); // shutting down: answer from what is known
+        }
     }
 
     /** Carries out a management request on the management thread and hands its reply to {@code done}. */
@@ -91,8 +113,8 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
-    /** Carries out one management request of {@code client}; blocks on disk I/O and pool locks. */
-    public synchronized Reply handle(long tag, String client, Management operation) {
+    /** Carries out one management request of {@code client}, on the management thread. */
+    private Reply handle(long tag, String client, Management operation) {
         try {
             refresh();
             return switch (operation) {
@@ -109,7 +131,13 @@ public final class PoolManager implements AutoCloseable {
             LOG.error("client {}: {} failed: {}", client, describe(operation), e.toString());
             return new Reply.Failure(tag, Opcode.MANAGE, Errno.EIO, describe(operation) + " failed on server "
                     + serverName + ": " + e.getMessage());
+        } finally {
+            publish();
         }
+    }
+
+    private void publish() {
+        published = open.values().stream().map(Open::served).toList();
     }
 
     private Reply create(long tag, String client, Management.Create c) throws ManagementRefusal, IOException {
@@ -315,6 +343,7 @@ public final class PoolManager implements AutoCloseable {
                 }
             }
         }
+        publish();
     }
 
     private Open openVolume(PoolDirectory pool, VolumeRecord record) throws IOException {
@@ -423,8 +452,16 @@ public final class PoolManager implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        worker.shutdownNow();
+    public void close() {
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        published = List.of();
         for (Open o : open.values()) {
             try {
                 o.served().store().close();
