@@ -292,6 +292,47 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, request, Errno.EINVAL, "tag " + Long.toUnsignedString(tag) + " is already in flight");
             return;
         }
+        long bytes = dataBytes(request);
+        // The volume's limits (docs/VOLUMES.md, "Throttling"): a request over them waits here,
+        // counted as in flight, so a client far over its limit is slowed by TCP as well.
+        if (throttled(request) && !volume.gate().admit(nodeName, bytes, ctx.executor(),
+                () -> afterWait(ctx, volume, request, tag, bytes))) {
+            flow.started(bytes);
+            updateReading(ctx);
+            return;
+        }
+        dispatch(ctx, volume, request, tag, bytes);
+    }
+
+    /** READ, WRITE, DISCARD and WRITE_ZEROES pass the volume's limits; FLUSH and QUERY do not. */
+    private static boolean throttled(Request request) {
+        return request instanceof Request.Read || request instanceof Request.Write
+                || request instanceof Request.Discard || request instanceof Request.WriteZeroes;
+    }
+
+    /** A request the volume's limits held: it goes now, unless its connection went away meanwhile. */
+    private void afterWait(ChannelHandlerContext ctx, ServedVolume volume, Request request, long tag, long bytes) {
+        flow.finished(bytes);
+        if (!ctx.channel().isActive()) {
+            tags.remove(tag);
+            if (request instanceof Request.Write w) {
+                w.data().release();
+            }
+            return;
+        }
+        dispatch(ctx, volume, request, tag, bytes);
+        if (flow.takeFlush()) {
+            ctx.flush(); // not within a read batch: nobody else flushes an answer given at once
+        }
+        if (phase == Phase.CLOSING) {
+            closeWhenIdle(ctx);
+        } else {
+            updateReading(ctx);
+        }
+    }
+
+    /** Executes a checked request: at once when it cannot wait, else on a store thread. */
+    private void dispatch(ChannelHandlerContext ctx, ServedVolume volume, Request request, long tag, long bytes) {
         // Page-cached reads and small buffered writes are answered right here, without a
         // store-thread hop; the rest waits for a store thread.
         Reply atOnce = switch (request) {
@@ -305,7 +346,6 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             flow.replyWritten();
             return;
         }
-        long bytes = dataBytes(request);
         flow.started(bytes);
         updateReading(ctx);
         Channel channel = ctx.channel();

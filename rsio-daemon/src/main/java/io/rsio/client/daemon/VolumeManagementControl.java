@@ -4,9 +4,12 @@ import io.rsio.client.multipath.NamespaceClient;
 import io.rsio.client.multipath.VolumeClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.ManageRow;
+import io.rsio.control.ControlRows.ServerVolumeStatRow;
 import io.rsio.control.ControlRows.VolumeUsageRow;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
+import io.rsio.wire.message.VolumeLimit;
+import io.rsio.wire.message.VolumeStatistics;
 import io.rsio.wire.message.VolumeUsage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +30,8 @@ import java.util.concurrent.TimeoutException;
  * volume snapshot [NS:]NAME SNAPSHOT
  * volume delete [NS:]NAME
  * volume usage
+ * volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|-
+ * volume stats [NS:]NAME|-
  * </pre>
  */
 final class VolumeManagementControl {
@@ -34,7 +39,8 @@ final class VolumeManagementControl {
     private static final long ANSWER_SECONDS = 120;
     private static final long RELIST_SECONDS = 10;
     static final String USAGE = "usage: volume create [NS:]NAME BYTES POOL|- thin|thick | volume resize [NS:]NAME BYTES"
-            + " | volume snapshot [NS:]NAME SNAPSHOT | volume delete [NS:]NAME | volume usage";
+            + " | volume snapshot [NS:]NAME SNAPSHOT | volume delete [NS:]NAME | volume usage"
+            + " | volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|- | volume stats [NS:]NAME|-";
 
     private final ClientDaemon daemon;
 
@@ -81,6 +87,17 @@ final class VolumeManagementControl {
                 case "usage" -> {
                     need(words, 2);
                     yield ControlResponse.ok(usage());
+                }
+                case "throttle" -> {
+                    need(words, 6);
+                    Target t = target(words.get(2));
+                    String client = words.get(5).equals("-") ? "" : words.get(5);
+                    yield change(t, new Management.Throttle(t.name(), new VolumeLimit(client, rate(words.get(3)),
+                            rate(words.get(4)))));
+                }
+                case "stats" -> {
+                    need(words, 3);
+                    yield ControlResponse.ok(statistics(words.get(2)));
                 }
                 default -> throw new Refused(USAGE);
             };
@@ -136,6 +153,43 @@ final class VolumeManagementControl {
         return rows;
     }
 
+    /** Every server's statistics of the named volume, or of every volume ("-"), one row per volume and server. */
+    private List<Record> statistics(String selector) throws Refused {
+        List<NamespaceClient> namespaces = daemon.namespaces();
+        String volume = "";
+        if (!selector.equals("-")) {
+            Target t = target(selector);
+            namespaces = List.of(t.namespace());
+            volume = t.name();
+        }
+        List<Record> rows = new ArrayList<>();
+        for (NamespaceClient ns : namespaces) {
+            var answers = ns.manageEach(new Management.Statistics(volume));
+            if (answers.isEmpty() && !volume.isEmpty()) {
+                throw new Refused("namespace " + ns.name() + ": no server logged in that takes volume management"
+                        + " requests (see rsconfig -m status)");
+            }
+            for (var answer : answers) {
+                NamespaceClient.Managed done = await(answer, ANSWER_SECONDS);
+                if (done.reply() instanceof Reply.Failure f) {
+                    throw new Refused("server " + done.serverName() + " refused: " + f.reason());
+                }
+                if (done.reply() instanceof Reply.ManagedStatistics m) {
+                    for (VolumeStatistics v : m.volumes()) {
+                        rows.add(new ServerVolumeStatRow(ns.name(), done.serverName(), v.name(), v.paused(), v.reads(),
+                                v.writes(), v.readBytes(), v.writtenBytes(), v.throttledRequests(), v.throttledNanos(),
+                                String.join(" ", v.limits().stream().map(l -> l.client() + "=" + l.bytesPerSecond()
+                                        + "/" + l.iops()).toList()),
+                                String.join(" ", v.latency().stream().map(b -> (b.upToNanos()
+                                        == VolumeStatistics.LatencyBucket.UNBOUNDED ? "inf" : Long.toString(b.upToNanos()))
+                                        + ":" + b.count()).toList())));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
     private Target target(String selector) throws Refused {
         int colon = selector.indexOf(':');
         String name = colon < 0 ? selector : selector.substring(colon + 1);
@@ -181,6 +235,19 @@ final class VolumeManagementControl {
             return n;
         } catch (NumberFormatException e) {
             throw new Refused("size must be a positive number of bytes, found '" + word + "'");
+        }
+    }
+
+    /** A limit: a whole number of bytes per second or IOPS, 0 for none. */
+    private static long rate(String word) throws Refused {
+        try {
+            long n = Long.parseLong(word);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Refused("a limit must be a number, 0 for none, found '" + word + "'");
         }
     }
 

@@ -182,6 +182,27 @@ public final class NamespaceClient implements PathListener {
     }
 
     /**
+     * Sends one management request to every logged-in server of the namespace that takes MANAGE,
+     * once per server (on its first ready path): for what each server keeps for itself, such as
+     * its statistics and pauses. Empty when no such server is ready.
+     */
+    public List<java.util.concurrent.CompletableFuture<Managed>> manageEach(io.rsio.wire.message.Management operation) {
+        Map<Integer, RsioPath> perServer = new java.util.LinkedHashMap<>();
+        for (RsioPath path : paths) {
+            if (path.manages()) {
+                perServer.putIfAbsent(path.serverId(), path);
+            }
+        }
+        List<java.util.concurrent.CompletableFuture<Managed>> answers = new ArrayList<>();
+        perServer.values().forEach(path -> {
+            String server = path.status().serverName();
+            answers.add(path.exchange(tag -> new io.rsio.wire.message.Request.Manage(tag, operation))
+                    .thenApply(reply -> new Managed(server, reply)));
+        });
+        return answers;
+    }
+
+    /**
      * Lists the volumes again on every ready path: volumes made, resized or deleted since the
      * login show up (new ones are opened, exported and can be attached; growth reaches devices).
      */

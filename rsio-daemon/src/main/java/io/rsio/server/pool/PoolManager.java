@@ -15,6 +15,8 @@ import io.rsio.wire.Opcode;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.VolumeInfo;
+import io.rsio.wire.message.VolumeLimit;
+import io.rsio.wire.message.VolumeStatistics;
 import io.rsio.wire.message.VolumeUsage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,6 +125,8 @@ public final class PoolManager implements AutoCloseable {
                 case Management.Snapshot s -> snapshot(tag, client, s);
                 case Management.Delete d -> delete(tag, client, d);
                 case Management.Usage u -> usage(tag, client);
+                case Management.Throttle t -> throttle(tag, client, t);
+                case Management.Statistics st -> statistics(tag, client, st);
             };
         } catch (ManagementRefusal e) {
             LOG.warn("client {}: {} refused: {}", client, describe(operation), e.getMessage());
@@ -286,6 +290,57 @@ public final class PoolManager implements AutoCloseable {
                 + pool.pool().name() + " on server " + serverName, List.of());
     }
 
+    private Reply throttle(long tag, String client, Management.Throttle t) throws ManagementRefusal, IOException {
+        Open volume = poolVolume(t.name());
+        PoolDirectory pool = volume.pool();
+        require(pool, client, PoolRight.THROTTLE);
+        VolumeLimit limit = t.limit();
+        if (!limit.client().isEmpty() && !ConfigValues.isName(limit.client())) {
+            throw refusal(Errno.EINVAL, "client name " + ConfigValues.namePhrase(limit.client()));
+        }
+        VolumeRecord limited = pool.change(records -> {
+            VolumeRecord now = records.stream().filter(x -> x.name().equals(t.name())).findFirst()
+                    .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + t.name() + " was deleted meanwhile"));
+            VolumeRecord next = now.withLimit(limit);
+            pool.write(next);
+            return next;
+        });
+        open.put(t.name(), new Open(pool, limited, volume.served()));
+        volume.served().gate().limit(limited.limits());
+        String whose = limit.client().isEmpty() ? "" : " for client " + limit.client();
+        String what = limit.unlimited() ? "no longer limited" + whose : "limited" + whose + " to " + describe(limit);
+        LOG.info("client {}: volume {} {}", client, t.name(), what);
+        return new Reply.Managed(tag, Management.Throttle.CODE, t.name() + " " + what + " on server " + serverName,
+                List.of(usage(open.get(t.name()))));
+    }
+
+    /** {@code 100 MiB/s, 2000 IOPS}; a dimension without limit is left out. */
+    static String describe(VolumeLimit limit) {
+        List<String> parts = new ArrayList<>();
+        if (limit.bytesPerSecond() > 0) {
+            parts.add(ConfigValues.formatSize(limit.bytesPerSecond()) + "/s");
+        }
+        if (limit.iops() > 0) {
+            parts.add(limit.iops() + " IOPS");
+        }
+        return String.join(", ", parts);
+    }
+
+    private Reply statistics(long tag, String client, Management.Statistics st) throws ManagementRefusal {
+        List<ServedVolume> all = new ArrayList<>(configured);
+        open.values().forEach(o -> all.add(o.served()));
+        List<VolumeStatistics> rows = new ArrayList<>();
+        for (ServedVolume v : all) {
+            if (v.allows(client) && (st.name().isEmpty() || v.name().equals(st.name()))) {
+                rows.add(VolumeStatisticsReport.of(v));
+            }
+        }
+        if (!st.name().isEmpty() && rows.isEmpty()) {
+            throw refusal(Errno.ENOENT, "no volume " + st.name() + " on server " + serverName + " for client " + client);
+        }
+        return new Reply.ManagedStatistics(tag, rows.size() + " volume(s) on server " + serverName, rows);
+    }
+
     private Reply usage(long tag, String client) throws IOException {
         List<VolumeUsage> rows = new ArrayList<>();
         for (ServedVolume v : configured) {
@@ -337,8 +392,12 @@ public final class PoolManager implements AutoCloseable {
                     } catch (IOException | RuntimeException e) {
                         LOG.warn("pool {}: volume {} not opened: {}", pool.pool().name(), record.name(), e.getMessage());
                     }
-                } else if (known.pool() == pool && known.store().size() != record.size()) {
-                    known.store().adoptSize(record.size());
+                } else if (known.pool() == pool && !known.record().equals(record)) {
+                    // Another server grew it or changed its limits.
+                    if (known.store().size() != record.size()) {
+                        known.store().adoptSize(record.size());
+                    }
+                    known.served().gate().limit(record.limits());
                     open.put(record.name(), new Open(pool, record, known.served()));
                 }
             }
@@ -359,6 +418,7 @@ public final class PoolManager implements AutoCloseable {
         VolumeInfo info = new VolumeInfo(record.name(), store.size(), store.blockSize(), pool.pool().device(),
                 record.id(), record.readOnly());
         Open o = new Open(pool, record, new ServedVolume(info, store, pool.pool().access()));
+        o.served().gate().limit(record.limits());
         open.put(record.name(), o);
         return o;
     }
@@ -448,6 +508,8 @@ public final class PoolManager implements AutoCloseable {
             case Management.Snapshot s -> "snapshot " + s.snapshot() + " of " + s.name();
             case Management.Delete d -> "delete " + d.name();
             case Management.Usage u -> "usage";
+            case Management.Throttle t -> "throttle " + t.name();
+            case Management.Statistics st -> "statistics";
         };
     }
 

@@ -68,6 +68,40 @@ public sealed interface Management {
         public String right() { return "delete"; }
     }
 
+    /**
+     * Sets a bandwidth and IOPS limit of a pool volume (docs/VOLUMES.md, "Throttling"): of the
+     * volume as a whole when the limit's client is empty, else of that client's I/O to it. 0
+     * means no limit; both 0 removes the limit. Persisted with the volume; applies at once.
+     */
+    record Throttle(String name, VolumeLimit limit) implements Management {
+        public static final int CODE = 6;
+
+        public Throttle {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(limit, "limit");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "throttle"; }
+    }
+
+    /**
+     * Per-volume statistics of the server (reads, writes, bytes, latency, throttled time, limits)
+     * of {@code name}, or of every volume the client may use when it is empty; changes nothing.
+     */
+    record Statistics(String name) implements Management {
+        public static final int CODE = 7;
+
+        public Statistics {
+            Objects.requireNonNull(name, "name");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return ""; }
+    }
+
     /** Provisioned and allocated bytes of every volume the client may use; changes nothing. */
     record Usage() implements Management {
         public static final int CODE = 5;
