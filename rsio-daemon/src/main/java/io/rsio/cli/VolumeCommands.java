@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * rsconfig's volume-management commands (docs/VOLUMES.md): {@code -C} create, {@code -G} grow
- * (or shrink), {@code -S} snapshot, {@code -D} delete. rsiod sends each to one logged-in server
+ * (or shrink), {@code -S} snapshot, {@code -D} delete, {@code -T} throttle, {@code -P} pause,
+ * {@code -R} resume. rsiod sends each to one logged-in server (pause and resume to every one)
  * of the namespace; the server checks the client's rights in its {@code [pool]}. Exit status 0,
  * 1 when rsiod or the server refuses, 2 on a usage error.
  */
@@ -31,12 +32,15 @@ final class VolumeCommands {
                                             bytes a second (like 100M), IOPS requests a
                                             second, 0 for no limit, off for neither; of all
                                             clients together, or with -c of one client
+                   rsconfig -P [NS:]NAME... pause their I/O on the servers, all at one instant
+                                            (held, not failed); answers once running I/O is done
+                   rsconfig -R [NS:]NAME... resume them: the held I/O goes on
             """;
 
     private VolumeCommands() {}
 
     static boolean handles(String[] argv) {
-        return argv.length > 0 && List.of("-C", "-G", "-S", "-D", "-T").contains(argv[0]);
+        return argv.length > 0 && List.of("-C", "-G", "-S", "-D", "-T", "-P", "-R").contains(argv[0]);
     }
 
     /** The control request words for a command line. */
@@ -60,6 +64,14 @@ final class VolumeCommands {
             } else {
                 operands.add(word);
             }
+        }
+        if (option.equals("-P") || option.equals("-R")) {
+            if (operands.isEmpty()) {
+                throw new Args.UsageException(option + " needs at least one NAME");
+            }
+            List<String> words = new ArrayList<>(List.of("volume", option.equals("-P") ? "pause" : "resume"));
+            words.addAll(operands);
+            return words;
         }
         int wanted = option.equals("-D") ? 1 : 2;
         if (operands.size() != wanted) {

@@ -293,34 +293,39 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             return;
         }
         long bytes = dataBytes(request);
-        // The volume's limits (docs/VOLUMES.md, "Throttling"): a request over them waits here,
-        // counted as in flight, so a client far over its limit is slowed by TCP as well.
-        if (throttled(request) && !volume.gate().admit(nodeName, bytes, ctx.executor(),
+        boolean gated = gated(request);
+        // The volume's limits and pause (docs/VOLUMES.md, "Throttling", "Pause"): a request held
+        // there counts as in flight, so a client far over its limit is slowed by TCP as well.
+        if (gated && !volume.gate().admit(nodeName, bytes, ctx.executor(),
                 () -> afterWait(ctx, volume, request, tag, bytes))) {
             flow.started(bytes);
             updateReading(ctx);
             return;
         }
-        dispatch(ctx, volume, request, tag, bytes);
+        dispatch(ctx, volume, request, tag, bytes, gated);
     }
 
-    /** READ, WRITE, DISCARD and WRITE_ZEROES pass the volume's limits; FLUSH and QUERY do not. */
-    private static boolean throttled(Request request) {
+    /**
+     * READ, WRITE, DISCARD and WRITE_ZEROES pass the volume's gate (its limits and pause); FLUSH
+     * and QUERY change no data and do not.
+     */
+    private static boolean gated(Request request) {
         return request instanceof Request.Read || request instanceof Request.Write
                 || request instanceof Request.Discard || request instanceof Request.WriteZeroes;
     }
 
-    /** A request the volume's limits held: it goes now, unless its connection went away meanwhile. */
+    /** A request the volume's gate held: it goes now, unless its connection went away meanwhile. */
     private void afterWait(ChannelHandlerContext ctx, ServedVolume volume, Request request, long tag, long bytes) {
         flow.finished(bytes);
         if (!ctx.channel().isActive()) {
+            volume.gate().done();
             tags.remove(tag);
             if (request instanceof Request.Write w) {
                 w.data().release();
             }
             return;
         }
-        dispatch(ctx, volume, request, tag, bytes);
+        dispatch(ctx, volume, request, tag, bytes, true);
         if (flow.takeFlush()) {
             ctx.flush(); // not within a read batch: nobody else flushes an answer given at once
         }
@@ -331,8 +336,12 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         }
     }
 
-    /** Executes a checked request: at once when it cannot wait, else on a store thread. */
-    private void dispatch(ChannelHandlerContext ctx, ServedVolume volume, Request request, long tag, long bytes) {
+    /**
+     * Executes a checked request: at once when it cannot wait, else on a store thread. A
+     * {@code gated} request tells the volume's gate when it is done (a pause waits for that).
+     */
+    private void dispatch(ChannelHandlerContext ctx, ServedVolume volume, Request request, long tag, long bytes,
+                          boolean gated) {
         // Page-cached reads and small buffered writes are answered right here, without a
         // store-thread hop; the rest waits for a store thread.
         Reply atOnce = switch (request) {
@@ -341,6 +350,9 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             default -> null;
         };
         if (atOnce != null) {
+            if (gated) {
+                volume.gate().done();
+            }
             tags.remove(tag);
             ctx.write(atOnce, ctx.voidPromise());
             flow.replyWritten();
@@ -349,8 +361,12 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         flow.started(bytes);
         updateReading(ctx);
         Channel channel = ctx.channel();
-        executor.submit(volume, request, channel::isActive,
-                reply -> channel.eventLoop().execute(() -> complete(ctx, reply, tag, bytes)));
+        executor.submit(volume, request, channel::isActive, reply -> {
+            if (gated) {
+                volume.gate().done(); // the store is done with it: a pause waiting for that may answer
+            }
+            channel.eventLoop().execute(() -> complete(ctx, reply, tag, bytes));
+        });
     }
 
     private void complete(ChannelHandlerContext ctx, Reply reply, long tag, long bytes) {

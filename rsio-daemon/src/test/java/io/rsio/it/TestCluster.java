@@ -275,6 +275,16 @@ final class TestCluster implements AutoCloseable {
         return Commands.run(Duration.ofSeconds(30), env(), Commands.java("io.rsio.cli.RsconfigMain", args));
     }
 
+    /** rsconfig, failing with its output and both daemons' logs unless it exits {@code expectedExit}. */
+    ProcessResult rsconfigExpecting(int expectedExit, String... args) throws IOException, InterruptedException {
+        ProcessResult r = rsconfig(args);
+        if (r.exitCode() != expectedExit) {
+            throw new AssertionError("rsconfig " + String.join(" ", args) + " exited " + r.exitCode() + ", expected "
+                    + expectedExit + "\n" + r + "\n--- rssrv.log\n" + log("rssrv") + "\n--- rsiod.log\n" + log("rsiod"));
+        }
+        return r;
+    }
+
     Path nbdSocket(String volume) {
         return runDir.resolve("nbd").resolve(volume + ".sock");
     }

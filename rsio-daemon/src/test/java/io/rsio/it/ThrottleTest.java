@@ -134,17 +134,6 @@ class ThrottleTest {
     }
 
     private ProcessResult rsconfig(int expectedExit, String... args) throws Exception {
-        ProcessResult r = cluster.rsconfig(args);
-        assertEquals(expectedExit, r.exitCode(), () -> "rsconfig " + String.join(" ", args) + "\n" + r
-                + "\n--- rssrv.log\n" + log("rssrv") + "\n--- rsiod.log\n" + log("rsiod"));
-        return r;
-    }
-
-    private String log(String daemon) {
-        try {
-            return cluster.log(daemon);
-        } catch (Exception e) {
-            return e.toString();
-        }
+        return cluster.rsconfigExpecting(expectedExit, args);
     }
 }

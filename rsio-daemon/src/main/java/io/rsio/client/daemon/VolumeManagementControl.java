@@ -32,6 +32,8 @@ import java.util.concurrent.TimeoutException;
  * volume usage
  * volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|-
  * volume stats [NS:]NAME|-
+ * volume pause [NS:]NAME...
+ * volume resume [NS:]NAME...
  * </pre>
  */
 final class VolumeManagementControl {
@@ -40,7 +42,8 @@ final class VolumeManagementControl {
     private static final long RELIST_SECONDS = 10;
     static final String USAGE = "usage: volume create [NS:]NAME BYTES POOL|- thin|thick | volume resize [NS:]NAME BYTES"
             + " | volume snapshot [NS:]NAME SNAPSHOT | volume delete [NS:]NAME | volume usage"
-            + " | volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|- | volume stats [NS:]NAME|-";
+            + " | volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|- | volume stats [NS:]NAME|-"
+            + " | volume pause|resume [NS:]NAME...";
 
     private final ClientDaemon daemon;
 
@@ -94,6 +97,12 @@ final class VolumeManagementControl {
                     String client = words.get(5).equals("-") ? "" : words.get(5);
                     yield change(t, new Management.Throttle(t.name(), new VolumeLimit(client, rate(words.get(3)),
                             rate(words.get(4)))));
+                }
+                case "pause", "resume" -> {
+                    if (words.size() < 3) {
+                        throw new Refused(USAGE);
+                    }
+                    yield ControlResponse.ok(pauseOrResume(words.get(1).equals("pause"), words.subList(2, words.size())));
                 }
                 case "stats" -> {
                     need(words, 3);
@@ -151,6 +160,58 @@ final class VolumeManagementControl {
             }
         }
         return rows;
+    }
+
+    /**
+     * Pauses or resumes the named volumes (of one namespace) on every server of the namespace,
+     * since the client's I/O to them may go through any: a pause counts only when every server
+     * paused them, so when one refuses, the others resume them again and the refusal is the answer.
+     */
+    private List<Record> pauseOrResume(boolean pause, List<String> selectors) throws Refused {
+        NamespaceClient ns = null;
+        List<String> names = new ArrayList<>();
+        for (String selector : selectors) {
+            Target t = target(selector);
+            if (ns != null && ns != t.namespace()) {
+                throw new Refused("the volumes of one pause are in one namespace; " + selector + " is not in "
+                        + ns.name());
+            }
+            ns = t.namespace();
+            names.add(t.name());
+        }
+        Management operation = pause ? new Management.Pause(names) : new Management.Resume(names);
+        var answers = ns.manageEach(operation);
+        if (answers.isEmpty()) {
+            throw new Refused("namespace " + ns.name() + ": no server logged in that takes volume management"
+                    + " requests (see rsconfig -m status)");
+        }
+        List<Record> rows = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        List<NamespaceClient.Managed> paused = new ArrayList<>();
+        for (var answer : answers) {
+            NamespaceClient.Managed done;
+            try {
+                done = await(answer, ANSWER_SECONDS);
+            } catch (Refused e) {
+                refusals.add(e.getMessage());
+                continue;
+            }
+            if (done.reply() instanceof Reply.Managed m) {
+                paused.add(done);
+                rows.add(new ManageRow(ns.name(), done.serverName(), String.join(",", names), m.message()));
+            } else if (done.reply() instanceof Reply.Failure f) {
+                refusals.add("server " + done.serverName() + " refused: " + f.reason());
+            }
+        }
+        if (refusals.isEmpty()) {
+            return rows;
+        }
+        if (pause && !paused.isEmpty()) {
+            ns.manageEach(new Management.Resume(names)); // undo where it worked: all or nothing
+            refusals.add("resumed again on " + String.join(", ", paused.stream().map(NamespaceClient.Managed::serverName)
+                    .toList()));
+        }
+        throw new Refused(String.join("; ", refusals));
     }
 
     /** Every server's statistics of the named volume, or of every volume ("-"), one row per volume and server. */

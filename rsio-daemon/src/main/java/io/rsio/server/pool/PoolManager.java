@@ -14,6 +14,7 @@ import io.rsio.server.store.FileVolumeStore;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
+import io.rsio.server.qos.VolumeGate;
 import io.rsio.wire.message.VolumeInfo;
 import io.rsio.wire.message.VolumeLimit;
 import io.rsio.wire.message.VolumeStatistics;
@@ -60,6 +61,9 @@ public final class PoolManager implements AutoCloseable {
             return (FileVolumeStore) served.store();
         }
     }
+
+    /** How long a pause waits for the I/O let through before it to complete, before it answers. */
+    static final int PAUSE_DRAIN_SECONDS = 30;
 
     private final String serverName;
     private final List<PoolDirectory> pools = new ArrayList<>();
@@ -127,10 +131,15 @@ public final class PoolManager implements AutoCloseable {
                 case Management.Usage u -> usage(tag, client);
                 case Management.Throttle t -> throttle(tag, client, t);
                 case Management.Statistics st -> statistics(tag, client, st);
+                case Management.Pause p -> pause(tag, client, p);
+                case Management.Resume r -> resume(tag, client, r);
             };
         } catch (ManagementRefusal e) {
             LOG.warn("client {}: {} refused: {}", client, describe(operation), e.getMessage());
             return new Reply.Failure(tag, Opcode.MANAGE, e.status(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply.Failure(tag, Opcode.MANAGE, Errno.ESHUTDOWN, "server " + serverName + " is shutting down");
         } catch (IOException | RuntimeException e) {
             LOG.error("client {}: {} failed: {}", client, describe(operation), e.toString());
             return new Reply.Failure(tag, Opcode.MANAGE, Errno.EIO, describe(operation) + " failed on server "
@@ -284,6 +293,7 @@ public final class PoolManager implements AutoCloseable {
             return null;
         });
         open.remove(d.name());
+        volume.served().gate().resume(); // held I/O of a paused volume fails on the closed store, not never
         volume.served().store().close();
         LOG.info("client {} deleted volume {} of pool {}", client, d.name(), pool.pool().name());
         return new Reply.Managed(tag, Management.Delete.CODE, "deleted " + d.name() + " from pool "
@@ -324,6 +334,59 @@ public final class PoolManager implements AutoCloseable {
             parts.add(limit.iops() + " IOPS");
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * Pauses the named pool volumes at one instant, all or none (every name and right is
+     * checked first), and answers once the I/O already let through has completed, or after
+     * {@link #PAUSE_DRAIN_SECONDS} saying how much still runs (the pause stands either way).
+     */
+    private Reply pause(long tag, String client, Management.Pause p) throws ManagementRefusal, IOException,
+            InterruptedException {
+        List<Open> volumes = pausable(client, p.names());
+        VolumeGate.pauseAll(volumes.stream().map(o -> o.served().gate()).toList());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(PAUSE_DRAIN_SECONDS);
+        int running = 0;
+        for (Open o : volumes) {
+            running += o.served().gate().awaitIdle(deadline);
+        }
+        String names = String.join(", ", volumes.stream().map(o -> o.record().name()).toList());
+        LOG.info("client {} paused {}{}", client, names, running == 0 ? "" : " (" + running + " request(s) still running)");
+        return new Reply.Managed(tag, Management.Pause.CODE, "paused " + names + " on server " + serverName
+                + (running == 0 ? ": no I/O running, new I/O is held" : ": new I/O is held, but " + running
+                + " request(s) let through before are still running after " + PAUSE_DRAIN_SECONDS + " s"),
+                usages(volumes));
+    }
+
+    private Reply resume(long tag, String client, Management.Resume r) throws ManagementRefusal, IOException {
+        List<Open> volumes = pausable(client, r.names());
+        int held = 0;
+        for (Open o : volumes) {
+            held += o.served().gate().resume();
+        }
+        String names = String.join(", ", volumes.stream().map(o -> o.record().name()).toList());
+        LOG.info("client {} resumed {} ({} held request(s) go on)", client, names, held);
+        return new Reply.Managed(tag, Management.Resume.CODE, "resumed " + names + " on server " + serverName + ": "
+                + held + " held request(s) go on", usages(volumes));
+    }
+
+    /** The named pool volumes, each once, after checking the right "pause" in each one's pool. */
+    private List<Open> pausable(String client, List<String> names) throws ManagementRefusal {
+        List<Open> volumes = new ArrayList<>();
+        for (String name : new java.util.LinkedHashSet<>(names)) {
+            Open o = poolVolume(name);
+            require(o.pool(), client, PoolRight.PAUSE);
+            volumes.add(o);
+        }
+        return volumes;
+    }
+
+    private static List<VolumeUsage> usages(List<Open> volumes) throws IOException {
+        List<VolumeUsage> rows = new ArrayList<>();
+        for (Open o : volumes) {
+            rows.add(usage(o));
+        }
+        return rows;
     }
 
     private Reply statistics(long tag, String client, Management.Statistics st) throws ManagementRefusal {
@@ -380,6 +443,7 @@ public final class PoolManager implements AutoCloseable {
                 Open o = it.next();
                 if (o.pool() == pool && !names.contains(o.record().name())) {
                     LOG.info("pool {}: volume {} was deleted by another server", pool.pool().name(), o.record().name());
+                    o.served().gate().resume();
                     o.served().store().close();
                     it.remove();
                 }
@@ -510,6 +574,8 @@ public final class PoolManager implements AutoCloseable {
             case Management.Usage u -> "usage";
             case Management.Throttle t -> "throttle " + t.name();
             case Management.Statistics st -> "statistics";
+            case Management.Pause p -> "pause " + String.join(", ", p.names());
+            case Management.Resume r -> "resume " + String.join(", ", r.names());
         };
     }
 

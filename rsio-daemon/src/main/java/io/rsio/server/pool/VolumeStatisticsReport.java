@@ -20,7 +20,7 @@ final class VolumeStatisticsReport {
             latency.add(new VolumeStatistics.LatencyBucket(Double.isInfinite(bound)
                     ? VolumeStatistics.LatencyBucket.UNBOUNDED : Math.round(bound * 1e9), buckets.counts()[i]));
         }
-        return new VolumeStatistics(volume.name(), false, c.reads(), c.writes(), c.readBytes(),
+        return new VolumeStatistics(volume.name(), volume.gate().paused(), c.reads(), c.writes(), c.readBytes(),
                 c.writtenBytes(), volume.gate().throttledRequests(), volume.gate().throttledNanos(),
                 volume.gate().limits(), latency);
     }

@@ -32,7 +32,7 @@ final class ManagementCodec {
     /** A latency bucket: two u64. */
     static final int LATENCY_BUCKET = 8 + 8;
     /** The last operation code this implementation knows. */
-    static final int LAST_OPERATION = Management.Statistics.CODE;
+    static final int LAST_OPERATION = Management.Resume.CODE;
 
     private ManagementCodec() {}
 
@@ -56,6 +56,8 @@ final class ManagementCodec {
             case Management.Usage.CODE -> new Management.Usage();
             case Management.Throttle.CODE -> new Management.Throttle(in.string("volume name"), limit(in));
             case Management.Statistics.CODE -> new Management.Statistics(in.string("volume name"));
+            case Management.Pause.CODE -> new Management.Pause(names(in));
+            case Management.Resume.CODE -> new Management.Resume(names(in));
             default -> throw in.error("unknown management operation " + code);
         };
         return new Request.Manage(tag, op);
@@ -86,7 +88,27 @@ final class ManagementCodec {
                 limit(out, t.limit());
             }
             case Management.Statistics st -> out.string(st.name());
+            case Management.Pause p -> names(out, p.names());
+            case Management.Resume r -> names(out, r.names());
         }
+    }
+
+    /** u16 count (at least 1), then that many volume names. */
+    private static List<String> names(PayloadReader in) {
+        int count = counted(in, "volume name", 2);
+        if (count == 0) {
+            throw in.error("a pause or resume names no volume");
+        }
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add(in.string("volume name"));
+        }
+        return names;
+    }
+
+    private static void names(PayloadWriter out, List<String> names) {
+        out.u16(names.size(), "volume count");
+        names.forEach(out::string);
     }
 
     private static VolumeLimit limit(PayloadReader in) {

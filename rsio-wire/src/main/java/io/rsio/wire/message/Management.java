@@ -1,5 +1,6 @@
 package io.rsio.wire.message;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -100,6 +101,41 @@ public sealed interface Management {
         public int code() { return CODE; }
 
         public String right() { return ""; }
+    }
+
+    /**
+     * Holds the I/O of the named volumes on this server from one instant on (held, not failed),
+     * all or none of them; answered once the I/O already executing has completed.
+     */
+    record Pause(List<String> names) implements Management {
+        public static final int CODE = 8;
+
+        public Pause {
+            names = List.copyOf(names);
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("a pause names at least one volume");
+            }
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "pause"; }
+    }
+
+    /** Ends the pause of the named volumes: their held I/O goes on. */
+    record Resume(List<String> names) implements Management {
+        public static final int CODE = 9;
+
+        public Resume {
+            names = List.copyOf(names);
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("a resume names at least one volume");
+            }
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "pause"; }
     }
 
     /** Provisioned and allocated bytes of every volume the client may use; changes nothing. */

@@ -100,10 +100,31 @@ class ManagementCodecTest {
 
     @Test
     void unknownOperationIsAProtocolError() {
-        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 9)).bytes();
+        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 10)).bytes();
         DecoderHarness decoder = new DecoderHarness(true);
         ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
-        assertTrue(e.getMessage().contains("unknown management operation 9"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown management operation 10"), e.getMessage());
+    }
+
+    @Test
+    void aPauseOfNoVolumeIsAProtocolError() {
+        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 8, (short) 0)).bytes();
+        DecoderHarness decoder = new DecoderHarness(true);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
+        assertTrue(e.getMessage().contains("names no volume"), e.getMessage());
+    }
+
+    /** Pause("a", "bc"), tag 11: the example of PROTOCOL.md §3.6. */
+    @Test
+    void pauseRequestHasTheDocumentedBytes() {
+        byte[] expected = HEX.parseHex("5253494f" + "01" + "30" + "0000" + "000000000000000b" + "00000000" + "00000000"
+                + "0000000000000000" + "00000000" + "0000000b" + "00000000"
+                + "0008" + "0002" + "0001" + "61" + "0002" + "6263");
+        Request.Manage pause = new Request.Manage(11, new Management.Pause(List.of("a", "bc")));
+        assertArrayEquals(expected, Encoding.bytes(pause, NO_DIGESTS));
+        DecoderHarness decoder = new DecoderHarness(true).agreed(4096, 0);
+        decoder.write(expected, 1);
+        assertEquals(List.of(pause), decoder.messages());
     }
 
     @Test

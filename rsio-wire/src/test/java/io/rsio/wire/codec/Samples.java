@@ -65,6 +65,8 @@ final class Samples {
         m.add(() -> new Request.Manage(28, new Management.Throttle("data-1", new VolumeLimit("", 10L << 20, 2000))));
         m.add(() -> new Request.Manage(29, new Management.Throttle("data-1", new VolumeLimit("big-3", 0, 0))));
         m.add(() -> new Request.Manage(30, new Management.Statistics("")));
+        m.add(() -> new Request.Manage(31, new Management.Pause(List.of("app-data", "app-log"))));
+        m.add(() -> new Request.Manage(32, new Management.Resume(List.of("ä"))));
 
         m.add(() -> new Reply.HelloReply(1, 1, 4096, 0, "rssrv/0.1"));
         m.add(() -> new Reply.HelloReply(-1, 0xFFFF, WireConstants.MAX_PAYLOAD_LIMIT, WireConstants.DEFAULT_FEATURES, MAX_STRING));
