@@ -44,9 +44,7 @@ class PauseTest {
                 create = big-2
                 pause  = big-2
                 """.formatted(pool));
-        cluster.startServer();
-        cluster.startClient();
-        cluster.await("path connected", LIMIT, () -> cluster.statusShows("connected tx: ok rx: ok"));
+        cluster.startAndConnect();
     }
 
     @AfterEach
@@ -58,10 +56,8 @@ class PauseTest {
 
     @Test
     void pausedIoIsHeldAndGoesOnAfterTheResume() throws Exception {
-        rsconfig(0, "-C", "app-data", "64M");
-        rsconfig(0, "-C", "app-log", "64M");
-        cluster.await("the NBD exports", LIMIT, () -> Files.exists(cluster.nbdSocket("app-data"))
-                && Files.exists(cluster.nbdSocket("app-log")));
+        cluster.createVolume("app-data", "64M");
+        cluster.createVolume("app-log", "64M");
 
         // All or nothing: a name that does not exist pauses neither.
         ProcessResult refused = rsconfig(1, "-P", "app-data", "nosuch");

@@ -275,6 +275,19 @@ final class TestCluster implements AutoCloseable {
         return Commands.run(Duration.ofSeconds(30), env(), Commands.java("io.rsio.cli.RsconfigMain", args));
     }
 
+    /** Starts rssrv, then rsiod, and waits until rsiod's path to rssrv is connected. */
+    void startAndConnect() throws IOException, InterruptedException {
+        startServer();
+        startClient();
+        await("path connected", Duration.ofSeconds(30), () -> statusShows("connected tx: ok rx: ok"));
+    }
+
+    /** {@code rsconfig -C NAME SIZE}, then waits for the new volume's NBD export. */
+    void createVolume(String name, String size) throws IOException, InterruptedException {
+        rsconfigExpecting(0, "-C", name, size);
+        await("the NBD export of " + name, Duration.ofSeconds(30), () -> Files.exists(nbdSocket(name)));
+    }
+
     /** rsconfig, failing with its output and both daemons' logs unless it exits {@code expectedExit}. */
     ProcessResult rsconfigExpecting(int expectedExit, String... args) throws IOException, InterruptedException {
         ProcessResult r = rsconfig(args);

@@ -40,9 +40,7 @@ class ThrottleTest {
         pool = Files.createDirectories(dir.resolve("pool"));
         cluster = new TestCluster(dir).writeClientConfig("big-2", "0xbig2");
         writeServerConfig("big-3");
-        cluster.startServer();
-        cluster.startClient();
-        cluster.await("path connected", LIMIT, () -> cluster.statusShows("connected tx: ok rx: ok"));
+        cluster.startAndConnect();
     }
 
     @AfterEach
@@ -63,8 +61,7 @@ class ThrottleTest {
 
     @Test
     void aLimitSetOnlineHoldsFioBackAndIsCounted() throws Exception {
-        rsconfig(0, "-C", "data", "256M");
-        cluster.await("the volume's NBD export", LIMIT, () -> Files.exists(cluster.nbdSocket("data")));
+        cluster.createVolume("data", "256M");
 
         // Without the right: refused by name, the volume's record and the server's limits unchanged.
         String recordBefore = Files.readString(pool.resolve("data.vol"));
