@@ -14,10 +14,7 @@ import io.rsio.server.store.FileVolumeStore;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
-import io.rsio.server.qos.VolumeGate;
 import io.rsio.wire.message.VolumeInfo;
-import io.rsio.wire.message.VolumeLimit;
-import io.rsio.wire.message.VolumeStatistics;
 import io.rsio.wire.message.VolumeUsage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,36 +46,30 @@ import org.apache.logging.log4j.Logger;
  * <p>Why it is long: each operation (create, resize, snapshot, delete, usage) is a short,
  * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
  * step leave a readable pool (docs/VOLUMES.md); the directory, the records and the open-volume
- * bookkeeping are their own classes. Splitting the operations into one class each is the next
- * step when copy, throttling and pause are added.
+ * bookkeeping are their own classes, and so are the operations on a volume's I/O (limits, pause,
+ * statistics: {@link VolumeIoControls}), which change no files but the limits in a record.
  */
 public final class PoolManager implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PoolManager.class);
-
-    /** A pool volume this server has open. */
-    private record Open(PoolDirectory pool, VolumeRecord record, ServedVolume served) {
-        FileVolumeStore store() {
-            return (FileVolumeStore) served.store();
-        }
-    }
-
-    /** How long a pause waits for the I/O let through before it to complete, before it answers. */
-    static final int PAUSE_DRAIN_SECONDS = 30;
 
     private final String serverName;
     private final List<PoolDirectory> pools = new ArrayList<>();
     private final List<ServedVolume> configured;
     private final VolumeUsers users;
     /** Touched only by the management thread (and the constructor and close). */
-    private final Map<String, Open> open = new LinkedHashMap<>();
+    private final Map<String, PoolVolume> open = new LinkedHashMap<>();
     private volatile List<ServedVolume> published = List.of();
     /** Management requests wait for disks and pool locks: never on an event loop. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(new NamedThreads("rssrv-manage"));
+    /** Limits, pauses and statistics: the operations on a volume's I/O rather than its files. */
+    private final VolumeIoControls controls;
 
     public PoolManager(ServerConfig config, List<ServedVolume> configured, VolumeUsers users) throws IOException {
         this.serverName = config.server().name();
         this.configured = List.copyOf(configured);
         this.users = users;
+        this.controls = new VolumeIoControls(serverName, this::poolVolume, v -> open.put(v.record().name(), v),
+                this::servedVolumes);
         for (ServerConfig.Pool pool : config.pools()) {
             pools.add(new PoolDirectory(pool));
             LOG.info("pool {}: {}{}", pool.name(), pool.directory(), pool.quota().isPresent()
@@ -129,10 +120,10 @@ public final class PoolManager implements AutoCloseable {
                 case Management.Snapshot s -> snapshot(tag, client, s);
                 case Management.Delete d -> delete(tag, client, d);
                 case Management.Usage u -> usage(tag, client);
-                case Management.Throttle t -> throttle(tag, client, t);
-                case Management.Statistics st -> statistics(tag, client, st);
-                case Management.Pause p -> pause(tag, client, p);
-                case Management.Resume r -> resume(tag, client, r);
+                case Management.Throttle t -> controls.throttle(tag, client, t);
+                case Management.Statistics st -> controls.statistics(tag, client, st);
+                case Management.Pause p -> controls.pause(tag, client, p);
+                case Management.Resume r -> controls.resume(tag, client, r);
             };
         } catch (ManagementRefusal e) {
             LOG.warn("client {}: {} refused: {}", client, describe(operation), e.getMessage());
@@ -150,12 +141,12 @@ public final class PoolManager implements AutoCloseable {
     }
 
     private void publish() {
-        published = open.values().stream().map(Open::served).toList();
+        published = open.values().stream().map(PoolVolume::served).toList();
     }
 
     private Reply create(long tag, String client, Management.Create c) throws ManagementRefusal, IOException {
         PoolDirectory pool = pool(c.pool());
-        require(pool, client, PoolRight.CREATE);
+        pool.require(client, PoolRight.CREATE, serverName);
         checkNewName(c.name());
         int blockSize = pool.pool().blockSize();
         checkSize(c.size(), blockSize);
@@ -183,19 +174,19 @@ public final class PoolManager implements AutoCloseable {
             pool.write(record);
             return record;
         });
-        Open opened = openVolume(pool, made);
+        PoolVolume opened = openVolume(pool, made);
         LOG.info("client {} created volume {} in pool {}: {} bytes, {}", client, c.name(), pool.pool().name(),
                 c.size(), c.thick() ? "thick" : "thin");
         return new Reply.Managed(tag, Management.Create.CODE, "created " + c.name() + " in pool " + pool.pool().name()
                 + ": "
                 + ConfigValues.formatSize(c.size()) + (c.thick() ? " thick" : " thin") + " on server " + serverName,
-                List.of(usage(opened)));
+                List.of(opened.usage()));
     }
 
     private Reply resize(long tag, String client, Management.Resize r) throws ManagementRefusal, IOException {
-        Open volume = poolVolume(r.name());
+        PoolVolume volume = poolVolume(r.name());
         PoolDirectory pool = volume.pool();
-        require(pool, client, PoolRight.GROW);
+        pool.require(client, PoolRight.GROW, serverName);
         if (volume.record().readOnly()) {
             throw refusal(Errno.EROFS, "volume " + r.name() + " is a snapshot (read-only): its size is fixed");
         }
@@ -224,19 +215,19 @@ public final class PoolManager implements AutoCloseable {
             return next;
         });
         long before = volume.record().size();
-        open.put(r.name(), new Open(pool, resized, volume.served()));
+        open.put(r.name(), new PoolVolume(pool, resized, volume.served()));
         volume.store().adoptSize(resized.size());
         LOG.info("client {} resized volume {} from {} to {} bytes", client, r.name(), before, resized.size());
         return new Reply.Managed(tag, Management.Resize.CODE, (resized.size() >= before ? "grew " : "shrank ")
                 + r.name() + " from " + ConfigValues.formatSize(before) + " to "
                 + ConfigValues.formatSize(resized.size()) + " on server " + serverName,
-                List.of(usage(open.get(r.name()))));
+                List.of(open.get(r.name()).usage()));
     }
 
     private Reply snapshot(long tag, String client, Management.Snapshot s) throws ManagementRefusal, IOException {
-        Open origin = poolVolume(s.name());
+        PoolVolume origin = poolVolume(s.name());
         PoolDirectory pool = origin.pool();
-        require(pool, client, PoolRight.SNAPSHOT);
+        pool.require(client, PoolRight.SNAPSHOT, serverName);
         checkNewName(s.snapshot());
         VolumeRecord made = pool.change(records -> {
             if (records.stream().anyMatch(x -> x.name().equals(s.snapshot()))) {
@@ -268,18 +259,18 @@ public final class PoolManager implements AutoCloseable {
             pool.write(record);
             return record;
         });
-        Open opened = openVolume(pool, made);
+        PoolVolume opened = openVolume(pool, made);
         LOG.info("client {} made snapshot {} of volume {} in pool {}", client, s.snapshot(), s.name(),
                 pool.pool().name());
         return new Reply.Managed(tag, Management.Snapshot.CODE, "snapshot " + s.snapshot() + " of " + s.name()
                 + " made (read-only, " + ConfigValues.formatSize(made.size()) + ") on server " + serverName,
-                List.of(usage(opened)));
+                List.of(opened.usage()));
     }
 
     private Reply delete(long tag, String client, Management.Delete d) throws ManagementRefusal, IOException {
-        Open volume = poolVolume(d.name());
+        PoolVolume volume = poolVolume(d.name());
         PoolDirectory pool = volume.pool();
-        require(pool, client, PoolRight.DELETE);
+        pool.require(client, PoolRight.DELETE, serverName);
         List<String> others = users.othersThan(d.name(), client);
         if (!others.isEmpty()) {
             throw refusal(Errno.EBUSY, "volume " + d.name() + " not deleted: client(s) " + String.join(", ", others)
@@ -300,110 +291,6 @@ public final class PoolManager implements AutoCloseable {
                 + pool.pool().name() + " on server " + serverName, List.of());
     }
 
-    private Reply throttle(long tag, String client, Management.Throttle t) throws ManagementRefusal, IOException {
-        Open volume = poolVolume(t.name());
-        PoolDirectory pool = volume.pool();
-        require(pool, client, PoolRight.THROTTLE);
-        VolumeLimit limit = t.limit();
-        if (!limit.client().isEmpty() && !ConfigValues.isName(limit.client())) {
-            throw refusal(Errno.EINVAL, "client name " + ConfigValues.namePhrase(limit.client()));
-        }
-        VolumeRecord limited = pool.change(records -> {
-            VolumeRecord now = records.stream().filter(x -> x.name().equals(t.name())).findFirst()
-                    .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + t.name() + " was deleted meanwhile"));
-            VolumeRecord next = now.withLimit(limit);
-            pool.write(next);
-            return next;
-        });
-        open.put(t.name(), new Open(pool, limited, volume.served()));
-        volume.served().gate().limit(limited.limits());
-        String whose = limit.client().isEmpty() ? "" : " for client " + limit.client();
-        String what = limit.unlimited() ? "no longer limited" + whose : "limited" + whose + " to " + describe(limit);
-        LOG.info("client {}: volume {} {}", client, t.name(), what);
-        return new Reply.Managed(tag, Management.Throttle.CODE, t.name() + " " + what + " on server " + serverName,
-                List.of(usage(open.get(t.name()))));
-    }
-
-    /** {@code 100 MiB/s, 2000 IOPS}; a dimension without limit is left out. */
-    static String describe(VolumeLimit limit) {
-        List<String> parts = new ArrayList<>();
-        if (limit.bytesPerSecond() > 0) {
-            parts.add(ConfigValues.formatSize(limit.bytesPerSecond()) + "/s");
-        }
-        if (limit.iops() > 0) {
-            parts.add(limit.iops() + " IOPS");
-        }
-        return String.join(", ", parts);
-    }
-
-    /**
-     * Pauses the named pool volumes at one instant, all or none (every name and right is
-     * checked first), and answers once the I/O already let through has completed, or after
-     * {@link #PAUSE_DRAIN_SECONDS} saying how much still runs (the pause stands either way).
-     */
-    private Reply pause(long tag, String client, Management.Pause p) throws ManagementRefusal, IOException,
-            InterruptedException {
-        List<Open> volumes = pausable(client, p.names());
-        VolumeGate.pauseAll(volumes.stream().map(o -> o.served().gate()).toList());
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(PAUSE_DRAIN_SECONDS);
-        int running = 0;
-        for (Open o : volumes) {
-            running += o.served().gate().awaitIdle(deadline);
-        }
-        String names = String.join(", ", volumes.stream().map(o -> o.record().name()).toList());
-        LOG.info("client {} paused {}{}", client, names, running == 0 ? "" : " (" + running + " request(s) still running)");
-        return new Reply.Managed(tag, Management.Pause.CODE, "paused " + names + " on server " + serverName
-                + (running == 0 ? ": no I/O running, new I/O is held" : ": new I/O is held, but " + running
-                + " request(s) let through before are still running after " + PAUSE_DRAIN_SECONDS + " s"),
-                usages(volumes));
-    }
-
-    private Reply resume(long tag, String client, Management.Resume r) throws ManagementRefusal, IOException {
-        List<Open> volumes = pausable(client, r.names());
-        int held = 0;
-        for (Open o : volumes) {
-            held += o.served().gate().resume();
-        }
-        String names = String.join(", ", volumes.stream().map(o -> o.record().name()).toList());
-        LOG.info("client {} resumed {} ({} held request(s) go on)", client, names, held);
-        return new Reply.Managed(tag, Management.Resume.CODE, "resumed " + names + " on server " + serverName + ": "
-                + held + " held request(s) go on", usages(volumes));
-    }
-
-    /** The named pool volumes, each once, after checking the right "pause" in each one's pool. */
-    private List<Open> pausable(String client, List<String> names) throws ManagementRefusal {
-        List<Open> volumes = new ArrayList<>();
-        for (String name : new java.util.LinkedHashSet<>(names)) {
-            Open o = poolVolume(name);
-            require(o.pool(), client, PoolRight.PAUSE);
-            volumes.add(o);
-        }
-        return volumes;
-    }
-
-    private static List<VolumeUsage> usages(List<Open> volumes) throws IOException {
-        List<VolumeUsage> rows = new ArrayList<>();
-        for (Open o : volumes) {
-            rows.add(usage(o));
-        }
-        return rows;
-    }
-
-    private Reply statistics(long tag, String client, Management.Statistics st) throws ManagementRefusal {
-        List<ServedVolume> all = new ArrayList<>(configured);
-        open.values().forEach(o -> all.add(o.served()));
-        List<VolumeStatistics> rows = new ArrayList<>();
-        for (ServedVolume v : all) {
-            if (v.allows(client) && (st.name().isEmpty() || v.name().equals(st.name()))) {
-                rows.add(VolumeStatisticsReport.of(v));
-            }
-        }
-        if (!st.name().isEmpty() && rows.isEmpty()) {
-            throw refusal(Errno.ENOENT, "no volume " + st.name() + " on server " + serverName + " for client " + client);
-        }
-        return new Reply.ManagedStatistics(tag, rows.size() + " volume(s) on server " + serverName, rows);
-    }
-
     private Reply usage(long tag, String client) throws IOException {
         List<VolumeUsage> rows = new ArrayList<>();
         for (ServedVolume v : configured) {
@@ -414,18 +301,12 @@ public final class PoolManager implements AutoCloseable {
                         ""));
             }
         }
-        for (Open o : open.values()) {
+        for (PoolVolume o : open.values()) {
             if (o.served().allows(client)) {
-                rows.add(usage(o));
+                rows.add(o.usage());
             }
         }
         return new Reply.Managed(tag, Management.Usage.CODE, rows.size() + " volume(s)", rows);
-    }
-
-    private static VolumeUsage usage(Open o) throws IOException {
-        VolumeRecord r = o.record();
-        return new VolumeUsage(r.name(), o.pool().pool().name(), o.store().size(), o.store().allocatedBytes(),
-                r.readOnly(), r.thick(), r.origin());
     }
 
     /** Reads every pool directory again: volumes made, resized or deleted by any server sharing it. */
@@ -440,7 +321,7 @@ public final class PoolManager implements AutoCloseable {
             }
             List<String> names = records.stream().map(VolumeRecord::name).toList();
             for (var it = open.values().iterator(); it.hasNext(); ) {
-                Open o = it.next();
+                PoolVolume o = it.next();
                 if (o.pool() == pool && !names.contains(o.record().name())) {
                     LOG.info("pool {}: volume {} was deleted by another server", pool.pool().name(), o.record().name());
                     o.served().gate().resume();
@@ -449,7 +330,7 @@ public final class PoolManager implements AutoCloseable {
                 }
             }
             for (VolumeRecord record : records) {
-                Open known = open.get(record.name());
+                PoolVolume known = open.get(record.name());
                 if (known == null) {
                     try {
                         openVolume(pool, record);
@@ -462,18 +343,18 @@ public final class PoolManager implements AutoCloseable {
                         known.store().adoptSize(record.size());
                     }
                     known.served().gate().limit(record.limits());
-                    open.put(record.name(), new Open(pool, record, known.served()));
+                    open.put(record.name(), new PoolVolume(pool, record, known.served()));
                 }
             }
         }
         publish();
     }
 
-    private Open openVolume(PoolDirectory pool, VolumeRecord record) throws IOException {
+    private PoolVolume openVolume(PoolDirectory pool, VolumeRecord record) throws IOException {
         if (configured.stream().anyMatch(v -> v.name().equals(record.name()))) {
             throw new IOException("a [volume] of rssrvcfg has the same name");
         }
-        Open other = open.get(record.name());
+        PoolVolume other = open.get(record.name());
         if (other != null && other.pool() != pool) {
             throw new IOException("pool " + other.pool().pool().name() + " has a volume of the same name");
         }
@@ -481,7 +362,7 @@ public final class PoolManager implements AutoCloseable {
                 OptionalLong.of(record.size()), record.blockSize(), record.readOnly());
         VolumeInfo info = new VolumeInfo(record.name(), store.size(), store.blockSize(), pool.pool().device(),
                 record.id(), record.readOnly());
-        Open o = new Open(pool, record, new ServedVolume(info, store, pool.pool().access()));
+        PoolVolume o = new PoolVolume(pool, record, new ServedVolume(info, store, pool.pool().access()));
         o.served().gate().limit(record.limits());
         open.put(record.name(), o);
         return o;
@@ -498,8 +379,15 @@ public final class PoolManager implements AutoCloseable {
                         + String.join(", ", pools.stream().map(p -> p.pool().name()).toList()) + ")")));
     }
 
-    private Open poolVolume(String name) throws ManagementRefusal {
-        Open o = open.get(name);
+    /** Every volume of this server: the [volume]s of rssrvcfg, then the pools'. */
+    private List<ServedVolume> servedVolumes() {
+        List<ServedVolume> all = new ArrayList<>(configured);
+        open.values().forEach(o -> all.add(o.served()));
+        return all;
+    }
+
+    private PoolVolume poolVolume(String name) throws ManagementRefusal {
+        PoolVolume o = open.get(name);
         if (o != null) {
             return o;
         }
@@ -508,14 +396,6 @@ public final class PoolManager implements AutoCloseable {
                     + ", not a pool volume: only the server's administrator changes it");
         }
         throw refusal(Errno.ENOENT, "no pool volume " + name + " on server " + serverName);
-    }
-
-    private void require(PoolDirectory pool, String client, PoolRight right) throws ManagementRefusal {
-        if (!pool.pool().grants(client, right)) {
-            throw refusal(Errno.EACCES, "client " + client + " lacks the right \"" + right.key() + "\" in pool "
-                    + pool.pool().name() + " (rssrvcfg of server " + serverName + ", [pool " + pool.pool().name()
-                    + "] " + right.key() + " =)");
-        }
     }
 
     private void checkNewName(String name) throws ManagementRefusal {
@@ -590,7 +470,7 @@ public final class PoolManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         published = List.of();
-        for (Open o : open.values()) {
+        for (PoolVolume o : open.values()) {
             try {
                 o.served().store().close();
             } catch (RuntimeException ignored) {
