@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * volumes paused by one {@code rsconfig -P}; fio writing to one of them through rsiod's NBD
  * export makes no progress while paused (held, not failed: the path stays up past its
  * timeout), and after {@code rsconfig -R} finishes and reads back every block it wrote. A pause
- * naming a volume that does not exist pauses none of them.
+ * naming a volume that does not exist, or one of a pool where the client lacks the right
+ * "pause", pauses none of them.
  */
 class PauseTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -43,7 +44,11 @@ class PauseTest {
                 path   = %s
                 create = big-2
                 pause  = big-2
-                """.formatted(pool));
+
+                [pool slow]
+                path   = %s
+                create = big-2
+                """.formatted(pool, Files.createDirectories(dir.resolve("slow"))));
         cluster.startAndConnect();
     }
 
@@ -56,12 +61,16 @@ class PauseTest {
 
     @Test
     void pausedIoIsHeldAndGoesOnAfterTheResume() throws Exception {
-        cluster.createVolume("app-data", "64M");
-        cluster.createVolume("app-log", "64M");
+        cluster.createVolume("app-data", "64M", "-p", "fast");
+        cluster.createVolume("app-log", "64M", "-p", "fast");
 
-        // All or nothing: a name that does not exist pauses neither.
+        // All or nothing: a name that does not exist, or a volume of a pool without the right, pauses none.
         ProcessResult refused = rsconfig(1, "-P", "app-data", "nosuch");
         assertTrue(refused.stderr().contains("no pool volume nosuch"), refused.stderr());
+        assertEquals(List.of("running", "running"), states());
+        rsconfig(0, "-C", "archive", "16M", "-p", "slow");
+        ProcessResult noRight = rsconfig(1, "-P", "app-data", "archive");
+        assertTrue(noRight.stderr().contains("client big-2 lacks the right \"pause\" in pool slow"), noRight.stderr());
         assertEquals(List.of("running", "running"), states());
 
         String paused = rsconfig(0, "-P", "app-data", "app-log").stdout();

@@ -282,9 +282,11 @@ final class TestCluster implements AutoCloseable {
         await("path connected", Duration.ofSeconds(30), () -> statusShows("connected tx: ok rx: ok"));
     }
 
-    /** {@code rsconfig -C NAME SIZE}, then waits for the new volume's NBD export. */
-    void createVolume(String name, String size) throws IOException, InterruptedException {
-        rsconfigExpecting(0, "-C", name, size);
+    /** {@code rsconfig -C NAME SIZE [OPTIONS]}, then waits for the new volume's NBD export. */
+    void createVolume(String name, String size, String... options) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("-C", name, size));
+        args.addAll(List.of(options));
+        rsconfigExpecting(0, args.toArray(String[]::new));
         await("the NBD export of " + name, Duration.ofSeconds(30), () -> Files.exists(nbdSocket(name)));
     }
 
