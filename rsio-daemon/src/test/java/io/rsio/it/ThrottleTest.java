@@ -85,6 +85,8 @@ class ThrottleTest {
         assertTrue(set.contains("data limited to " + io.rsio.config.ConfigValues.formatSize(limit) + "/s on server big-9"),
                 set);
         assertTrue(Files.readString(pool.resolve("data.vol")).contains("limit = " + limit + " 0"));
+        ProcessResult unknown = rsconfig(1, "-T", "data", "1M", "-c", "venus");
+        assertTrue(unknown.stderr().contains("no client venus in [clients] of server big-9"), unknown.stderr());
 
         long throttled = fioWriteRate("data");
         assertTrue(throttled < unthrottled / 3, "limited to " + limit + " B/s, fio wrote at " + throttled

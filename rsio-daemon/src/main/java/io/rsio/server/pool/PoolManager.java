@@ -68,8 +68,8 @@ public final class PoolManager implements AutoCloseable {
         this.serverName = config.server().name();
         this.configured = List.copyOf(configured);
         this.users = users;
-        this.controls = new VolumeIoControls(serverName, this::poolVolume, v -> open.put(v.record().name(), v),
-                this::servedVolumes);
+        this.controls = new VolumeIoControls(serverName, config.clients().stream().map(ServerConfig.Client::name)
+                .toList(), this::poolVolume, v -> open.put(v.record().name(), v), this::servedVolumes);
         for (ServerConfig.Pool pool : config.pools()) {
             pools.add(new PoolDirectory(pool));
             LOG.info("pool {}: {}{}", pool.name(), pool.directory(), pool.quota().isPresent()

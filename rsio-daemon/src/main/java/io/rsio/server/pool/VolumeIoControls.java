@@ -35,6 +35,8 @@ final class VolumeIoControls {
     }
 
     private final String serverName;
+    /** The clients of rssrvcfg: a limit of any other name would never apply. */
+    private final List<String> clientNames;
     private final Lookup lookup;
     private final Consumer<PoolVolume> replaced;
     private final Supplier<List<ServedVolume>> allVolumes;
@@ -43,9 +45,10 @@ final class VolumeIoControls {
      * @param replaced told of a volume whose record changed (a new limit)
      * @param volumes every volume of the server, for statistics
      */
-    VolumeIoControls(String serverName, Lookup lookup, Consumer<PoolVolume> replaced,
+    VolumeIoControls(String serverName, List<String> clientNames, Lookup lookup, Consumer<PoolVolume> replaced,
                      Supplier<List<ServedVolume>> volumes) {
         this.serverName = serverName;
+        this.clientNames = List.copyOf(clientNames);
         this.lookup = lookup;
         this.replaced = replaced;
         this.allVolumes = volumes;
@@ -56,8 +59,9 @@ final class VolumeIoControls {
         PoolDirectory pool = volume.pool();
         pool.require(client, PoolRight.THROTTLE, serverName);
         VolumeLimit limit = t.limit();
-        if (!limit.client().isEmpty() && !ConfigValues.isName(limit.client())) {
-            throw refusal(Errno.EINVAL, "client name " + ConfigValues.namePhrase(limit.client()));
+        if (!limit.client().isEmpty() && !clientNames.contains(limit.client())) {
+            throw refusal(Errno.EINVAL, "no client " + limit.client() + " in [clients] of server " + serverName
+                    + ": its limit would never apply");
         }
         VolumeRecord limited = pool.change(records -> {
             VolumeRecord now = records.stream().filter(x -> x.name().equals(t.name())).findFirst()
