@@ -15,6 +15,8 @@ public final class RsconfigMain {
             usage: rsconfig -q[v[v[v]]]     namespace view: namespaces, servers, volumes
                    rsconfig -m status       multipath status: every path per client interface
                    rsconfig -m stat         statistics: per path MB/s, IOPS, RTT, errors, failovers
+                   rsconfig -m vstat        the servers' statistics per volume: requests, bytes,
+                                            throttled requests and time, limits, latency
                    rsconfig --reload        rsiod reads its config file again (systemctl reload)
                    rsconfig -h | --help
               -q     the volumes rsiod's servers offer; each v (or a separate -v) adds
@@ -41,6 +43,8 @@ public final class RsconfigMain {
         record Status() implements Command {}
 
         record Stat() implements Command {}
+
+        record ServerStat() implements Command {}
 
         record Reload() implements Command {}
 
@@ -95,7 +99,9 @@ public final class RsconfigMain {
                 next = switch (what) {
                     case "status" -> new Command.Status();
                     case "stat" -> new Command.Stat();
-                    default -> throw new Args.UsageException("-m knows 'status' and 'stat', not '" + what + "'");
+                    case "vstat" -> new Command.ServerStat();
+                    default -> throw new Args.UsageException("-m knows 'status', 'stat' and 'vstat', not '" + what
+                            + "'");
                 };
             } else if (word.matches("-qv*")) {
                 next = new Command.Query(word.length() - 2);
@@ -133,6 +139,7 @@ public final class RsconfigMain {
                 case Command.Query q -> client.call("query");
                 case Command.Status s -> client.call("status");
                 case Command.Stat s -> client.call("stat");
+                case Command.ServerStat s -> client.call("volume", "stats", "-");
                 case Command.Reload r -> client.call("reload");
                 case Command.Help h -> throw new IllegalStateException();
             };
@@ -145,6 +152,7 @@ public final class RsconfigMain {
                         q.verbosity() >= 2 ? client.call("volume", "usage") : null);
                 case Command.Status s -> StatusFormatter.format(response);
                 case Command.Stat s -> StatFormatter.format(response);
+                case Command.ServerStat s -> ServerStatFormatter.format(response);
                 case Command.Reload r -> reloadLines(response);
                 case Command.Help h -> "";
             });

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * rsconfig's volume-management commands (docs/VOLUMES.md): {@code -C} create, {@code -G} grow
- * (or shrink), {@code -S} snapshot, {@code -D} delete. rsiod sends each to one logged-in server
+ * (or shrink), {@code -S} snapshot, {@code -D} delete, {@code -T} throttle, {@code -P} pause,
+ * {@code -R} resume. rsiod sends each to one logged-in server (pause and resume to every one)
  * of the namespace; the server checks the client's rights in its {@code [pool]}. Exit status 0,
  * 1 when rsiod or the server refuses, 2 on a usage error.
  */
@@ -26,12 +27,20 @@ final class VolumeCommands {
                    rsconfig -S [NS:]NAME SNAPSHOT
                                             snapshot it (reflink, read-only volume SNAPSHOT)
                    rsconfig -D [NS:]NAME    delete it; refused while attached or open elsewhere
+                   rsconfig -T [NS:]NAME BANDWIDTH[,IOPS] [-c CLIENT]
+                                            limit its I/O on the server, online: BANDWIDTH
+                                            bytes a second (like 100M), IOPS requests a
+                                            second, 0 for no limit, off for neither; of all
+                                            clients together, or with -c of one client
+                   rsconfig -P [NS:]NAME... pause their I/O on the servers, all at one instant
+                                            (held, not failed); answers once running I/O is done
+                   rsconfig -R [NS:]NAME... resume them: the held I/O goes on
             """;
 
     private VolumeCommands() {}
 
     static boolean handles(String[] argv) {
-        return argv.length > 0 && List.of("-C", "-G", "-S", "-D").contains(argv[0]);
+        return argv.length > 0 && List.of("-C", "-G", "-S", "-D", "-T", "-P", "-R").contains(argv[0]);
     }
 
     /** The control request words for a command line. */
@@ -41,30 +50,67 @@ final class VolumeCommands {
         List<String> operands = new ArrayList<>();
         String pool = "-";
         boolean thick = false;
+        String client = "-";
         while (args.hasNext()) {
             String word = args.next();
             if (word.equals("-p") && option.equals("-C")) {
                 pool = args.valueFor("-p");
             } else if (word.equals("--thick") && option.equals("-C")) {
                 thick = true;
+            } else if (word.equals("-c") && option.equals("-T")) {
+                client = args.valueFor("-c");
             } else if (word.startsWith("-")) {
                 throw new Args.UsageException(option + " does not take " + word);
             } else {
                 operands.add(word);
             }
         }
+        if (option.equals("-P") || option.equals("-R")) {
+            if (operands.isEmpty()) {
+                throw new Args.UsageException(option + " needs at least one NAME");
+            }
+            List<String> words = new ArrayList<>(List.of("volume", option.equals("-P") ? "pause" : "resume"));
+            words.addAll(operands);
+            return words;
+        }
         int wanted = option.equals("-D") ? 1 : 2;
         if (operands.size() != wanted) {
             throw new Args.UsageException(option + " needs " + (wanted == 1 ? "NAME" : option.equals("-S")
-                    ? "NAME SNAPSHOT" : "NAME SIZE"));
+                    ? "NAME SNAPSHOT" : option.equals("-T") ? "NAME BANDWIDTH[,IOPS]" : "NAME SIZE"));
         }
         String name = operands.getFirst();
         return switch (option) {
             case "-C" -> List.of("volume", "create", name, bytes(operands.get(1)), pool, thick ? "thick" : "thin");
             case "-G" -> List.of("volume", "resize", name, bytes(operands.get(1)));
             case "-S" -> List.of("volume", "snapshot", name, operands.get(1));
+            case "-T" -> {
+                long[] limit = limit(operands.get(1));
+                yield List.of("volume", "throttle", name, Long.toString(limit[0]), Long.toString(limit[1]), client);
+            }
             default -> List.of("volume", "delete", name);
         };
+    }
+
+    /** {@code off}, {@code BANDWIDTH}, {@code BANDWIDTH,IOPS} or {@code ,IOPS}: bytes a second and IOPS, 0 for none. */
+    static long[] limit(String word) throws Args.UsageException {
+        if (word.equals("off")) {
+            return new long[] {0, 0};
+        }
+        int comma = word.indexOf(',');
+        String bandwidth = comma < 0 ? word : word.substring(0, comma);
+        String iops = comma < 0 ? "0" : word.substring(comma + 1);
+        try {
+            long bytes = bandwidth.isEmpty() ? 0 : ConfigValues.parseSize(bandwidth.replaceFirst("(?i)/s$", ""));
+            long requests = Long.parseLong(iops);
+            if (requests < 0) {
+                throw new NumberFormatException();
+            }
+            return new long[] {bytes, requests};
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("IOPS must be a whole number of requests a second, found '" + iops + "'");
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("BANDWIDTH " + e.getMessage());
+        }
     }
 
     private static String bytes(String size) throws Args.UsageException {

@@ -92,7 +92,19 @@ public final class ControlRows {
     public record VolumeUsageRow(String namespace, String server, String name, String pool, long provisioned,
                                  long allocated, boolean readOnly, boolean thick, String origin) {}
 
+    /**
+     * One volume's statistics as one server keeps them (docs/VOLUMES.md, "Statistics"), for
+     * {@code rsconfig -m vstat}: requests and bytes since the server opened it, the requests
+     * its limits held and their waits in all, its limits ({@code CLIENT=BYTES/IOPS} words, the
+     * volume's with an empty client) and its store latency ({@code UPPER_NANOS:COUNT} words, the
+     * last bound {@code inf}).
+     */
+    public record ServerVolumeStatRow(String namespace, String server, String name, boolean paused, long reads,
+                                      long writes, long readBytes, long writtenBytes, long throttledRequests,
+                                      long throttledNanos, String limits, String latency) {}
+
     static final Class<?>[] KINDS = {InterfaceRow.class, PathRow.class, NamespaceRow.class, ServerRow.class,
             VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class, ReloadRow.class,
-            BlockLayerRow.class, LocalRow.class, DeviceRow.class, ManageRow.class, VolumeUsageRow.class};
+            BlockLayerRow.class, LocalRow.class, DeviceRow.class, ManageRow.class, VolumeUsageRow.class,
+            ServerVolumeStatRow.class};
 }

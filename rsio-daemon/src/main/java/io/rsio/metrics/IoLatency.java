@@ -37,6 +37,27 @@ public final class IoLatency {
         points[op.ordinal()].observe(nanos / 1e9);
     }
 
+    /**
+     * Requests of every operation per bucket (docs/PROTOCOL.md §3.6, STATISTICS): the buckets'
+     * upper bounds in seconds, the last infinite, and how many requests fell in each (not cumulative).
+     */
+    public record Buckets(double[] upperBoundsSeconds, long[] counts) {}
+
+    /** This volume's requests of all operations, per bucket. */
+    public Buckets allOperations() {
+        double[] bounds = new double[BUCKETS.length + 1];
+        System.arraycopy(BUCKETS, 0, bounds, 0, BUCKETS.length);
+        bounds[BUCKETS.length] = Double.POSITIVE_INFINITY;
+        long[] counts = new long[bounds.length];
+        for (HistogramSnapshot.HistogramDataPointSnapshot point : points()) {
+            var buckets = point.getClassicBuckets();
+            for (int i = 0; i < buckets.size() && i < counts.length; i++) {
+                counts[i] += buckets.getCount(i);
+            }
+        }
+        return new Buckets(bounds, counts);
+    }
+
     /** The points of this volume, labelled, for a scrape. */
     public List<HistogramSnapshot.HistogramDataPointSnapshot> points() {
         return histogram.collect().getDataPoints();

@@ -45,6 +45,11 @@ public final class RssrvMetrics implements MultiCollector {
             f.counter("rssrv_volume_written_bytes", "Bytes written for clients", c.writtenBytes(), l);
             f.counter("rssrv_volume_errors", "Requests answered with an error", c.errors(), l);
             f.counter("rssrv_volume_nospace_errors", "Requests that failed with ENOSPC", c.noSpace().failures(), l);
+            f.counter("rssrv_volume_throttled_requests", "Requests the volume's bandwidth or IOPS limits made wait",
+                    v.gate().throttledRequests(), l);
+            f.counter("rssrv_volume_throttled_seconds", "Time requests waited for the volume's limits, summed over requests",
+                    v.gate().throttledNanos() / 1e9, l);
+            f.gauge("rssrv_volume_paused", "1 while the volume's I/O is paused (rsconfig -P)", v.gate().paused() ? 1 : 0, l);
             f.histogram("rssrv_volume_io_latency_seconds", "Time the store took to execute a request, by operation",
                     c.latency().points());
             if (v.store() instanceof RbdVolumeStore rbd) {

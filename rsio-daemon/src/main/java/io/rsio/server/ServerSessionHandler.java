@@ -195,11 +195,18 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
 
     private void onVolumeRequest(ChannelHandlerContext ctx, Request request) {
         switch (request) {
-            case Request.ListVolumes l -> ctx.writeAndFlush(new Reply.VolumeList(l.tag(),
-                    catalog.visibleTo(nodeName).stream().map(ServedVolume::info).toList()));
+            // Pools are read again first (off the event loop): volumes other servers made show up.
+            case Request.ListVolumes l -> afterPoolRefresh(ctx, () -> ctx.writeAndFlush(
+                    new Reply.VolumeList(l.tag(), catalog.visibleTo(nodeName).stream().map(ServedVolume::info).toList())));
+            case Request.Open o when catalog.find(o.volume()).isEmpty() -> afterPoolRefresh(ctx, () -> onOpen(ctx, o));
             case Request.Open o -> onOpen(ctx, o);
-            case Request.Manage m -> catalog.pools().submit(m.tag(), nodeName, m.operation(),
-                    reply -> ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(reply)));
+            case Request.Manage m -> {
+                Reply[] answer = new Reply[1];
+                offLoop(ctx, done -> catalog.pools().submit(m.tag(), nodeName, m.operation(), reply -> {
+                    answer[0] = reply;
+                    done.run();
+                }), () -> ctx.writeAndFlush(answer[0]));
+            }
             case Request.Close c -> {
                 ServedVolume closed = handles.remove(c.handle());
                 if (closed == null) {
@@ -211,6 +218,37 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             }
             default -> onBlockRequest(ctx, request);
         }
+    }
+
+    /** Runs {@code answer} once the pools were read again; at once on a server without pools. */
+    private void afterPoolRefresh(ChannelHandlerContext ctx, Runnable answer) {
+        if (catalog.pools().isEmpty()) {
+            answer.run();
+        } else {
+            offLoop(ctx, catalog.pools()::refreshThen, answer);
+        }
+    }
+
+    /**
+     * Work of the pools' management thread (docs/VOLUMES.md): {@code start} is handed what to run
+     * when that work is done; {@code answer} then runs on this event loop, if the connection is
+     * still there. Counted as in flight, so a client flooding such requests is slowed by TCP.
+     */
+    private void offLoop(ChannelHandlerContext ctx, java.util.function.Consumer<Runnable> start, Runnable answer) {
+        flow.started(0);
+        updateReading(ctx);
+        start.accept(() -> ctx.channel().eventLoop().execute(() -> {
+            flow.finished(0);
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            answer.run();
+            if (phase == Phase.CLOSING) {
+                closeWhenIdle(ctx);
+            } else {
+                updateReading(ctx);
+            }
+        }));
     }
 
     private void onOpen(ChannelHandlerContext ctx, Request.Open o) {
@@ -255,6 +293,56 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             refuse(ctx, request, Errno.EINVAL, "tag " + Long.toUnsignedString(tag) + " is already in flight");
             return;
         }
+        long bytes = dataBytes(request);
+        boolean gated = gated(request);
+        // The volume's limits and pause (docs/VOLUMES.md, "Throttling", "Pause"): a request held
+        // there counts as in flight, so a client far over its limit is slowed by TCP as well.
+        if (gated && !volume.gate().admit(nodeName, bytes, ctx.executor(),
+                () -> afterWait(ctx, volume, request, tag, bytes))) {
+            flow.started(bytes);
+            updateReading(ctx);
+            return;
+        }
+        dispatch(ctx, volume, request, tag, bytes, gated);
+    }
+
+    /**
+     * READ, WRITE, DISCARD and WRITE_ZEROES pass the volume's gate (its limits and pause); FLUSH
+     * and QUERY change no data and do not.
+     */
+    private static boolean gated(Request request) {
+        return request instanceof Request.Read || request instanceof Request.Write
+                || request instanceof Request.Discard || request instanceof Request.WriteZeroes;
+    }
+
+    /** A request the volume's gate held: it goes now, unless its connection went away meanwhile. */
+    private void afterWait(ChannelHandlerContext ctx, ServedVolume volume, Request request, long tag, long bytes) {
+        flow.finished(bytes);
+        if (!ctx.channel().isActive()) {
+            volume.gate().done();
+            tags.remove(tag);
+            if (request instanceof Request.Write w) {
+                w.data().release();
+            }
+            return;
+        }
+        dispatch(ctx, volume, request, tag, bytes, true);
+        if (flow.takeFlush()) {
+            ctx.flush(); // not within a read batch: nobody else flushes an answer given at once
+        }
+        if (phase == Phase.CLOSING) {
+            closeWhenIdle(ctx);
+        } else {
+            updateReading(ctx);
+        }
+    }
+
+    /**
+     * Executes a checked request: at once when it cannot wait, else on a store thread. A
+     * {@code gated} request tells the volume's gate when it is done (a pause waits for that).
+     */
+    private void dispatch(ChannelHandlerContext ctx, ServedVolume volume, Request request, long tag, long bytes,
+                          boolean gated) {
         // Page-cached reads and small buffered writes are answered right here, without a
         // store-thread hop; the rest waits for a store thread.
         Reply atOnce = switch (request) {
@@ -263,17 +351,23 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
             default -> null;
         };
         if (atOnce != null) {
+            if (gated) {
+                volume.gate().done();
+            }
             tags.remove(tag);
             ctx.write(atOnce, ctx.voidPromise());
             flow.replyWritten();
             return;
         }
-        long bytes = dataBytes(request);
         flow.started(bytes);
         updateReading(ctx);
         Channel channel = ctx.channel();
-        executor.submit(volume, request, channel::isActive,
-                reply -> channel.eventLoop().execute(() -> complete(ctx, reply, tag, bytes)));
+        executor.submit(volume, request, channel::isActive, reply -> {
+            if (gated) {
+                volume.gate().done(); // the store is done with it: a pause waiting for that may answer
+            }
+            channel.eventLoop().execute(() -> complete(ctx, reply, tag, bytes));
+        });
     }
 
     private void complete(ChannelHandlerContext ctx, Reply reply, long tag, long bytes) {

@@ -76,7 +76,7 @@ public final class VolumeCatalog implements AutoCloseable {
         return UUID.nameUUIDFromBytes(("rsio:" + namespaceId + ":" + volumeName).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Every volume: the configured ones, then the pools' as their directories hold them now. */
+    /** Every volume: the configured ones, then the pools' as last read (see {@link PoolManager#refreshThen}). */
     public List<ServedVolume> all() {
         List<ServedVolume> all = new ArrayList<>(volumes);
         all.addAll(pools.volumes());

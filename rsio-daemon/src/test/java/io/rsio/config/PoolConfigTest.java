@@ -28,6 +28,8 @@ class PoolConfigTest {
                 grow      = big-2
                 snapshot  = big-2
                 delete    = big-2
+                throttle  = big-2
+                pause     = big-2
                 access    = big-2
                 device    = av1
                 blocksize = 4096

@@ -275,6 +275,31 @@ final class TestCluster implements AutoCloseable {
         return Commands.run(Duration.ofSeconds(30), env(), Commands.java("io.rsio.cli.RsconfigMain", args));
     }
 
+    /** Starts rssrv, then rsiod, and waits until rsiod's path to rssrv is connected. */
+    void startAndConnect() throws IOException, InterruptedException {
+        startServer();
+        startClient();
+        await("path connected", Duration.ofSeconds(30), () -> statusShows("connected tx: ok rx: ok"));
+    }
+
+    /** {@code rsconfig -C NAME SIZE [OPTIONS]}, then waits for the new volume's NBD export. */
+    void createVolume(String name, String size, String... options) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("-C", name, size));
+        args.addAll(List.of(options));
+        rsconfigExpecting(0, args.toArray(String[]::new));
+        await("the NBD export of " + name, Duration.ofSeconds(30), () -> Files.exists(nbdSocket(name)));
+    }
+
+    /** rsconfig, failing with its output and both daemons' logs unless it exits {@code expectedExit}. */
+    ProcessResult rsconfigExpecting(int expectedExit, String... args) throws IOException, InterruptedException {
+        ProcessResult r = rsconfig(args);
+        if (r.exitCode() != expectedExit) {
+            throw new AssertionError("rsconfig " + String.join(" ", args) + " exited " + r.exitCode() + ", expected "
+                    + expectedExit + "\n" + r + "\n--- rssrv.log\n" + log("rssrv") + "\n--- rsiod.log\n" + log("rsiod"));
+        }
+        return r;
+    }
+
     Path nbdSocket(String volume) {
         return runDir.resolve("nbd").resolve(volume + ".sock");
     }

@@ -33,8 +33,15 @@ public final class WireConstants {
      * identity are seen by the server and by both of them.
      */
     public static final int FEATURE_CLIENT_INSTANCE = 1 << 3;
+    /**
+     * The server understands MANAGE (docs/PROTOCOL.md §3.6): a client sends it only where HELLO
+     * agreed this bit, so a server of before volume management never sees an opcode it does not
+     * know (which would close the connection).
+     */
+    public static final int FEATURE_MANAGE = 1 << 4;
     /** Every feature this implementation knows: what rsiod asks for and rssrv allows. */
-    public static final int SUPPORTED_FEATURES = DEFAULT_FEATURES | FEATURE_SERVER_INSTANCE | FEATURE_CLIENT_INSTANCE;
+    public static final int SUPPORTED_FEATURES = DEFAULT_FEATURES | FEATURE_SERVER_INSTANCE | FEATURE_CLIENT_INSTANCE
+            | FEATURE_MANAGE;
 
     public static final int NONCE_SIZE = 32;
     public static final int PROOF_SIZE = 32;

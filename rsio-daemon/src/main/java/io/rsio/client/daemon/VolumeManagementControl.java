@@ -4,9 +4,12 @@ import io.rsio.client.multipath.NamespaceClient;
 import io.rsio.client.multipath.VolumeClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.ManageRow;
+import io.rsio.control.ControlRows.ServerVolumeStatRow;
 import io.rsio.control.ControlRows.VolumeUsageRow;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
+import io.rsio.wire.message.VolumeLimit;
+import io.rsio.wire.message.VolumeStatistics;
 import io.rsio.wire.message.VolumeUsage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +30,10 @@ import java.util.concurrent.TimeoutException;
  * volume snapshot [NS:]NAME SNAPSHOT
  * volume delete [NS:]NAME
  * volume usage
+ * volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|-
+ * volume stats [NS:]NAME|-
+ * volume pause [NS:]NAME...
+ * volume resume [NS:]NAME...
  * </pre>
  */
 final class VolumeManagementControl {
@@ -34,7 +41,9 @@ final class VolumeManagementControl {
     private static final long ANSWER_SECONDS = 120;
     private static final long RELIST_SECONDS = 10;
     static final String USAGE = "usage: volume create [NS:]NAME BYTES POOL|- thin|thick | volume resize [NS:]NAME BYTES"
-            + " | volume snapshot [NS:]NAME SNAPSHOT | volume delete [NS:]NAME | volume usage";
+            + " | volume snapshot [NS:]NAME SNAPSHOT | volume delete [NS:]NAME | volume usage"
+            + " | volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|- | volume stats [NS:]NAME|-"
+            + " | volume pause|resume [NS:]NAME...";
 
     private final ClientDaemon daemon;
 
@@ -81,6 +90,23 @@ final class VolumeManagementControl {
                 case "usage" -> {
                     need(words, 2);
                     yield ControlResponse.ok(usage());
+                }
+                case "throttle" -> {
+                    need(words, 6);
+                    Target t = target(words.get(2));
+                    String client = words.get(5).equals("-") ? "" : words.get(5);
+                    yield change(t, new Management.Throttle(t.name(), new VolumeLimit(client, rate(words.get(3)),
+                            rate(words.get(4)))));
+                }
+                case "pause", "resume" -> {
+                    if (words.size() < 3) {
+                        throw new Refused(USAGE);
+                    }
+                    yield ControlResponse.ok(pauseOrResume(words.get(1).equals("pause"), words.subList(2, words.size())));
+                }
+                case "stats" -> {
+                    need(words, 3);
+                    yield ControlResponse.ok(statistics(words.get(2)));
                 }
                 default -> throw new Refused(USAGE);
             };
@@ -136,6 +162,95 @@ final class VolumeManagementControl {
         return rows;
     }
 
+    /**
+     * Pauses or resumes the named volumes (of one namespace) on every server of the namespace,
+     * since the client's I/O to them may go through any: a pause counts only when every server
+     * paused them, so when one refuses, the others resume them again and the refusal is the answer.
+     */
+    private List<Record> pauseOrResume(boolean pause, List<String> selectors) throws Refused {
+        NamespaceClient ns = null;
+        List<String> names = new ArrayList<>();
+        for (String selector : selectors) {
+            Target t = target(selector);
+            if (ns != null && ns != t.namespace()) {
+                throw new Refused("the volumes of one pause are in one namespace; " + selector + " is not in "
+                        + ns.name());
+            }
+            ns = t.namespace();
+            names.add(t.name());
+        }
+        Management operation = pause ? new Management.Pause(names) : new Management.Resume(names);
+        var answers = ns.manageEach(operation);
+        if (answers.isEmpty()) {
+            throw new Refused("namespace " + ns.name() + ": no server logged in that takes volume management"
+                    + " requests (see rsconfig -m status)");
+        }
+        List<Record> rows = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        List<NamespaceClient.Managed> paused = new ArrayList<>();
+        for (var answer : answers) {
+            NamespaceClient.Managed done;
+            try {
+                done = await(answer, ANSWER_SECONDS);
+            } catch (Refused e) {
+                refusals.add(e.getMessage());
+                continue;
+            }
+            if (done.reply() instanceof Reply.Managed m) {
+                paused.add(done);
+                rows.add(new ManageRow(ns.name(), done.serverName(), String.join(",", names), m.message()));
+            } else if (done.reply() instanceof Reply.Failure f) {
+                refusals.add("server " + done.serverName() + " refused: " + f.reason());
+            }
+        }
+        if (refusals.isEmpty()) {
+            return rows;
+        }
+        if (pause && !paused.isEmpty()) {
+            ns.manageEach(new Management.Resume(names)); // undo where it worked: all or nothing
+            refusals.add("resumed again on " + String.join(", ", paused.stream().map(NamespaceClient.Managed::serverName)
+                    .toList()));
+        }
+        throw new Refused(String.join("; ", refusals));
+    }
+
+    /** Every server's statistics of the named volume, or of every volume ("-"), one row per volume and server. */
+    private List<Record> statistics(String selector) throws Refused {
+        List<NamespaceClient> namespaces = daemon.namespaces();
+        String volume = "";
+        if (!selector.equals("-")) {
+            Target t = target(selector);
+            namespaces = List.of(t.namespace());
+            volume = t.name();
+        }
+        List<Record> rows = new ArrayList<>();
+        for (NamespaceClient ns : namespaces) {
+            var answers = ns.manageEach(new Management.Statistics(volume));
+            if (answers.isEmpty() && !volume.isEmpty()) {
+                throw new Refused("namespace " + ns.name() + ": no server logged in that takes volume management"
+                        + " requests (see rsconfig -m status)");
+            }
+            for (var answer : answers) {
+                NamespaceClient.Managed done = await(answer, ANSWER_SECONDS);
+                if (done.reply() instanceof Reply.Failure f) {
+                    throw new Refused("server " + done.serverName() + " refused: " + f.reason());
+                }
+                if (done.reply() instanceof Reply.ManagedStatistics m) {
+                    for (VolumeStatistics v : m.volumes()) {
+                        rows.add(new ServerVolumeStatRow(ns.name(), done.serverName(), v.name(), v.paused(), v.reads(),
+                                v.writes(), v.readBytes(), v.writtenBytes(), v.throttledRequests(), v.throttledNanos(),
+                                String.join(" ", v.limits().stream().map(l -> l.client() + "=" + l.bytesPerSecond()
+                                        + "/" + l.iops()).toList()),
+                                String.join(" ", v.latency().stream().map(b -> (b.upToNanos()
+                                        == VolumeStatistics.LatencyBucket.UNBOUNDED ? "inf" : Long.toString(b.upToNanos()))
+                                        + ":" + b.count()).toList())));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
     private Target target(String selector) throws Refused {
         int colon = selector.indexOf(':');
         String name = colon < 0 ? selector : selector.substring(colon + 1);
@@ -181,6 +296,19 @@ final class VolumeManagementControl {
             return n;
         } catch (NumberFormatException e) {
             throw new Refused("size must be a positive number of bytes, found '" + word + "'");
+        }
+    }
+
+    /** A limit: a whole number of bytes per second or IOPS, 0 for none. */
+    private static long rate(String word) throws Refused {
+        try {
+            long n = Long.parseLong(word);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Refused("a limit must be a number, 0 for none, found '" + word + "'");
         }
     }
 

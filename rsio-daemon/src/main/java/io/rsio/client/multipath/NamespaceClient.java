@@ -166,17 +166,40 @@ public final class NamespaceClient implements PathListener {
 
     /**
      * Sends one management request (docs/VOLUMES.md) to one logged-in server of the namespace;
-     * fails when no path is ready.
+     * fails when no path to a server that takes MANAGE (HELLO feature, docs/PROTOCOL.md §3.2) is ready.
      */
     public java.util.concurrent.CompletableFuture<Managed> manage(io.rsio.wire.message.Management operation) {
-        RsioPath path = paths.stream().filter(RsioPath::isReady).findFirst().orElse(null);
+        RsioPath path = paths.stream().filter(RsioPath::manages).findFirst().orElse(null);
         if (path == null) {
-            return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException(
-                    "namespace " + name() + ": no server logged in (see rsconfig -m status)"));
+            return java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("namespace " + name()
+                    + (paths.stream().anyMatch(RsioPath::isReady)
+                    ? ": its servers do not take volume management requests (an rssrv older than this rsiod)"
+                    : ": no server logged in (see rsconfig -m status)")));
         }
         String server = path.status().serverName();
         return path.exchange(tag -> new io.rsio.wire.message.Request.Manage(tag, operation))
                 .thenApply(reply -> new Managed(server, reply));
+    }
+
+    /**
+     * Sends one management request to every logged-in server of the namespace that takes MANAGE,
+     * once per server (on its first ready path): for what each server keeps for itself, such as
+     * its statistics and pauses. Empty when no such server is ready.
+     */
+    public List<java.util.concurrent.CompletableFuture<Managed>> manageEach(io.rsio.wire.message.Management operation) {
+        Map<Integer, RsioPath> perServer = new java.util.LinkedHashMap<>();
+        for (RsioPath path : paths) {
+            if (path.manages()) {
+                perServer.putIfAbsent(path.serverId(), path);
+            }
+        }
+        List<java.util.concurrent.CompletableFuture<Managed>> answers = new ArrayList<>();
+        perServer.values().forEach(path -> {
+            String server = path.status().serverName();
+            answers.add(path.exchange(tag -> new io.rsio.wire.message.Request.Manage(tag, operation))
+                    .thenApply(reply -> new Managed(server, reply)));
+        });
+        return answers;
     }
 
     /**

@@ -74,6 +74,8 @@ public final class RsioPath {
     private int volumesVersion;
     /** The server's instance (host boot id) from its AUTH_PROOF reply; null if it does not say. */
     private volatile java.util.UUID serverInstance;
+    /** The features HELLO agreed on the current connection (docs/PROTOCOL.md §3.2). */
+    private volatile int features;
 
     private Channel channel;
     /** Logged in on {@link #channel}: block requests may go out, replies are theirs. */
@@ -152,6 +154,11 @@ public final class RsioPath {
 
     public boolean isReady() {
         return state == PathState.CONNECTED;
+    }
+
+    /** Ready, and HELLO agreed that the server takes MANAGE requests. */
+    boolean manages() {
+        return isReady() && (features & WireConstants.FEATURE_MANAGE) != 0;
     }
 
     int outstanding() {
@@ -269,11 +276,20 @@ public final class RsioPath {
         return answer;
     }
 
+    /** The last re-list; the next one starts after it, so two never open one volume twice. */
+    private java.util.concurrent.CompletableFuture<Void> lastRelist =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
     /**
      * Lists the server's volumes again (docs/VOLUMES.md): opens the new ones, closes the handles
      * of the ones gone, takes the sizes as they are now, and reports the result like a login.
      */
-    java.util.concurrent.CompletableFuture<Void> relist() {
+    synchronized java.util.concurrent.CompletableFuture<Void> relist() {
+        lastRelist = lastRelist.handle((ok, failed) -> null).thenCompose(x -> relistNow());
+        return lastRelist;
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> relistNow() {
         return exchange(Request.ListVolumes::new).thenCompose(reply -> {
             if (!(reply instanceof Reply.VolumeList list)) {
                 throw new java.util.concurrent.CompletionException(new java.io.IOException("LIST refused: " + reply));
@@ -468,6 +484,7 @@ public final class RsioPath {
 
     private void ready(PathLogin.Event.LoggedIn in) {
         serverInstance = in.serverInstance();
+        features = in.features();
         nextTag = in.nextTag();
         loggedIn = true;
         opened.clear();

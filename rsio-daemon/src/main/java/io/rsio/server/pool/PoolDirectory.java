@@ -45,6 +45,15 @@ final class PoolDirectory {
         return pool;
     }
 
+    /** Refuses, naming the right, the pool and the server, unless {@code client} holds {@code right} here. */
+    void require(String client, ServerConfig.PoolRight right, String serverName) throws ManagementRefusal {
+        if (!pool.grants(client, right)) {
+            throw new ManagementRefusal(io.rsio.block.Errno.EACCES, "client " + client + " lacks the right \""
+                    + right.key() + "\" in pool " + pool.name() + " (rssrvcfg of server " + serverName + ", [pool "
+                    + pool.name() + "] " + right.key() + " =)");
+        }
+    }
+
     Path dataFile(String volume) {
         return pool.directory().resolve(volume + VolumeRecord.DATA_SUFFIX);
     }

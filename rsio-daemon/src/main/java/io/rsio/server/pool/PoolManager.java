@@ -36,37 +36,40 @@ import org.apache.logging.log4j.Logger;
 /**
  * The pools of this server and the volumes made in them at run time (docs/VOLUMES.md):
  * opens them for serving, follows what other servers sharing a pool directory changed (the
- * directory is read again on every LIST, OPEN and management request), and carries out
- * management requests after checking the client's rights.
+ * directory is read again before every LIST, an OPEN of an unknown name, and every
+ * management request), and carries out management requests after checking the client's rights.
+ *
+ * <p>Threads: everything that reads pool directories, waits for a pool lock or changes the
+ * open volumes runs on one thread ("rssrv-manage"), so an event loop never waits for a disk
+ * or for another server's lock; event loops read {@link #volumes()}, a published snapshot.
  *
  * <p>Why it is long: each operation (create, resize, snapshot, delete, usage) is a short,
  * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
  * step leave a readable pool (docs/VOLUMES.md); the directory, the records and the open-volume
- * bookkeeping are their own classes. Splitting the operations into one class each is the next
- * step when copy, throttling and pause are added.
+ * bookkeeping are their own classes, and so are the operations on a volume's I/O (limits, pause,
+ * statistics: {@link VolumeIoControls}), which change no files but the limits in a record.
  */
 public final class PoolManager implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PoolManager.class);
-
-    /** A pool volume this server has open. */
-    private record Open(PoolDirectory pool, VolumeRecord record, ServedVolume served) {
-        FileVolumeStore store() {
-            return (FileVolumeStore) served.store();
-        }
-    }
 
     private final String serverName;
     private final List<PoolDirectory> pools = new ArrayList<>();
     private final List<ServedVolume> configured;
     private final VolumeUsers users;
-    private final Map<String, Open> open = new LinkedHashMap<>();
+    /** Touched only by the management thread (and the constructor and close). */
+    private final Map<String, PoolVolume> open = new LinkedHashMap<>();
+    private volatile List<ServedVolume> published = List.of();
     /** Management requests wait for disks and pool locks: never on an event loop. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(new NamedThreads("rssrv-manage"));
+    /** Limits, pauses and statistics: the operations on a volume's I/O rather than its files. */
+    private final VolumeIoControls controls;
 
     public PoolManager(ServerConfig config, List<ServedVolume> configured, VolumeUsers users) throws IOException {
         this.serverName = config.server().name();
         this.configured = List.copyOf(configured);
         this.users = users;
+        this.controls = new VolumeIoControls(serverName, config.clients().stream().map(ServerConfig.Client::name)
+                .toList(), this::poolVolume, v -> open.put(v.record().name(), v), this::servedVolumes);
         for (ServerConfig.Pool pool : config.pools()) {
             pools.add(new PoolDirectory(pool));
             LOG.info("pool {}: {}{}", pool.name(), pool.directory(), pool.quota().isPresent()
@@ -75,10 +78,26 @@ public final class PoolManager implements AutoCloseable {
         refresh();
     }
 
-    /** The pool volumes as the pool directories hold them now. */
-    public synchronized List<ServedVolume> volumes() {
-        refresh();
-        return open.values().stream().map(Open::served).toList();
+    /** The pool volumes as of the last reading of the pool directories; no I/O. */
+    public List<ServedVolume> volumes() {
+        return published;
+    }
+
+    /** True when rssrvcfg has no [pool]: nothing to read again, ever. */
+    public boolean isEmpty() {
+        return pools.isEmpty();
+    }
+
+    /** Reads the pool directories again on the management thread, then runs {@code then} (there). */
+    public void refreshThen(Runnable then) {
+        try {
+            worker.execute(() -> {
+                refresh();
+                then.run();
+            });
+        } catch (RejectedExecutionException e) {
+            then.run(); // shutting down: answer from what is known
+        }
     }
 
     /** Carries out a management request on the management thread and hands its reply to {@code done}. */
@@ -91,8 +110,8 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
-    /** Carries out one management request of {@code client}; blocks on disk I/O and pool locks. */
-    public synchronized Reply handle(long tag, String client, Management operation) {
+    /** Carries out one management request of {@code client}, on the management thread. */
+    private Reply handle(long tag, String client, Management operation) {
         try {
             refresh();
             return switch (operation) {
@@ -101,20 +120,33 @@ public final class PoolManager implements AutoCloseable {
                 case Management.Snapshot s -> snapshot(tag, client, s);
                 case Management.Delete d -> delete(tag, client, d);
                 case Management.Usage u -> usage(tag, client);
+                case Management.Throttle t -> controls.throttle(tag, client, t);
+                case Management.Statistics st -> controls.statistics(tag, client, st);
+                case Management.Pause p -> controls.pause(tag, client, p);
+                case Management.Resume r -> controls.resume(tag, client, r);
             };
         } catch (ManagementRefusal e) {
             LOG.warn("client {}: {} refused: {}", client, describe(operation), e.getMessage());
             return new Reply.Failure(tag, Opcode.MANAGE, e.status(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply.Failure(tag, Opcode.MANAGE, Errno.ESHUTDOWN, "server " + serverName + " is shutting down");
         } catch (IOException | RuntimeException e) {
             LOG.error("client {}: {} failed: {}", client, describe(operation), e.toString());
             return new Reply.Failure(tag, Opcode.MANAGE, Errno.EIO, describe(operation) + " failed on server "
                     + serverName + ": " + e.getMessage());
+        } finally {
+            publish();
         }
+    }
+
+    private void publish() {
+        published = open.values().stream().map(PoolVolume::served).toList();
     }
 
     private Reply create(long tag, String client, Management.Create c) throws ManagementRefusal, IOException {
         PoolDirectory pool = pool(c.pool());
-        require(pool, client, PoolRight.CREATE);
+        pool.require(client, PoolRight.CREATE, serverName);
         checkNewName(c.name());
         int blockSize = pool.pool().blockSize();
         checkSize(c.size(), blockSize);
@@ -142,19 +174,19 @@ public final class PoolManager implements AutoCloseable {
             pool.write(record);
             return record;
         });
-        Open opened = openVolume(pool, made);
+        PoolVolume opened = openVolume(pool, made);
         LOG.info("client {} created volume {} in pool {}: {} bytes, {}", client, c.name(), pool.pool().name(),
                 c.size(), c.thick() ? "thick" : "thin");
         return new Reply.Managed(tag, Management.Create.CODE, "created " + c.name() + " in pool " + pool.pool().name()
                 + ": "
                 + ConfigValues.formatSize(c.size()) + (c.thick() ? " thick" : " thin") + " on server " + serverName,
-                List.of(usage(opened)));
+                List.of(opened.usage()));
     }
 
     private Reply resize(long tag, String client, Management.Resize r) throws ManagementRefusal, IOException {
-        Open volume = poolVolume(r.name());
+        PoolVolume volume = poolVolume(r.name());
         PoolDirectory pool = volume.pool();
-        require(pool, client, PoolRight.GROW);
+        pool.require(client, PoolRight.GROW, serverName);
         if (volume.record().readOnly()) {
             throw refusal(Errno.EROFS, "volume " + r.name() + " is a snapshot (read-only): its size is fixed");
         }
@@ -183,19 +215,19 @@ public final class PoolManager implements AutoCloseable {
             return next;
         });
         long before = volume.record().size();
-        open.put(r.name(), new Open(pool, resized, volume.served()));
+        open.put(r.name(), new PoolVolume(pool, resized, volume.served()));
         volume.store().adoptSize(resized.size());
         LOG.info("client {} resized volume {} from {} to {} bytes", client, r.name(), before, resized.size());
         return new Reply.Managed(tag, Management.Resize.CODE, (resized.size() >= before ? "grew " : "shrank ")
                 + r.name() + " from " + ConfigValues.formatSize(before) + " to "
                 + ConfigValues.formatSize(resized.size()) + " on server " + serverName,
-                List.of(usage(open.get(r.name()))));
+                List.of(open.get(r.name()).usage()));
     }
 
     private Reply snapshot(long tag, String client, Management.Snapshot s) throws ManagementRefusal, IOException {
-        Open origin = poolVolume(s.name());
+        PoolVolume origin = poolVolume(s.name());
         PoolDirectory pool = origin.pool();
-        require(pool, client, PoolRight.SNAPSHOT);
+        pool.require(client, PoolRight.SNAPSHOT, serverName);
         checkNewName(s.snapshot());
         VolumeRecord made = pool.change(records -> {
             if (records.stream().anyMatch(x -> x.name().equals(s.snapshot()))) {
@@ -227,18 +259,18 @@ public final class PoolManager implements AutoCloseable {
             pool.write(record);
             return record;
         });
-        Open opened = openVolume(pool, made);
+        PoolVolume opened = openVolume(pool, made);
         LOG.info("client {} made snapshot {} of volume {} in pool {}", client, s.snapshot(), s.name(),
                 pool.pool().name());
         return new Reply.Managed(tag, Management.Snapshot.CODE, "snapshot " + s.snapshot() + " of " + s.name()
                 + " made (read-only, " + ConfigValues.formatSize(made.size()) + ") on server " + serverName,
-                List.of(usage(opened)));
+                List.of(opened.usage()));
     }
 
     private Reply delete(long tag, String client, Management.Delete d) throws ManagementRefusal, IOException {
-        Open volume = poolVolume(d.name());
+        PoolVolume volume = poolVolume(d.name());
         PoolDirectory pool = volume.pool();
-        require(pool, client, PoolRight.DELETE);
+        pool.require(client, PoolRight.DELETE, serverName);
         List<String> others = users.othersThan(d.name(), client);
         if (!others.isEmpty()) {
             throw refusal(Errno.EBUSY, "volume " + d.name() + " not deleted: client(s) " + String.join(", ", others)
@@ -252,6 +284,7 @@ public final class PoolManager implements AutoCloseable {
             return null;
         });
         open.remove(d.name());
+        volume.served().gate().resume(); // held I/O of a paused volume fails on the closed store, not never
         volume.served().store().close();
         LOG.info("client {} deleted volume {} of pool {}", client, d.name(), pool.pool().name());
         return new Reply.Managed(tag, Management.Delete.CODE, "deleted " + d.name() + " from pool "
@@ -268,18 +301,12 @@ public final class PoolManager implements AutoCloseable {
                         ""));
             }
         }
-        for (Open o : open.values()) {
+        for (PoolVolume o : open.values()) {
             if (o.served().allows(client)) {
-                rows.add(usage(o));
+                rows.add(o.usage());
             }
         }
         return new Reply.Managed(tag, Management.Usage.CODE, rows.size() + " volume(s)", rows);
-    }
-
-    private static VolumeUsage usage(Open o) throws IOException {
-        VolumeRecord r = o.record();
-        return new VolumeUsage(r.name(), o.pool().pool().name(), o.store().size(), o.store().allocatedBytes(),
-                r.readOnly(), r.thick(), r.origin());
     }
 
     /** Reads every pool directory again: volumes made, resized or deleted by any server sharing it. */
@@ -294,34 +321,40 @@ public final class PoolManager implements AutoCloseable {
             }
             List<String> names = records.stream().map(VolumeRecord::name).toList();
             for (var it = open.values().iterator(); it.hasNext(); ) {
-                Open o = it.next();
+                PoolVolume o = it.next();
                 if (o.pool() == pool && !names.contains(o.record().name())) {
                     LOG.info("pool {}: volume {} was deleted by another server", pool.pool().name(), o.record().name());
+                    o.served().gate().resume();
                     o.served().store().close();
                     it.remove();
                 }
             }
             for (VolumeRecord record : records) {
-                Open known = open.get(record.name());
+                PoolVolume known = open.get(record.name());
                 if (known == null) {
                     try {
                         openVolume(pool, record);
                     } catch (IOException | RuntimeException e) {
                         LOG.warn("pool {}: volume {} not opened: {}", pool.pool().name(), record.name(), e.getMessage());
                     }
-                } else if (known.pool() == pool && known.store().size() != record.size()) {
-                    known.store().adoptSize(record.size());
-                    open.put(record.name(), new Open(pool, record, known.served()));
+                } else if (known.pool() == pool && !known.record().equals(record)) {
+                    // Another server grew it or changed its limits.
+                    if (known.store().size() != record.size()) {
+                        known.store().adoptSize(record.size());
+                    }
+                    known.served().gate().limit(record.limits());
+                    open.put(record.name(), new PoolVolume(pool, record, known.served()));
                 }
             }
         }
+        publish();
     }
 
-    private Open openVolume(PoolDirectory pool, VolumeRecord record) throws IOException {
+    private PoolVolume openVolume(PoolDirectory pool, VolumeRecord record) throws IOException {
         if (configured.stream().anyMatch(v -> v.name().equals(record.name()))) {
             throw new IOException("a [volume] of rssrvcfg has the same name");
         }
-        Open other = open.get(record.name());
+        PoolVolume other = open.get(record.name());
         if (other != null && other.pool() != pool) {
             throw new IOException("pool " + other.pool().pool().name() + " has a volume of the same name");
         }
@@ -329,7 +362,8 @@ public final class PoolManager implements AutoCloseable {
                 OptionalLong.of(record.size()), record.blockSize(), record.readOnly());
         VolumeInfo info = new VolumeInfo(record.name(), store.size(), store.blockSize(), pool.pool().device(),
                 record.id(), record.readOnly());
-        Open o = new Open(pool, record, new ServedVolume(info, store, pool.pool().access()));
+        PoolVolume o = new PoolVolume(pool, record, new ServedVolume(info, store, pool.pool().access()));
+        o.served().gate().limit(record.limits());
         open.put(record.name(), o);
         return o;
     }
@@ -345,8 +379,15 @@ public final class PoolManager implements AutoCloseable {
                         + String.join(", ", pools.stream().map(p -> p.pool().name()).toList()) + ")")));
     }
 
-    private Open poolVolume(String name) throws ManagementRefusal {
-        Open o = open.get(name);
+    /** Every volume of this server: the [volume]s of rssrvcfg, then the pools'. */
+    private List<ServedVolume> servedVolumes() {
+        List<ServedVolume> all = new ArrayList<>(configured);
+        open.values().forEach(o -> all.add(o.served()));
+        return all;
+    }
+
+    private PoolVolume poolVolume(String name) throws ManagementRefusal {
+        PoolVolume o = open.get(name);
         if (o != null) {
             return o;
         }
@@ -355,14 +396,6 @@ public final class PoolManager implements AutoCloseable {
                     + ", not a pool volume: only the server's administrator changes it");
         }
         throw refusal(Errno.ENOENT, "no pool volume " + name + " on server " + serverName);
-    }
-
-    private void require(PoolDirectory pool, String client, PoolRight right) throws ManagementRefusal {
-        if (!pool.pool().grants(client, right)) {
-            throw refusal(Errno.EACCES, "client " + client + " lacks the right \"" + right.key() + "\" in pool "
-                    + pool.pool().name() + " (rssrvcfg of server " + serverName + ", [pool " + pool.pool().name()
-                    + "] " + right.key() + " =)");
-        }
     }
 
     private void checkNewName(String name) throws ManagementRefusal {
@@ -419,13 +452,25 @@ public final class PoolManager implements AutoCloseable {
             case Management.Snapshot s -> "snapshot " + s.snapshot() + " of " + s.name();
             case Management.Delete d -> "delete " + d.name();
             case Management.Usage u -> "usage";
+            case Management.Throttle t -> "throttle " + t.name();
+            case Management.Statistics st -> "statistics";
+            case Management.Pause p -> "pause " + String.join(", ", p.names());
+            case Management.Resume r -> "resume " + String.join(", ", r.names());
         };
     }
 
     @Override
-    public synchronized void close() {
-        worker.shutdownNow();
-        for (Open o : open.values()) {
+    public void close() {
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        published = List.of();
+        for (PoolVolume o : open.values()) {
             try {
                 o.served().store().close();
             } catch (RuntimeException ignored) {

@@ -1,8 +1,11 @@
 package io.rsio.server.pool;
 
+import io.rsio.wire.message.VolumeLimit;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -15,21 +18,40 @@ import java.util.UUID;
  *
  * @param origin the volume a snapshot was made from; empty for an ordinary volume
  * @param createdBy the client that asked for it, for people reading the file
+ * @param limits its bandwidth and IOPS limits ({@code limit = BYTES/S IOPS} for the volume,
+ *     {@code limit.CLIENT = …} per client), none when unlimited
  */
 record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thick, boolean readOnly, String origin,
-                    String createdBy) {
+                    String createdBy, List<VolumeLimit> limits) {
     static final String SUFFIX = ".vol";
     static final String DATA_SUFFIX = ".img";
+    private static final String LIMIT = "limit";
 
     VolumeRecord {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(createdBy, "createdBy");
+        limits = List.copyOf(limits);
+    }
+
+    VolumeRecord(String name, UUID id, long size, int blockSize, boolean thick, boolean readOnly, String origin,
+                 String createdBy) {
+        this(name, id, size, blockSize, thick, readOnly, origin, createdBy, List.of());
     }
 
     VolumeRecord withSize(long newSize) {
-        return new VolumeRecord(name, id, newSize, blockSize, thick, readOnly, origin, createdBy);
+        return new VolumeRecord(name, id, newSize, blockSize, thick, readOnly, origin, createdBy, limits);
+    }
+
+    /** The record with {@code limit} in place of the same client's (or the volume's) limit; unlimited removes it. */
+    VolumeRecord withLimit(VolumeLimit limit) {
+        List<VolumeLimit> next = new ArrayList<>(limits.stream().filter(l -> !l.client().equals(limit.client())).toList());
+        if (!limit.unlimited()) {
+            next.add(limit);
+        }
+        next.sort(java.util.Comparator.comparing(VolumeLimit::client));
+        return new VolumeRecord(name, id, size, blockSize, thick, readOnly, origin, createdBy, next);
     }
 
     String text() {
@@ -41,7 +63,9 @@ record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thic
                 + "thick = " + (thick ? "yes" : "no") + "\n"
                 + "readonly = " + (readOnly ? "yes" : "no") + "\n"
                 + "origin = " + origin + "\n"
-                + "created_by = " + createdBy + "\n";
+                + "created_by = " + createdBy + "\n"
+                + String.join("", limits.stream().map(l -> LIMIT + (l.client().isEmpty() ? "" : "." + l.client())
+                        + " = " + l.bytesPerSecond() + " " + l.iops() + "\n").toList());
     }
 
     static VolumeRecord parse(Path file, String text) throws IOException {
@@ -61,10 +85,26 @@ record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thic
             return new VolumeRecord(need(file, values, "name"), UUID.fromString(need(file, values, "id")),
                     Long.parseLong(need(file, values, "size")), Integer.parseInt(need(file, values, "blocksize")),
                     "yes".equals(need(file, values, "thick")), "yes".equals(need(file, values, "readonly")),
-                    values.getOrDefault("origin", ""), values.getOrDefault("created_by", ""));
+                    values.getOrDefault("origin", ""), values.getOrDefault("created_by", ""), limits(values));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code limit = BYTES/S IOPS} and {@code limit.CLIENT = BYTES/S IOPS} lines (0: unlimited). */
+    private static List<VolumeLimit> limits(Map<String, String> values) {
+        List<VolumeLimit> limits = new ArrayList<>();
+        values.forEach((key, value) -> {
+            if (key.equals(LIMIT) || key.startsWith(LIMIT + ".")) {
+                String[] numbers = value.split("\\s+");
+                if (numbers.length != 2) {
+                    throw new IllegalArgumentException(key + " must be BYTES_PER_SECOND IOPS, found \"" + value + "\"");
+                }
+                limits.add(new VolumeLimit(key.equals(LIMIT) ? "" : key.substring(LIMIT.length() + 1),
+                        Long.parseLong(numbers[0]), Long.parseLong(numbers[1])));
+            }
+        });
+        return limits;
     }
 
     private static String need(Path file, Map<String, String> values, String key) throws IOException {

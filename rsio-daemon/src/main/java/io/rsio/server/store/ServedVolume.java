@@ -1,16 +1,18 @@
 package io.rsio.server.store;
 
-import io.rsio.server.store.VolumeStore;
+import io.rsio.server.qos.VolumeGate;
 import io.rsio.wire.message.VolumeInfo;
 import java.util.List;
 
 /**
  * A volume this server exports: what clients are told, where the bytes live, who may use it,
- * and what was done with it (for the metrics endpoint).
+ * what was done with it (for the metrics endpoint and MANAGE STATISTICS), and the limits its
+ * requests pass ({@link VolumeGate}).
  */
-public record ServedVolume(VolumeInfo info, VolumeStore store, List<String> access, VolumeCounters counters) {
+public record ServedVolume(VolumeInfo info, VolumeStore store, List<String> access, VolumeCounters counters,
+                           VolumeGate gate) {
     public ServedVolume(VolumeInfo info, VolumeStore store, List<String> access) {
-        this(info, store, access, new VolumeCounters(info.name()));
+        this(info, store, access, new VolumeCounters(info.name()), new VolumeGate());
     }
 
     /** What clients are told, with the size the store has now: a pool volume grows while served,

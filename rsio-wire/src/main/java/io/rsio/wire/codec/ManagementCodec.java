@@ -3,6 +3,8 @@ package io.rsio.wire.codec;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
+import io.rsio.wire.message.VolumeLimit;
+import io.rsio.wire.message.VolumeStatistics;
 import io.rsio.wire.message.VolumeUsage;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,17 @@ final class ManagementCodec {
     static final int CREATE_THICK = 1;
     /** The smallest usage entry: three empty strings, two u64, u32. */
     static final int MIN_USAGE_ENTRY = 2 + 2 + 8 + 8 + 4 + 2;
+    /** Statistics flag bits. */
+    static final int STATS_PAUSED = 1;
+    static final int STATS_KNOWN = STATS_PAUSED;
+    /** The smallest statistics entry: empty name, u32 flags, six u64, two empty counts. */
+    static final int MIN_STATS_ENTRY = 2 + 4 + 6 * 8 + 2 + 2;
+    /** A limit entry: empty client, two u64. */
+    static final int MIN_LIMIT_ENTRY = 2 + 8 + 8;
+    /** A latency bucket: two u64. */
+    static final int LATENCY_BUCKET = 8 + 8;
+    /** The last operation code this implementation knows. */
+    static final int LAST_OPERATION = Management.Resume.CODE;
 
     private ManagementCodec() {}
 
@@ -41,6 +54,10 @@ final class ManagementCodec {
                     in.string("snapshot name"));
             case Management.Delete.CODE -> new Management.Delete(in.string("volume name"));
             case Management.Usage.CODE -> new Management.Usage();
+            case Management.Throttle.CODE -> new Management.Throttle(in.string("volume name"), limit(in));
+            case Management.Statistics.CODE -> new Management.Statistics(in.string("volume name"));
+            case Management.Pause.CODE -> new Management.Pause(names(in));
+            case Management.Resume.CODE -> new Management.Resume(names(in));
             default -> throw in.error("unknown management operation " + code);
         };
         return new Request.Manage(tag, op);
@@ -66,15 +83,53 @@ final class ManagementCodec {
             }
             case Management.Delete d -> out.string(d.name());
             case Management.Usage u -> {}
+            case Management.Throttle t -> {
+                out.string(t.name());
+                limit(out, t.limit());
+            }
+            case Management.Statistics st -> out.string(st.name());
+            case Management.Pause p -> names(out, p.names());
+            case Management.Resume r -> names(out, r.names());
         }
     }
 
-    static Reply.Managed readReply(long tag, PayloadReader in) {
+    /** u16 count (at least 1), then that many volume names. */
+    private static List<String> names(PayloadReader in) {
+        int count = counted(in, "volume name", 2);
+        if (count == 0) {
+            throw in.error("a pause or resume names no volume");
+        }
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add(in.string("volume name"));
+        }
+        return names;
+    }
+
+    private static void names(PayloadWriter out, List<String> names) {
+        out.u16(names.size(), "volume count");
+        names.forEach(out::string);
+    }
+
+    private static VolumeLimit limit(PayloadReader in) {
+        return new VolumeLimit(in.string("client name"), in.u64Size("bytes per second"), in.u64Size("IOPS"));
+    }
+
+    private static void limit(PayloadWriter out, VolumeLimit limit) {
+        out.string(limit.client());
+        out.u64(limit.bytesPerSecond());
+        out.u64(limit.iops());
+    }
+
+    static Reply readReply(long tag, PayloadReader in) {
         int code = in.u16();
-        if (code < Management.Create.CODE || code > Management.Usage.CODE) {
+        if (code < Management.Create.CODE || code > LAST_OPERATION) {
             throw in.error("unknown management operation " + code);
         }
         String message = in.string("message");
+        if (code == Management.Statistics.CODE) {
+            return new Reply.ManagedStatistics(tag, message, statistics(in));
+        }
         int count = in.u16();
         if ((long) count * MIN_USAGE_ENTRY > in.remaining()) {
             throw in.error("volume count " + count + " needs at least " + (long) count * MIN_USAGE_ENTRY
@@ -97,7 +152,83 @@ final class ManagementCodec {
         return new Reply.Managed(tag, code, message, volumes);
     }
 
+    private static List<VolumeStatistics> statistics(PayloadReader in) {
+        int count = counted(in, "volume", MIN_STATS_ENTRY);
+        List<VolumeStatistics> volumes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = in.string("volume name");
+            int flags = in.u32();
+            if ((flags & ~STATS_KNOWN) != 0) {
+                throw in.error("unknown statistics flag bits 0x" + Integer.toHexString(flags));
+            }
+            long reads = in.u64Size("reads");
+            long writes = in.u64Size("writes");
+            long readBytes = in.u64Size("bytes read");
+            long writtenBytes = in.u64Size("bytes written");
+            long throttled = in.u64Size("throttled requests");
+            long throttledNanos = in.u64Size("throttled time");
+            int limitCount = counted(in, "limit", MIN_LIMIT_ENTRY);
+            List<VolumeLimit> limits = new ArrayList<>(limitCount);
+            for (int l = 0; l < limitCount; l++) {
+                limits.add(limit(in));
+            }
+            int bucketCount = counted(in, "latency bucket", LATENCY_BUCKET);
+            List<VolumeStatistics.LatencyBucket> latency = new ArrayList<>(bucketCount);
+            long previous = 0;
+            for (int b = 0; b < bucketCount; b++) {
+                long upTo = in.u64Size("latency bound");
+                if (upTo <= previous) {
+                    throw in.error("latency bounds must increase, " + upTo + " follows " + previous);
+                }
+                previous = upTo;
+                latency.add(new VolumeStatistics.LatencyBucket(upTo, in.u64Size("latency count")));
+            }
+            volumes.add(new VolumeStatistics(name, (flags & STATS_PAUSED) != 0, reads, writes, readBytes,
+                    writtenBytes, throttled, throttledNanos, limits, latency));
+        }
+        return volumes;
+    }
+
+    /** A u16 count of entries of at least {@code minEntry} bytes each that the payload can hold. */
+    private static int counted(PayloadReader in, String what, int minEntry) {
+        int count = in.u16();
+        if ((long) count * minEntry > in.remaining()) {
+            throw in.error(what + " count " + count + " needs at least " + (long) count * minEntry
+                    + " bytes, payload has " + in.remaining());
+        }
+        return count;
+    }
+
+    static void writeStatistics(Reply.ManagedStatistics m, PayloadWriter out) {
+        out.u16(Management.Statistics.CODE, "operation");
+        out.string(WireString.sendable(m.message()));
+        out.u16(m.volumes().size(), "volume count");
+        for (VolumeStatistics v : m.volumes()) {
+            out.string(v.name());
+            out.u32(v.paused() ? STATS_PAUSED : 0);
+            for (long n : new long[] {v.reads(), v.writes(), v.readBytes(), v.writtenBytes(), v.throttledRequests(),
+                    v.throttledNanos()}) {
+                size(out, n);
+            }
+            out.u16(v.limits().size(), "limit count");
+            v.limits().forEach(l -> limit(out, l));
+            out.u16(v.latency().size(), "latency bucket count");
+            long previous = 0;
+            for (VolumeStatistics.LatencyBucket b : v.latency()) {
+                if (b.upToNanos() <= previous) {
+                    throw new IllegalArgumentException("latency bounds must increase");
+                }
+                previous = b.upToNanos();
+                size(out, b.upToNanos());
+                size(out, b.count());
+            }
+        }
+    }
+
     static void writeReply(Reply.Managed m, PayloadWriter out) {
+        if (m.operation() == Management.Statistics.CODE) {
+            throw new IllegalArgumentException("a STATISTICS answer is a ManagedStatistics, not a Managed reply");
+        }
         out.u16(m.operation(), "operation");
         out.string(WireString.sendable(m.message()));
         out.u16(m.volumes().size(), "volume count");

@@ -73,6 +73,7 @@ final class MessageWriter {
                 yield reply(Opcode.PING, m.tag(), m.volumesVersion(), Errno.OK, m.timestamp(), m.otherInstances());
             }
             case Reply.Managed m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
+            case Reply.ManagedStatistics m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
             case Reply.Failure m -> {
                 if (m.status() == Errno.OK) {
                     throw new IllegalArgumentException("a failure reply needs a status other than OK");
@@ -134,6 +135,7 @@ final class MessageWriter {
             case Reply.Opened m -> volume(out, m.volume());
             case Request.Manage m -> ManagementCodec.writeRequest(m, out);
             case Reply.Managed m -> ManagementCodec.writeReply(m, out);
+            case Reply.ManagedStatistics m -> ManagementCodec.writeStatistics(m, out);
             case Reply.Geometry m -> {
                 size(out, m.size(), "size");
                 blockSize(out, m.blockSize(), "logical block size");

@@ -1,5 +1,6 @@
 package io.rsio.wire.message;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -66,6 +67,75 @@ public sealed interface Management {
         public int code() { return CODE; }
 
         public String right() { return "delete"; }
+    }
+
+    /**
+     * Sets a bandwidth and IOPS limit of a pool volume (docs/VOLUMES.md, "Throttling"): of the
+     * volume as a whole when the limit's client is empty, else of that client's I/O to it. 0
+     * means no limit; both 0 removes the limit. Persisted with the volume; applies at once.
+     */
+    record Throttle(String name, VolumeLimit limit) implements Management {
+        public static final int CODE = 6;
+
+        public Throttle {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(limit, "limit");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "throttle"; }
+    }
+
+    /**
+     * Per-volume statistics of the server (reads, writes, bytes, latency, throttled time, limits)
+     * of {@code name}, or of every volume the client may use when it is empty; changes nothing.
+     */
+    record Statistics(String name) implements Management {
+        public static final int CODE = 7;
+
+        public Statistics {
+            Objects.requireNonNull(name, "name");
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return ""; }
+    }
+
+    /**
+     * Holds the I/O of the named volumes on this server from one instant on (held, not failed),
+     * all or none of them; answered once the I/O already executing has completed.
+     */
+    record Pause(List<String> names) implements Management {
+        public static final int CODE = 8;
+
+        public Pause {
+            names = List.copyOf(names);
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("a pause names at least one volume");
+            }
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "pause"; }
+    }
+
+    /** Ends the pause of the named volumes: their held I/O goes on. */
+    record Resume(List<String> names) implements Management {
+        public static final int CODE = 9;
+
+        public Resume {
+            names = List.copyOf(names);
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("a resume names at least one volume");
+            }
+        }
+
+        public int code() { return CODE; }
+
+        public String right() { return "pause"; }
     }
 
     /** Provisioned and allocated bytes of every volume the client may use; changes nothing. */

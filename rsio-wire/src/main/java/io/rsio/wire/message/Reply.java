@@ -78,6 +78,15 @@ public sealed interface Reply extends Message {
         public Opcode opcode() { return Opcode.MANAGE; }
     }
 
+    /** The answer of a MANAGE STATISTICS request: one entry per volume (docs/PROTOCOL.md §3.6). */
+    record ManagedStatistics(long tag, String message, List<VolumeStatistics> volumes) implements Reply {
+        public ManagedStatistics {
+            volumes = List.copyOf(volumes);
+        }
+
+        public Opcode opcode() { return Opcode.MANAGE; }
+    }
+
     /** Any request refused or failed: status is never OK; the reason is for people, never a key. */
     record Failure(long tag, Opcode opcode, Errno status, String reason) implements Reply {}
 }

@@ -323,8 +323,8 @@ class DecoderErrorTest {
 
     @Test
     void helloReplyWithUnknownFeatures() {
-        byte[] reply = RawFrame.reply(Opcode.HELLO.value()).payload(RawFrame.payloadOf((short) 1, 4096, 31, "s")).bytes();
-        assertRejected(false, null, reply, "HELLO reply: unknown feature bits 0x1f");
+        byte[] reply = RawFrame.reply(Opcode.HELLO.value()).payload(RawFrame.payloadOf((short) 1, 4096, 63, "s")).bytes();
+        assertRejected(false, null, reply, "HELLO reply: unknown feature bits 0x3f");
     }
 
     @Test
@@ -386,9 +386,9 @@ class DecoderErrorTest {
         RsioFrameDecoder decoder = new RsioFrameDecoder(true);
         assertThrows(IllegalArgumentException.class, () -> decoder.negotiated(4095, 0));
         assertThrows(IllegalArgumentException.class, () -> decoder.negotiated((16 << 20) + 1, 0));
-        assertThrows(IllegalArgumentException.class, () -> decoder.negotiated(4096, 16));
+        assertThrows(IllegalArgumentException.class, () -> decoder.negotiated(4096, 32));
         RsioFrameCodec codec = new RsioFrameCodec(true);
-        assertThrows(IllegalArgumentException.class, () -> codec.negotiated(1 << 20, 32));
+        assertThrows(IllegalArgumentException.class, () -> codec.negotiated(1 << 20, 64));
     }
 
     // ---- helpers ----

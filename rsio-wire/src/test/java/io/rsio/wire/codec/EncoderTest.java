@@ -132,7 +132,7 @@ class EncoderTest {
     void badHelloFields() {
         assertRefused(new Request.Hello(1, 1, 0x10000, 1 << 20, 3, ""), "max version 65536 does not fit u16");
         assertRefused(new Request.Hello(1, 1, 1, 4095, 3, ""), "max payload 4095 outside 4096..16777216");
-        assertRefused(new Reply.HelloReply(1, 1, 1 << 20, 16, ""), "unknown feature bits 0x10");
+        assertRefused(new Reply.HelloReply(1, 1, 1 << 20, 32, ""), "unknown feature bits 0x20");
     }
 
     @Test

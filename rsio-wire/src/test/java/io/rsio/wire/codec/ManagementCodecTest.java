@@ -9,6 +9,8 @@ import io.rsio.wire.Opcode;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
+import io.rsio.wire.message.VolumeLimit;
+import io.rsio.wire.message.VolumeStatistics;
 import io.rsio.wire.message.VolumeUsage;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -29,6 +31,49 @@ class ManagementCodecTest {
             + "0002" + "7631" // name "v1"
             + "0000000040000000" // size 1 GiB
             + "00000001"); // flags: THICK
+
+    /** Throttle("v1", volume limit 10 MiB/s and 2000 IOPS), tag 10: the example of PROTOCOL.md §3.6. */
+    static final byte[] THROTTLE = HEX.parseHex(
+            "5253494f" + "01" + "30" + "0000" + "000000000000000a" + "00000000" + "00000000"
+            + "0000000000000000" + "00000000" + "00000018" + "00000000"
+            + "0006" // operation THROTTLE
+            + "0002" + "7631" // name "v1"
+            + "0000" // client "": the volume as a whole
+            + "0000000000a00000" // 10 MiB/s
+            + "00000000000007d0"); // 2000 IOPS
+
+    @Test
+    void throttleRequestHasTheDocumentedBytes() {
+        Request.Manage throttle = new Request.Manage(10, new Management.Throttle("v1",
+                new VolumeLimit("", 10L << 20, 2000)));
+        assertArrayEquals(THROTTLE, Encoding.bytes(throttle, NO_DIGESTS));
+        DecoderHarness decoder = new DecoderHarness(true).agreed(4096, 0);
+        decoder.write(THROTTLE, 1);
+        assertEquals(List.of(throttle), decoder.messages());
+    }
+
+    @Test
+    void statisticsReplyRoundTripsEveryField() {
+        Reply.ManagedStatistics reply = new Reply.ManagedStatistics(4, "1 volume(s)", List.of(new VolumeStatistics(
+                "v1", true, 10, 20, 40960, 81920, 5, 2_000_000_000L, List.of(new VolumeLimit("", 1 << 20, 0),
+                new VolumeLimit("big-3", 0, 100)), List.of(new VolumeStatistics.LatencyBucket(50_000, 25),
+                new VolumeStatistics.LatencyBucket(100_000, 5),
+                new VolumeStatistics.LatencyBucket(VolumeStatistics.LatencyBucket.UNBOUNDED, 0)))));
+        DecoderHarness decoder = new DecoderHarness(false).agreed(4096, 0);
+        decoder.write(Encoding.bytes(reply, NO_DIGESTS), 3);
+        assertEquals(List.of(reply), decoder.messages());
+        assertEquals(30, ((Reply.ManagedStatistics) decoder.messages().getFirst()).volumes().getFirst().latencyCount());
+    }
+
+    @Test
+    void latencyBoundsThatDoNotIncreaseAreAProtocolError() {
+        byte[] payload = RawFrame.payloadOf((short) 7, "", (short) 1, "v", 0, 0L, 0L, 0L, 0L, 0L, 0L, (short) 0,
+                (short) 2, 100L, 1L, 100L, 1L);
+        byte[] frame = RawFrame.reply(Opcode.MANAGE.value()).payload(payload).bytes();
+        DecoderHarness decoder = new DecoderHarness(false);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
+        assertTrue(e.getMessage().contains("latency bounds must increase"), e.getMessage());
+    }
 
     @Test
     void createRequestHasTheDocumentedBytes() {
@@ -55,10 +100,31 @@ class ManagementCodecTest {
 
     @Test
     void unknownOperationIsAProtocolError() {
-        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 9)).bytes();
+        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 10)).bytes();
         DecoderHarness decoder = new DecoderHarness(true);
         ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
-        assertTrue(e.getMessage().contains("unknown management operation 9"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown management operation 10"), e.getMessage());
+    }
+
+    @Test
+    void aPauseOfNoVolumeIsAProtocolError() {
+        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 8, (short) 0)).bytes();
+        DecoderHarness decoder = new DecoderHarness(true);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
+        assertTrue(e.getMessage().contains("names no volume"), e.getMessage());
+    }
+
+    /** Pause("a", "bc"), tag 11: the example of PROTOCOL.md §3.6. */
+    @Test
+    void pauseRequestHasTheDocumentedBytes() {
+        byte[] expected = HEX.parseHex("5253494f" + "01" + "30" + "0000" + "000000000000000b" + "00000000" + "00000000"
+                + "0000000000000000" + "00000000" + "0000000b" + "00000000"
+                + "0008" + "0002" + "0001" + "61" + "0002" + "6263");
+        Request.Manage pause = new Request.Manage(11, new Management.Pause(List.of("a", "bc")));
+        assertArrayEquals(expected, Encoding.bytes(pause, NO_DIGESTS));
+        DecoderHarness decoder = new DecoderHarness(true).agreed(4096, 0);
+        decoder.write(expected, 1);
+        assertEquals(List.of(pause), decoder.messages());
     }
 
     @Test

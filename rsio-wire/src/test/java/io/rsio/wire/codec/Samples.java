@@ -11,6 +11,8 @@ import io.rsio.wire.message.Message;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
 import io.rsio.wire.message.VolumeInfo;
+import io.rsio.wire.message.VolumeLimit;
+import io.rsio.wire.message.VolumeStatistics;
 import io.rsio.wire.message.VolumeUsage;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,11 @@ final class Samples {
         m.add(() -> new Request.Manage(25, new Management.Snapshot("data-1", "data-1.snap")));
         m.add(() -> new Request.Manage(26, new Management.Delete("data-ä")));
         m.add(() -> new Request.Manage(27, new Management.Usage()));
+        m.add(() -> new Request.Manage(28, new Management.Throttle("data-1", new VolumeLimit("", 10L << 20, 2000))));
+        m.add(() -> new Request.Manage(29, new Management.Throttle("data-1", new VolumeLimit("big-3", 0, 0))));
+        m.add(() -> new Request.Manage(30, new Management.Statistics("")));
+        m.add(() -> new Request.Manage(31, new Management.Pause(List.of("app-data", "app-log"))));
+        m.add(() -> new Request.Manage(32, new Management.Resume(List.of("ä"))));
 
         m.add(() -> new Reply.HelloReply(1, 1, 4096, 0, "rssrv/0.1"));
         m.add(() -> new Reply.HelloReply(-1, 0xFFFF, WireConstants.MAX_PAYLOAD_LIMIT, WireConstants.DEFAULT_FEATURES, MAX_STRING));
@@ -91,6 +98,12 @@ final class Samples {
                 new VolumeUsage("a", "", Long.MAX_VALUE, Long.MAX_VALUE, true, true, "b"),
                 new VolumeUsage("", "p", 0, 0, true, false, ""))));
         m.add(() -> new Reply.Failure(25, Opcode.MANAGE, Errno.EACCES, "client big-2 lacks the right create"));
+        m.add(() -> new Reply.ManagedStatistics(26, "1 volume(s)", List.of(new VolumeStatistics("data-1", true, 1, 2,
+                4096, 8192, 3, 1_500_000_000L, List.of(new VolumeLimit("", 1 << 20, 0), new VolumeLimit("big-3", 0, 10)),
+                List.of(new VolumeStatistics.LatencyBucket(50_000, 2),
+                        new VolumeStatistics.LatencyBucket(VolumeStatistics.LatencyBucket.UNBOUNDED, 1))))));
+        m.add(() -> new Reply.ManagedStatistics(27, "", List.of(new VolumeStatistics("", false, 0, 0, 0, 0, 0, 0,
+                List.of(), List.of()))));
         m.add(() -> new Reply.Pong(19, 42, 2));
         m.add(() -> new Reply.Pong(19, 42, 0, -1_640_531_527)); // a volumes version (any u32)
         m.add(() -> new Reply.Failure(1, Opcode.HELLO, Errno.ENOTSUP, "no common version"));
