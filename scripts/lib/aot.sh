@@ -10,15 +10,16 @@
 # The JVM refuses a cache made by another JVM build, with other options or other jars; the
 # check costs one JVM start with the cache (~40 ms). Why it was refused goes to stderr (the
 # daemon's .out file or the journal) once: STATEDIR/NAME.aot-refused keeps the last reason.
+# RSIO_AOT=off in the environment starts without the cache (for comparing).
 rsio_aot_options() {
   local -n aot_into=$1
   local name=$2 cache=$3 state=$4 java=$5 cp=$6
-  [ -r "$cache" ] || return 1
+  [ "${RSIO_AOT:-on}" != off ] && [ -r "$cache" ] || return 1
   local why
   if why=$("$java" "${aot_into[@]}" -XX:AOTCache="$cache" -XX:AOTMode=on -Xlog:aot=error,cds=error \
              -cp "$cp" -version 2>&1 >/dev/null); then
     rm -f "$state/$name.aot-refused" 2>/dev/null
-    aot_into+=(-XX:AOTCache="$cache" -Xlog:aot=off -Xlog:cds=off)
+    aot_into+=(-XX:AOTCache="$cache" "-Xlog:aot*=off" "-Xlog:cds*=off")
     return 0
   fi
   why=$(printf '%s\n' "$why" | grep -v '^Picked up\|Run with -Xlog\|Error occurred during init\|Unable to use AOT cache' \
