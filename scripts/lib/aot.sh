@@ -16,14 +16,21 @@ rsio_aot_options() {
   local name=$2 cache=$3 state=$4 java=$5 cp=$6
   [ "${RSIO_AOT:-on}" != off ] && [ -r "$cache" ] || return 1
   local why
-  if why=$("$java" "${aot_into[@]}" -XX:AOTCache="$cache" -XX:AOTMode=on -Xlog:aot=error,cds=error \
-             -cp "$cp" -version 2>&1 >/dev/null); then
+  # shellcheck disable=SC2086 # RSIO_JAVA_OPTS is a list of options, as where the daemon starts
+  # A damaged cache can crash the JVM that maps it: the check's crash leaves no hs_err file.
+  if why=$("$java" "${aot_into[@]}" ${RSIO_JAVA_OPTS:-} -XX:AOTCache="$cache" -XX:AOTMode=on \
+             -Xlog:aot=error,cds=error -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
+             -cp "$cp" -version 2>&1); then
     rm -f "$state/$name.aot-refused" 2>/dev/null
     aot_into+=(-XX:AOTCache="$cache" "-Xlog:aot*=off" "-Xlog:cds*=off")
     return 0
   fi
-  why=$(printf '%s\n' "$why" | grep -v '^Picked up\|Run with -Xlog\|Error occurred during init\|Unable to use AOT cache' \
-        | sed 's/^\[[^]]*\]\[[^]]*\]\[[^]]*\] *//' | head -n 3 | paste -sd ';' -)
+  if printf '%s' "$why" | grep -q 'A fatal error has been detected'; then
+    why="the JVM crashed mapping it: a damaged file"
+  else
+    why=$(printf '%s\n' "$why" | grep -v '^#\|version "\|Runtime Environment\|Server VM\|^Picked up\|Run with -Xlog\|Error occurred during init\|Unable to use AOT cache' \
+          | sed 's/^\[[^]]*\]\[[^]]*\]\[[^]]*\] *//' | grep -v '^ *$' | head -n 3 | paste -sd ';' -)
+  fi
   if [ "$(cat "$state/$name.aot-refused" 2>/dev/null)" != "$cache: $why" ]; then
     echo "$name: not using the ahead-of-time cache $cache (the JVM refuses it: ${why:-no reason given});" \
          "starting without it, JIT warm-up included" >&2

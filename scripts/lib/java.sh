@@ -31,7 +31,12 @@ rsio_aot_train_checkout() {
   local cp
   cp=$(rsio_snapshot_classpath "$RSIO_HOME/.daemon-jars" "$(rsio_classpath)") || return 1
   echo "training rssrv and rsiod for their ahead-of-time caches (about 30 s)..." >&2
-  rsio_aot_train "$JAVA_HOME/bin/java" "$cp" "$(rsio_aot_dir "$cp")"
+  local dir d; dir=$(rsio_aot_dir "$cp")
+  rsio_aot_train "$JAVA_HOME/bin/java" "$cp" "$dir" || return 1
+  # Caches of earlier builds: their jars are gone; keep those a running daemon still maps.
+  for d in "$RSIO_HOME"/.daemon-jars/aot-*; do
+    [ "$d" = "$dir" ] || grep -qsF "$d/" /proc/[0-9]*/cmdline || rm -rf "$d"
+  done
 }
 
 rsio_classpath() {
