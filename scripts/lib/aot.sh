@@ -43,7 +43,8 @@ rsio_aot_options() {
 # -XX:AOTCacheOutput=OUTDIR/NAME.aot with the options they run with, on loopback (127.0.0.1,
 # a free port): rsiod logs in over two paths and exports the volume over NBD; fio then moves
 # data through the export the way users do (1 MiB sequential writes and reads at queue depth 16,
-# 8 KiB random reads and writes at 32), and rsconfig asks rsiod for its views. Both daemons
+# 8 KiB random reads and writes at 32; reads from the disk and from the page cache), and
+# rsconfig asks rsiod for its views. Both daemons
 # stop cleanly (SIGTERM), and each JVM writes its cache on the way out. Returns non-zero, with
 # the daemons' output on stderr, when something did not work; makes no cache then.
 rsio_aot_train() {
@@ -75,9 +76,17 @@ rsio_aot_train() {
   for i in $(seq 1 300); do [ -S "$work/run/nbd/vol.sock" ] && break; kill -0 $cli 2>/dev/null || break; sleep 0.1; done
   if [ -S "$work/run/nbd/vol.sock" ]; then
     local uri="nbd+unix:///vol?socket=$work/run/nbd/vol.sock" job
-    for job in "write 1m 16" "read 1m 16" "randread 8k 32" "randwrite 8k 32" "randread 4k 1"; do
+    # Each read job twice: once with the volume file dropped from the page cache, so that rssrv's
+    # store threads read it from the disk (the path of a cold start, which reads from the page
+    # cache never take), once with it cached (rssrv's event loops answer).
+    for job in "write 1m 16" "read 1m 16 cold" "read 1m 16" "randread 8k 32 cold" "randread 8k 32" \
+               "randwrite 8k 32" "randread 4k 1"; do
       set -- $job
-      echo "aot: training, fio $1 $2 at queue depth $3 for $seconds s" >&2
+      if [ "${4:-}" = cold ]; then
+        python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDWR); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' \
+          "$work/vol.img"
+      fi
+      echo "aot: training, fio $1 $2 at queue depth $3${4:+ (from the disk)} for $seconds s" >&2
       fio --name=train --ioengine=nbd --uri="$uri" --rw="$1" --bs="$2" --iodepth="$3" --numjobs=1 \
         --time_based --runtime="$seconds" >/dev/null 2>"$work/fio.err" || { cat "$work/fio.err" >&2; rc=1; }
     done
