@@ -47,8 +47,8 @@ rsio_daemon_memory_options() {
   mem_into+=(-XX:+UseSerialGC -XX:CICompilerCount=2 -XX:ReservedCodeCacheSize=48m -Xss512k
              -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
   case "$2" in
-    rsiod) mem_into+=(-Xms8m -Xmx32m -XX:MaxDirectMemorySize=256m);;
-    rssrv) mem_into+=(-Xms16m -Xmx64m -XX:MaxDirectMemorySize=512m);;
+    rsiod) mem_into+=(-Xms8m -Xmx64m -XX:MaxDirectMemorySize=256m);;
+    rssrv) mem_into+=(-Xms16m -Xmx128m -XX:MaxDirectMemorySize=512m);;
     *) mem_into+=(-XX:MaxDirectMemorySize=512m);;
   esac
   # glibc gives each thread that mallocs its own arena (up to 8 per core, 64 MiB of address
