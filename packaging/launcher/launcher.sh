@@ -5,6 +5,7 @@ RSIO_LIB=/usr/lib/rsio
 JAVA_HOME=$RSIO_LIB/runtime
 . "$RSIO_LIB/jvm.sh"
 . "$RSIO_LIB/daemon.sh"
+. "$RSIO_LIB/aot.sh"
 
 rsio_build_if_needed() { :; }
 
@@ -15,7 +16,12 @@ umask 027
 rsio_java() {
   local kind=$1 name=$2 main=$3; shift 3
   local opts=()
-  rsio_cds_options opts "$RSIO_LIB/cds/$name.jsa" read
-  rsio_jvm_options opts "$kind"
+  rsio_jvm_options opts "$kind" "$name"
+  # The daemons start with the ahead-of-time cache made when the package was built (aot.sh),
+  # the other programs, and a daemon whose cache the JVM refuses, with the CDS archive.
+  if ! { [ "$kind" = daemon ] && rsio_aot_options opts "$name" "$RSIO_LIB/aot/$name.aot" "${RSIO_RUN_DIR:-/run/rsio}" \
+           "$JAVA_HOME/bin/java" "@CLASSPATH@"; }; then
+    rsio_cds_options opts "$RSIO_LIB/cds/$name.jsa" read
+  fi
   exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "@CLASSPATH@" "$main" "$@"
 }

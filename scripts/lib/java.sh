@@ -4,6 +4,7 @@ RSIO_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$RSIO_HOME/scripts/jdk.sh"
 . "$RSIO_HOME/scripts/lib/jvm.sh"
 . "$RSIO_HOME/scripts/lib/daemon.sh"
+. "$RSIO_HOME/scripts/lib/aot.sh"
 
 rsio_build_if_needed() {
   # Tests run the launchers against the classes Maven just compiled (RSIO_CLASSPATH), not jars.
@@ -14,7 +15,28 @@ rsio_build_if_needed() {
     echo "building RSIO (first run, about a minute)..." >&2
     (cd "$RSIO_HOME" && mvn -B -ntp -q package -DskipTests) >&2 || {
       echo "build failed: run 'cd $RSIO_HOME && mvn package' to see why" >&2; exit 1; }
+    # Part of the build, not of a daemon's first start: the daemons' ahead-of-time caches.
+    rsio_aot_train_checkout || echo "the daemons start without ahead-of-time caches (scripts/aot-train retries)" >&2
   fi
+}
+
+# The checkout's daemons run from the copies of rsio_snapshot_classpath; their ahead-of-time
+# caches (aot.sh) belong to exactly that class path, so they live in a directory named by it.
+rsio_aot_dir() {
+  echo "$RSIO_HOME/.daemon-jars/aot-$(printf '%s' "$1" | sha256sum | cut -c1-16)"
+}
+
+# rsio_aot_train_checkout: makes the caches of rssrv and rsiod for the jars built now (aot.sh).
+rsio_aot_train_checkout() {
+  local cp
+  cp=$(rsio_snapshot_classpath "$RSIO_HOME/.daemon-jars" "$(rsio_classpath)") || return 1
+  echo "training rssrv and rsiod for their ahead-of-time caches (about 30 s)..." >&2
+  local dir d; dir=$(rsio_aot_dir "$cp")
+  rsio_aot_train "$JAVA_HOME/bin/java" "$cp" "$dir" || return 1
+  # Caches of earlier builds: their jars are gone; keep those a running daemon still maps.
+  for d in "$RSIO_HOME"/.daemon-jars/aot-*; do
+    [ "$d" = "$dir" ] || grep -qsF "$d/" /proc/[0-9]*/cmdline || rm -rf "$d"
+  done
 }
 
 rsio_classpath() {
@@ -82,10 +104,13 @@ rsio_java() {
   # A class-data-sharing archive, made on first use, halves JVM start-up for the CLIs; it
   # needs a classpath of jars only: not for class directories.
   local opts=()
-  if [ -z "${RSIO_CLASSPATH:-}" ]; then
+  rsio_jvm_options opts "$kind" "$name"
+  # A daemon from the copies starts with its ahead-of-time cache when there is one (made by the
+  # build, aot.sh); else, and for the other programs, with its class-data-sharing archive.
+  if [ -z "${RSIO_CLASSPATH:-}" ] && ! { [ "$kind" = daemon ] && [ "$cds_dir" != "$RSIO_HOME/rsio-daemon/target/cds" ] \
+        && rsio_aot_options opts "$name" "$(rsio_aot_dir "$cp")/$name.aot" "$cds_dir" "$JAVA_HOME/bin/java" "$cp"; }; then
     rsio_cds_options opts "$cds_dir/$name.jsa" auto
   fi
-  rsio_jvm_options opts "$kind"
   # crsio starts rsiod as a child: the logs it makes, rotations too, stay 0640 (as daemon.sh).
   [ "$kind" = tui ] && umask 027
   exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "$cp" "$main" "$@"

@@ -18,7 +18,8 @@ rsio_cds_options() {
   into+=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
 }
 
-# rsio_jvm_options ARRAY KIND: adds the options of KIND (cli, tui or daemon) to the array named ARRAY.
+# rsio_jvm_options ARRAY KIND [NAME]: adds the options of KIND (cli, tui or daemon) and of the
+# program NAME to the array named ARRAY.
 rsio_jvm_options() {
   local -n into=$1
   into+=(--enable-native-access=ALL-UNNAMED)
@@ -27,6 +28,30 @@ rsio_jvm_options() {
   else
     # Netty's sampling leak detector records a stack trace for one buffer in 128: 2-3 % of
     # rsiod's CPU at 50k IOPS. The test suite runs every buffer under paranoid detection instead.
-    into+=(-XX:+UseG1GC -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled)
+    into+=(-Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled)
+    rsio_daemon_memory_options into "${3:-}"
   fi
+}
+
+# rsio_daemon_memory_options ARRAY NAME: heap, GC and native-memory limits of the daemons,
+# chosen for the footprint goals of docs/performance.md ("Memory"): rsiod with 2 namespaces,
+# 8 volumes and 8 paths within 64 MiB RSS, rssrv with 16 clients within 128 MiB. Data moves in
+# Netty's direct buffers, so the Java heap holds only requests, replies and state: small heaps
+# suffice, and the serial collector (no remembered sets, no concurrent threads, a few ms of
+# pause at these sizes) costs the least memory. JIT: two compiler threads and a smaller code
+# cache than the 240 MiB reserved by default. Direct memory is capped well above what flow
+# control lets be in flight (a cap is a hard allocation failure, not a soft limit), to stop a
+# leak rather than to save memory. Override per host with RSIO_JAVA_OPTS (appended last).
+rsio_daemon_memory_options() {
+  local -n mem_into=$1
+  mem_into+=(-XX:+UseSerialGC -XX:CICompilerCount=2 -XX:ReservedCodeCacheSize=48m -Xss512k
+             -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+  case "$2" in
+    rsiod) mem_into+=(-Xms8m -Xmx64m -XX:MaxDirectMemorySize=256m);;
+    rssrv) mem_into+=(-Xms16m -Xmx128m -XX:MaxDirectMemorySize=512m);;
+    *) mem_into+=(-XX:MaxDirectMemorySize=512m);;
+  esac
+  # glibc gives each thread that mallocs its own arena (up to 8 per core, 64 MiB of address
+  # space each, partly touched): the JIT's and Netty's threads would each keep one.
+  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 }

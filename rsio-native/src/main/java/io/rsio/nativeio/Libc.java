@@ -56,6 +56,9 @@ final class Libc {
     private static final MethodHandle FDATASYNC = capturing("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FALLOCATE = capturing("fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    // posix_fadvise(int fd, off_t offset, off_t len, int advice): returns the error number itself.
+    private static final MethodHandle POSIX_FADVISE = plain("posix_fadvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FTRUNCATE = capturing("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     // statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf):
@@ -127,6 +130,15 @@ final class Libc {
     static int fdatasync(MemorySegment cs, int fd) {
         try {
             return (int) FDATASYNC.invokeExact(cs, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** posix_fadvise: 0, or the error number (it does not set errno). */
+    static int posixFadvise(int fd, long offset, long length, int advice) {
+        try {
+            return (int) POSIX_FADVISE.invokeExact(fd, offset, length, advice);
         } catch (Throwable t) {
             throw unexpected(t);
         }

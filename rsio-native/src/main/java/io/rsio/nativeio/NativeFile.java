@@ -303,6 +303,26 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
+    /** posix_fadvise advice: start reading the range into the page cache, without waiting. */
+    private static final int POSIX_FADV_WILLNEED = 3;
+
+    /**
+     * Asks the kernel to start reading {@code length} bytes at {@code offset} into the page
+     * cache (posix_fadvise WILLNEED) and returns once the reads are queued, before they finish.
+     * It may still wait briefly for the device's request queue or the file's block map.
+     */
+    public void adviseWillNeed(long offset, long length) throws IOException {
+        acquire();
+        try {
+            int error = Libc.posixFadvise(fd, offset, length, POSIX_FADV_WILLNEED);
+            if (error != 0) {
+                throw new NativeException(error, "posix_fadvise WILLNEED of " + length + " bytes at " + offset, path);
+            }
+        } finally {
+            release();
+        }
+    }
+
     /**
      * Deallocates a range (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): afterwards it reads
      * as zeros and, on filesystems that support it, takes no space; the size stays. Fails

@@ -29,6 +29,7 @@ class PackageBuildTest {
                 "./usr/share/doc/rsio/rssrvcfg.sample", "./lib/systemd/system/rsiod.service",
                 "./lib/systemd/system/rssrv.service", "./lib/systemd/system/rsio-attach.service",
                 "./usr/lib/tmpfiles.d/rsio.conf", "./usr/lib/rsio/cds/rsconfig.jsa",
+                "./usr/lib/rsio/aot/rssrv.aot", "./usr/lib/rsio/aot/rsiod.aot",
                 "./usr/share/bash-completion/completions/rsconfig")) {
             assertTrue(contents.stdout().contains(" " + path + "\n") || contents.stdout().contains(" " + path + " -> "),
                     path + " in the package");
@@ -49,5 +50,30 @@ class PackageBuildTest {
         assertTrue(present.containsAll(wanted), present + " holds " + wanted);
         assertFalse(present.contains("jdk.compiler") || present.contains("jdk.jlink"), "no JDK tools: " + present);
         assertFalse(Files.exists(runtime.resolve("bin/javac")));
+    }
+
+    /**
+     * The ahead-of-time caches made by the training run are ones the daemons can use: the
+     * packaged JVM, with the daemons' own options (jvm.sh) and their class path moved from the
+     * stage to where it lies, accepts each (aot.sh's check, the one the launcher makes).
+     */
+    @Test
+    void daemonsAcceptTheirAheadOfTimeCachesFromAMovedClassPath() throws Exception {
+        BuiltPackage pkg = BuiltPackage.get();
+        Path lib = pkg.stage.resolve("usr/lib/rsio");
+        String launcher = Files.readString(lib.resolve("launcher.sh"));
+        java.util.regex.Matcher cp = java.util.regex.Pattern.compile("-cp \"(/usr/lib/rsio/lib/[^\"]+)\"").matcher(launcher);
+        assertTrue(cp.find(), "the launcher's class path:\n" + launcher);
+        String movedClassPath = cp.group(1).replace("/usr/lib/rsio/", lib + "/");
+        for (String daemon : List.of("rssrv", "rsiod")) {
+            Path state = Files.createTempDirectory("rsio-aot-state");
+            String script = ". " + lib.resolve("jvm.sh") + "; . " + lib.resolve("aot.sh") + "; opts=(); "
+                    + "rsio_jvm_options opts daemon " + daemon + "; "
+                    + "rsio_aot_options opts " + daemon + " " + lib.resolve("aot/" + daemon + ".aot") + " " + state + " "
+                    + lib.resolve("runtime/bin/java") + " \"$1\" && echo accepted";
+            Run check = Run.of(Duration.ofMinutes(1), "bash", "-c", script, "check", movedClassPath);
+            assertEquals("accepted\n", check.stdout(), daemon + ": " + check);
+            assertEquals("", check.stderr(), daemon + ": " + check);
+        }
     }
 }

@@ -17,6 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -38,13 +42,46 @@ import org.apache.logging.log4j.Logger;
 public final class FileVolumeStore implements VolumeStore {
     private static final Logger LOG = LogManager.getLogger(FileVolumeStore.class);
 
+    /**
+     * One thread for every volume's readahead advice: posix_fadvise may wait for the device's
+     * request queue, which an event loop must never do. Advice finding 64 queued is dropped;
+     * its stream asks again half a window later.
+     */
+    private static final ExecutorService ADVICE = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(64), r -> {
+                Thread t = new Thread(r, "rssrv-readahead");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
+
+    /**
+     * -Drsio.server.readahead=false leaves readahead to the kernel alone: only for measuring
+     * what {@link SequentialReadahead} brings (docs/performance.md, "Cold start").
+     */
+    private static final boolean READAHEAD = !"false".equals(System.getProperty("rsio.server.readahead"));
+
     /** Replaced whole when a pool volume is resized (docs/VOLUMES.md); every check reads it once. */
     private volatile VolumeGeometry geometry;
     private final NativeFile file;
+    private final SequentialReadahead readahead = new SequentialReadahead(this::adviseWillNeed);
 
     private FileVolumeStore(VolumeGeometry geometry, NativeFile file) {
         this.geometry = geometry;
         this.file = file;
+    }
+
+    private void adviseWillNeed(long offset, long length) {
+        if (!READAHEAD) {
+            return;
+        }
+        ADVICE.execute(() -> {
+            try {
+                file.adviseWillNeed(offset, length);
+            } catch (IOException e) {
+                // Only a hint; a closed volume or a file system without readahead reads on demand.
+                LOG.debug("volume {}: readahead of {} bytes at {} not started: {}", name(), length, offset, e.toString());
+            }
+        });
     }
 
     /**
@@ -178,7 +215,9 @@ public final class FileVolumeStore implements VolumeStore {
 
     @Override
     public void read(long offset, ByteBuf dst, int length) {
-        geometry.check(StoreOperation.READ, offset, length);
+        VolumeGeometry g = geometry;
+        g.check(StoreOperation.READ, offset, length);
+        readahead.onRead(offset, length, g.size());
         dst.ensureWritable(length);
         int index = dst.writerIndex();
         int n;
@@ -215,6 +254,7 @@ public final class FileVolumeStore implements VolumeStore {
             throw StoreErrors.failure(name(), describe(StoreOperation.READ, offset, length), e);
         }
         dst.writerIndex(index + length);
+        readahead.onRead(offset, length, geometry.size());
         return true;
     }
 
