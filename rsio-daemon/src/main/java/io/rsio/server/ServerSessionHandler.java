@@ -297,7 +297,7 @@ final class ServerSessionHandler extends SimpleChannelInboundHandler<Request> {
         boolean gated = gated(request);
         // The volume's limits and pause (docs/VOLUMES.md, "Throttling", "Pause"): a request held
         // there counts as in flight, so a client far over its limit is slowed by TCP as well.
-        if (gated && !volume.gate().admit(nodeName, bytes, ctx.executor(),
+        if (gated && !volume.gate().admitAtOnce() && !volume.gate().admit(nodeName, bytes, ctx.executor(),
                 () -> afterWait(ctx, volume, request, tag, bytes))) {
             flow.started(bytes);
             updateReading(ctx);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,13 +55,33 @@ public final class VolumeGate {
     private volatile Map<String, Buckets> limits = Map.of();
     private final LongAdder throttledRequests = new LongAdder();
     private final LongAdder throttledNanos = new LongAdder();
-    /** Guards paused, held and active: a pause sees every request either held or active. */
+    /** Guards held and changes of paused; a pause sees every request either held or active. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
-    private boolean paused;
+    /** Written under the lock, read without it by {@link #admitAtOnce}. */
+    private volatile boolean paused;
     private final List<Held> held = new ArrayList<>();
     /** Requests let through and not yet {@link #done}. */
-    private int active;
+    private final AtomicInteger active = new AtomicInteger();
+
+    /**
+     * The per-I/O path of a volume with no limit and no pause (nearly all of them): no lock, no
+     * allocation. True when the request may go (the caller then calls {@link #done}); false
+     * when it must take {@link #admit}. A pause that begins at the same moment is safe: it
+     * sets {@code paused} and then reads {@code active}, this bumps {@code active} and then
+     * reads {@code paused}, so one of the two sees the other.
+     */
+    public boolean admitAtOnce() {
+        if (paused || !limits.isEmpty()) {
+            return false;
+        }
+        active.incrementAndGet();
+        if (paused) {
+            done();
+            return false;
+        }
+        return true;
+    }
 
     /**
      * Admits one request of {@code client} moving {@code bytes} of data (0 for DISCARD and
@@ -84,7 +105,7 @@ public final class VolumeGate {
             }
             wait = request.charged() ? 0 : take(request.client(), request.bytes());
             if (wait == 0) {
-                active++;
+                active.incrementAndGet();
             }
         } finally {
             lock.unlock();
@@ -122,13 +143,14 @@ public final class VolumeGate {
 
     /** A request let through has completed. */
     public void done() {
-        lock.lock();
-        try {
-            if (--active == 0) {
+        // Only a pause waits for idle; the lock makes the signal reach a waiter between its check and its await.
+        if (active.decrementAndGet() == 0 && paused) {
+            lock.lock();
+            try {
                 idle.signalAll();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -160,14 +182,14 @@ public final class VolumeGate {
     public int awaitIdle(long deadlineNanos) throws InterruptedException {
         lock.lock();
         try {
-            while (active > 0) {
+            while (active.get() > 0) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
                 idle.awaitNanos(left);
             }
-            return active;
+            return active.get();
         } finally {
             lock.unlock();
         }
@@ -189,12 +211,7 @@ public final class VolumeGate {
     }
 
     public boolean paused() {
-        lock.lock();
-        try {
-            return paused;
-        } finally {
-            lock.unlock();
-        }
+        return paused;
     }
 
     /** Requests held by the pause now. */
