@@ -24,13 +24,7 @@ public enum Errno {
     ESHUTDOWN(108, "server shutting down"),
     ETIMEDOUT(110, "timed out");
 
-    private static final Errno[] BY_VALUE = new Errno[111];
-
-    static {
-        for (Errno e : values()) {
-            BY_VALUE[e.value] = e;
-        }
-    }
+    private static final EnumByValue<Errno> BY_VALUE = new EnumByValue<>(values(), Errno::value, 111);
 
     private final int value;
     private final String description;
@@ -50,6 +44,6 @@ public enum Errno {
 
     /** The errno with this wire value, or empty when the value is not one RSIO knows. */
     public static Optional<Errno> of(int value) {
-        return value >= 0 && value < BY_VALUE.length ? Optional.ofNullable(BY_VALUE[value]) : Optional.empty();
+        return BY_VALUE.of(value);
     }
 }

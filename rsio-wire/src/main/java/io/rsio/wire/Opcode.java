@@ -1,5 +1,6 @@
 package io.rsio.wire;
 
+import io.rsio.block.EnumByValue;
 import java.util.Optional;
 
 /** RSIO opcodes; each owns its wire value (docs/PROTOCOL.md §2). */
@@ -21,13 +22,7 @@ public enum Opcode {
     /** Volume management: create, resize, snapshot, delete, usage (docs/VOLUMES.md). */
     MANAGE(48);
 
-    private static final Opcode[] BY_VALUE = new Opcode[256];
-
-    static {
-        for (Opcode op : values()) {
-            BY_VALUE[op.value] = op;
-        }
-    }
+    private static final EnumByValue<Opcode> BY_VALUE = new EnumByValue<>(values(), Opcode::value, 256);
 
     private final int value;
 
@@ -41,7 +36,7 @@ public enum Opcode {
 
     /** The opcode with this wire value, or empty when it is unknown (a protocol error). */
     public static Optional<Opcode> of(int value) {
-        return value >= 0 && value < BY_VALUE.length ? Optional.ofNullable(BY_VALUE[value]) : Optional.empty();
+        return BY_VALUE.of(value);
     }
 
     /** Operations that move or change volume data; they need an authenticated, opened handle. */

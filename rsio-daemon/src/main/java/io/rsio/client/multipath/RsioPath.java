@@ -3,10 +3,12 @@ package io.rsio.client.multipath;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rsio.common.Transport;
 import io.rsio.wire.WireConstants;
@@ -48,7 +50,15 @@ public final class RsioPath {
     private final Transport transport;
     private final EventLoop loop;
     private final PathListener listener;
-    private final Map<Long, Sent> inFlight = new HashMap<>();
+    /** By tag; primitive keys, since a boxed Long and a map node per request showed in rsiod's allocations. */
+    private final LongObjectHashMap<Sent> inFlight = new LongObjectHashMap<>();
+
+    /** One listener for every request sent (a lambda per send would be one more allocation per I/O). */
+    private final ChannelFutureListener markTxFailure = f -> {
+        if (!f.isSuccess()) {
+            txOk = false;
+        }
+    };
 
     /** A request on the wire and the volume it goes back to. */
     private record Sent(IoRequest request, RequestOwner owner) {}
@@ -251,11 +261,7 @@ public final class RsioPath {
         long tag = nextTag++;
         inFlight.put(tag, new Sent(request, owner));
         request.attempts++;
-        channel.writeAndFlush(request.toWire(tag, handle)).addListener(f -> {
-            if (!f.isSuccess()) {
-                txOk = false;
-            }
-        });
+        channel.writeAndFlush(request.toWire(tag, handle)).addListener(markTxFailure);
     }
 
     /**

@@ -16,6 +16,10 @@ public enum CommandFlag {
     /** WRITE_ZEROES only: fail fast with ENOTSUP unless zeroing is faster than writing. */
     FAST_ZERO(1 << 4);
 
+    /** values() copies its array on every call; these run per request. */
+    private static final CommandFlag[] ALL = values();
+    private static final int KNOWN_BITS = knownBits();
+
     private final int mask;
 
     CommandFlag(int mask) {
@@ -32,17 +36,21 @@ public enum CommandFlag {
 
     /** Bits not defined by the spec; a request carrying any of them is refused. */
     public static int unknownBits(int flags) {
+        return flags & ~KNOWN_BITS & 0xffff;
+    }
+
+    private static int knownBits() {
         int known = 0;
-        for (CommandFlag f : values()) {
+        for (CommandFlag f : ALL) {
             known |= f.mask;
         }
-        return flags & ~known & 0xffff;
+        return known;
     }
 
     /** The flags set in a wire value (known bits only). */
     public static Set<CommandFlag> decode(int flags) {
         EnumSet<CommandFlag> set = EnumSet.noneOf(CommandFlag.class);
-        for (CommandFlag f : values()) {
+        for (CommandFlag f : ALL) {
             if (f.isSetIn(flags)) {
                 set.add(f);
             }

@@ -1,5 +1,6 @@
 package io.rsio.nbd.protocol;
 
+import io.rsio.block.EnumByValue;
 import java.util.Optional;
 
 /** Transmission commands; each owns its wire value. Unknown commands are answered EINVAL. */
@@ -13,18 +14,14 @@ public enum NbdCommand {
     WRITE_ZEROES(6),
     BLOCK_STATUS(7);
 
-    private static final NbdCommand[] BY_VALUE = new NbdCommand[8];
-
-    static {
-        for (NbdCommand c : values()) {
-            BY_VALUE[c.value] = c;
-        }
-    }
+    private static final EnumByValue<NbdCommand> BY_VALUE = new EnumByValue<>(values(), NbdCommand::value, 8);
 
     private final int value;
+    private final String wireName;
 
     NbdCommand(int value) {
         this.value = value;
+        this.wireName = "NBD_CMD_" + name();
     }
 
     public int value() {
@@ -33,7 +30,12 @@ public enum NbdCommand {
 
     /** The command with this wire value, or empty when it is unknown. */
     public static Optional<NbdCommand> of(int value) {
-        return value >= 0 && value < BY_VALUE.length ? Optional.ofNullable(BY_VALUE[value]) : Optional.empty();
+        return BY_VALUE.of(value);
+    }
+
+    /** The spec's name, e.g. {@code NBD_CMD_READ} (made once: refusals name it, per request). */
+    public String wireName() {
+        return wireName;
     }
 
     /** Whether the command changes export data (refused with EPERM on a read-only export). */
@@ -43,6 +45,6 @@ public enum NbdCommand {
 
     /** Name for log lines, e.g. {@code NBD_CMD_READ} or {@code command 9}. */
     public static String describe(int value) {
-        return of(value).map(c -> "NBD_CMD_" + c.name()).orElse("command " + value);
+        return of(value).map(NbdCommand::wireName).orElse("command " + value);
     }
 }

@@ -35,7 +35,7 @@ public final class RequestValidator {
             return new Rejected(NbdError.EINVAL, "unknown command " + request.type());
         }
         NbdCommand command = known.get();
-        String name = "NBD_CMD_" + command.name();
+        String name = command.wireName();
         if (command == NbdCommand.DISC) {
             // DISC has no reply to carry an error, and nothing is gained by refusing it: its
             // offset and length "MUST be zero" and flags make no sense, but the client is leaving

@@ -6,7 +6,9 @@ import java.util.zip.CRC32C;
 
 /**
  * CRC32C of a byte range of a ByteBuf without copying it: the JDK's intrinsic works on the
- * buffer's own memory through {@code nioBuffer(s)}. One instance per handler (not thread safe).
+ * buffer's own memory through {@code internalNioBuffer} (a view the buffer keeps and reuses, so
+ * a header's digest allocates nothing) or {@code nioBuffers}. One instance per handler (not thread
+ * safe).
  */
 final class Crc32c {
     private final CRC32C crc = new CRC32C();
@@ -15,7 +17,7 @@ final class Crc32c {
         crc.reset();
         int count = buf.nioBufferCount();
         if (count == 1) {
-            crc.update(buf.nioBuffer(index, length));
+            crc.update(buf.internalNioBuffer(index, length));
         } else if (count > 1) {
             for (ByteBuffer part : buf.nioBuffers(index, length)) {
                 crc.update(part);

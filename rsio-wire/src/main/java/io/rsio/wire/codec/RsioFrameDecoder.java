@@ -15,6 +15,7 @@ import io.rsio.block.Errno;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.message.Message;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decodes RSIO frames (docs/PROTOCOL.md §1) into {@link Message}s: {@code Request}s on the
@@ -129,8 +130,12 @@ public final class RsioFrameDecoder extends ByteToMessageDecoder {
             throw new ProtocolException("bad version " + version);
         }
         int opcodeValue = in.getUnsignedByte(at + 5);
-        Opcode opcode = Opcode.of(opcodeValue)
-                .orElseThrow(() -> new ProtocolException("unknown opcode " + opcodeValue));
+        // No lambdas or strings on the way of a good frame: this runs for every frame.
+        Optional<Opcode> knownOpcode = Opcode.of(opcodeValue);
+        if (knownOpcode.isEmpty()) {
+            throw new ProtocolException("unknown opcode " + opcodeValue);
+        }
+        Opcode opcode = knownOpcode.get();
         // Check the digest before trusting any other field: a corrupted header is reported as
         // such rather than as whatever odd value the corruption produced.
         int digest = in.getInt(at + 40);
@@ -148,23 +153,28 @@ public final class RsioFrameDecoder extends ByteToMessageDecoder {
             throw new ProtocolException(String.format("unknown flag bits 0x%04x", flags & ~KNOWN_FLAGS));
         }
         boolean reply = FrameHeader.isReply(flags);
-        String kind = FrameHeader.kind(opcode, reply);
         if (reply == acceptRequests) {
-            throw new ProtocolException(kind + (reply ? " received by a server" : " received by a client"));
+            throw new ProtocolException(FrameHeader.kind(opcode, reply)
+                    + (reply ? " received by a server" : " received by a client"));
         }
         if ((flags & FLAG_FUA) != 0 && (reply || opcode != Opcode.WRITE)) {
-            throw new ProtocolException("FUA flag on a " + kind);
+            throw new ProtocolException("FUA flag on a " + FrameHeader.kind(opcode, reply));
         }
         if ((flags & FLAG_NO_HOLE) != 0 && (reply || opcode != Opcode.WRITE_ZEROES)) {
-            throw new ProtocolException("NO_HOLE flag on a " + kind);
+            throw new ProtocolException("NO_HOLE flag on a " + FrameHeader.kind(opcode, reply));
         }
         int statusValue = in.getInt(at + 20);
         Errno status;
         if (reply) {
-            status = Errno.of(statusValue).orElseThrow(
-                    () -> new ProtocolException(kind + " with unknown status " + Integer.toUnsignedString(statusValue)));
+            Optional<Errno> knownStatus = Errno.of(statusValue);
+            if (knownStatus.isEmpty()) {
+                throw new ProtocolException(FrameHeader.kind(opcode, reply) + " with unknown status "
+                        + Integer.toUnsignedString(statusValue));
+            }
+            status = knownStatus.get();
         } else if (statusValue != 0) {
-            throw new ProtocolException(kind + " with status " + Integer.toUnsignedString(statusValue));
+            throw new ProtocolException(FrameHeader.kind(opcode, reply) + " with status "
+                    + Integer.toUnsignedString(statusValue));
         } else {
             status = Errno.OK;
         }
@@ -177,7 +187,7 @@ public final class RsioFrameDecoder extends ByteToMessageDecoder {
         FrameHeader h = new FrameHeader(opcode, reply, flags, in.getLong(at + 8), in.getInt(at + 16), status,
                 in.getLong(at + 24), length, payloadLength, settings.dataDigest(payloadLength));
         if (h.carriesData() && payloadLength != length) {
-            throw new ProtocolException(kind + " payload length " + payloadLength + " != length "
+            throw new ProtocolException(h.kind() + " payload length " + payloadLength + " != length "
                     + Integer.toUnsignedString(length));
         }
         in.skipBytes(HEADER_SIZE);
