@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rsio.nativeio.NativeFile;
+import io.rsio.nativeio.fuse.FuseUringSupport;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -214,6 +215,11 @@ class BlockDeviceTest {
         assertTrue(lvv.contains("    m: fuse+loop " + loopOracle + " (direct I/O)"), lvv);
         assertEquals(lvv, rsconfig(0, "-l", "-v", "-v").stdout());
         assertTrue(cluster.log("rsiod").contains("block devices: attach method fuse+loop"), "method in the log");
+        // fuse_transport = auto: io_uring where the kernel has it, else /dev/fuse with the reason
+        FuseUringSupport.State uring = FuseUringSupport.probe().state();
+        String transport = uring == FuseUringSupport.State.MISSING ? "/dev/fuse" : "io_uring";
+        assertTrue(lvv.contains("\nFUSE transport: " + transport + " ("), lvv);
+        assertTrue(cluster.log("rsiod").contains("transport " + transport + " ("), "transport in the log");
 
         ProcessResult again = rsconfig(0, "-a", "oracle");
         assertTrue(again.stdout().startsWith("osl:oracle already attached"), again.stdout());
