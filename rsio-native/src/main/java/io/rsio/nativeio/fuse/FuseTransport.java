@@ -22,7 +22,7 @@ public enum FuseTransport {
 
     /** What the configuration asks for ({@code fuse_transport = auto|uring|dev}). */
     public enum Setting {
-        /** io_uring where the kernel has it, switching the kernel's enable_uring on; else /dev/fuse. */
+        /** io_uring where the kernel has it and enable_uring is on (the administrator's switch); else /dev/fuse. */
         AUTO,
         /** io_uring (enable_uring is switched on); /dev/fuse with a warning where the kernel lacks it. */
         URING,

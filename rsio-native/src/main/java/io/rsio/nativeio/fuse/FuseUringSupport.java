@@ -43,8 +43,9 @@ public final class FuseUringSupport {
     }
 
     /**
-     * The transport to ask for at INIT under {@code setting}: io_uring where the kernel has it
-     * (switching enable_uring on when it is off, logged), else /dev/fuse with the reason.
+     * The transport to ask for at INIT under {@code setting}: {@code auto} takes io_uring when
+     * the kernel offers it (enable_uring already Y: the administrator's switch), {@code uring}
+     * also switches enable_uring on (logged); otherwise /dev/fuse, with the reason.
      */
     static FuseTransport.Choice choose(FuseTransport.Setting setting) {
         if (setting == FuseTransport.Setting.DEV) {
@@ -57,6 +58,11 @@ public final class FuseUringSupport {
                 return new FuseTransport.Choice(FuseTransport.DEV_FUSE, asked + probe.reason());
             }
             case OFF -> {
+                if (setting == FuseTransport.Setting.AUTO) {
+                    // the host-wide switch is the administrator's (or fuse_transport = uring's)
+                    return new FuseTransport.Choice(FuseTransport.DEV_FUSE, probe.reason() + "; echo Y > "
+                            + ENABLE_URING + " or fuse_transport = uring to use it");
+                }
                 try {
                     enable();
                     LOG.info("switched the kernel's FUSE over io_uring on ({} = Y; was off, setting {})", ENABLE_URING,

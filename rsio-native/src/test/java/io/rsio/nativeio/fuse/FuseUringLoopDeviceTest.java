@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rsio.block.MemoryBlockTarget;
 import io.rsio.nativeio.NativeFile;
+import io.rsio.nativeio.Posix;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,10 +31,49 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FuseUringLoopDeviceTest extends FuseLoopDeviceTest {
+    /** enable_uring as the test found it: put back afterwards, the host's switch is not ours. */
+    private static String enableUringBefore;
+
+    @BeforeAll
+    static void rememberTheKernelSwitch() throws IOException {
+        if (Files.exists(FuseUringSupport.ENABLE_URING)) {
+            enableUringBefore = Files.readString(FuseUringSupport.ENABLE_URING).trim();
+        }
+    }
+
+    @AfterAll
+    static void restoreTheKernelSwitch() throws IOException {
+        if (enableUringBefore != null && Posix.geteuid() == 0) {
+            Files.writeString(FuseUringSupport.ENABLE_URING, enableUringBefore);
+        }
+    }
+
     @BeforeEach
     void requireFuseOverIoUring() {
         assumeTrue(FuseUringSupport.probe().state() != FuseUringSupport.State.MISSING,
                 "kernel without FUSE over io_uring: " + FuseUringSupport.probe().reason());
+    }
+
+    @Test
+    void autoFollowsTheKernelSwitchAndSaysWhy() throws Exception {
+        Files.writeString(FuseUringSupport.ENABLE_URING, "N");
+        mount = FuseMount.mount(dir.resolve("fuse"), 2, "test-auto", FuseTransport.Setting.AUTO);
+        assertEquals(FuseTransport.DEV_FUSE, mount.transport().transport());
+        assertTrue(mount.transport().reason().contains("enable_uring = N"), mount.transport().reason());
+        assertEquals("N", Files.readString(FuseUringSupport.ENABLE_URING).trim(), "auto leaves the switch alone");
+        MemoryBlockTarget target = new MemoryBlockTarget("vol", 1 << 20, 512, 1 << 20, false);
+        assertEquals(1 << 20, Files.size(mount.add("vol", target)), "served over /dev/fuse");
+        mount.close();
+
+        Files.writeString(FuseUringSupport.ENABLE_URING, "Y");
+        mount = FuseMount.mount(dir.resolve("fuse"), 2, "test-auto", FuseTransport.Setting.AUTO);
+        assertEquals(FuseTransport.IO_URING, mount.transport().transport(), mount.transport().describe());
+        assertEquals(1 << 20, Files.size(mount.add("vol", target)));
+        assertTrue(mount.ringRequests() > 0, "the stat came over io_uring");
+        mount.close();
+
+        mount = FuseMount.mount(dir.resolve("fuse"), 2, "test-dev", FuseTransport.Setting.DEV);
+        assertEquals(new FuseTransport.Choice(FuseTransport.DEV_FUSE, "fuse_transport = dev"), mount.transport());
     }
 
     @Override

@@ -139,9 +139,10 @@ public final class AttachManager implements AutoCloseable {
         if (t != null) {
             return t;
         }
-        FuseTransport which = transportSetting == FuseTransport.Setting.DEV
-                || FuseUringSupport.probe().state() == FuseUringSupport.State.MISSING
-                ? FuseTransport.DEV_FUSE : FuseTransport.IO_URING;
+        FuseUringSupport.State kernel = FuseUringSupport.probe().state();
+        boolean uring = kernel == FuseUringSupport.State.ON && transportSetting != FuseTransport.Setting.DEV
+                || kernel == FuseUringSupport.State.OFF && transportSetting == FuseTransport.Setting.URING;
+        FuseTransport which = uring ? FuseTransport.IO_URING : FuseTransport.DEV_FUSE;
         return new FuseTransport.Choice(which, "chosen at the first attach; fuse_transport = " + settingText() + "; "
                 + FuseUringSupport.probe().reason());
     }
