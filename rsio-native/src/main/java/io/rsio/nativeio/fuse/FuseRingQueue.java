@@ -55,6 +55,8 @@ final class FuseRingQueue implements Runnable {
     private FuseRingEntry[] entries;
     private IoUring ring;
     private int live;
+    /** Entries carrying a request this process has not answered yet (a reply will write into them). */
+    private int held;
     private boolean wakeupArmed;
     private volatile boolean stopping;
 
@@ -205,7 +207,10 @@ final class FuseRingQueue implements Runnable {
             if (e.header() != null) {
                 entry.answering(e.header().unique());
                 MemorySegment out = Arena.ofAuto().allocate(16, 8);
+                held++;
                 entry.send(out, FuseReplyEncoder.error(out, e.header().unique(), LinuxErrno.EIO));
+            } else {
+                live--; // nothing to commit it with: the entry is lost for this mount
             }
             return;
         }
@@ -218,6 +223,7 @@ final class FuseRingQueue implements Runnable {
             return;
         }
         requests++;
+        held++;
         fs.handle(request, entry);
     }
 
@@ -233,6 +239,7 @@ final class FuseRingQueue implements Runnable {
 
     private void commitQueued() throws NativeException {
         for (FuseRingEntry entry; (entry = toCommit.poll()) != null; ) {
+            held--;
             MemorySegment cmd = IoUring.prepareCommand(nextSqe(), deviceFd, URING_CMD_COMMIT_AND_FETCH, 0, 0,
                     entry.index);
             cmd.set(ValueLayout.JAVA_LONG, URING_CMD_COMMIT_ID_OFFSET, entry.commitId());
@@ -265,7 +272,13 @@ final class FuseRingQueue implements Runnable {
                 ring.close(); // cancels what the kernel still holds
             }
             wakeup.close();
-            // the kernel is done with the buffers once the ring is closed
+            // The kernel is done with the buffers once the ring is closed; a reply may still be
+            // written into an entry this process holds (stopped while block I/O was in flight):
+            // then the buffers stay mapped, a leak rather than a write into unmapped memory.
+            if (held > 0) {
+                LOG.debug("FUSE ring queue {} of {} stopped with {} requests unanswered: buffers kept", qid, dir, held);
+                return;
+            }
             if (headers != null) {
                 MappedMemory.unmap(headers, "FUSE ring headers");
             }
