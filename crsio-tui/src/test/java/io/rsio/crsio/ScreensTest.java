@@ -241,6 +241,24 @@ class ScreensTest {
                 io.rsio.config.ClientConfig.load(dir.resolve("rscltcfg")).defaults().metrics());
     }
 
+    @Test
+    void fuseTransportIsChosenOnTheDefaultsScreen() throws Exception {
+        try (TuiHarness t = open()) {
+            focusDefaultsField(t, 12); // FUSE transport
+            t.type("ublk");
+            t.await("! must be auto, uring or dev");
+            for (int i = 0; i < "ublk".length(); i++) {
+                t.key(Backspace);
+            }
+            t.type("uring");
+            t.awaitGone("! must be auto, uring or dev");
+            t.key(F3);
+            t.await("Saved");
+        }
+        assertEquals(io.rsio.nativeio.fuse.FuseTransport.Setting.URING,
+                io.rsio.config.ClientConfig.load(dir.resolve("rscltcfg")).defaults().fuseTransport());
+    }
+
     /** Opens the Defaults screen and tabs from its first field (Protocol) to the {@code n}-th. */
     private static void focusDefaultsField(TuiHarness t, int n) throws InterruptedException {
         t.key(Enter); // Defaults

@@ -10,7 +10,8 @@ import java.util.List;
  * {@code rsconfig -l}: the local view in the seed's format. {@code -l} names each attached
  * volume ({@code osl:oracle@0}, the digit being its device directory's, as in {@code rsconfig -q});
  * {@code -lv} adds the seed's {@code c:} and {@code b:} lines; {@code -lvv} adds a line with the
- * attach method and the kernel device underneath, after the seed's lines, never inside them.
+ * attach method and the kernel device underneath, after the seed's lines, never inside them,
+ * and a last line with the FUSE transport of the devices (io_uring or /dev/fuse, and why).
  */
 final class LocalFormatter {
     private LocalFormatter() {}
@@ -25,6 +26,7 @@ final class LocalFormatter {
                 for (BlockLayerRow layer : layers) {
                     out.append("no devices attached; attach method ").append(layer.method()).append(" (")
                             .append(layer.reason()).append(")\n");
+                    transportLine(layer, out);
                 }
             } else {
                 out.append("no devices attached (rsconfig -a attaches the volumes rsconfig -q lists)\n");
@@ -44,7 +46,17 @@ final class LocalFormatter {
                         r.backing(), r.state().equals("attached") ? "" : " [" + r.state() + "]"));
             }
         }
+        if (verbosity >= 2 && !rows.isEmpty()) {
+            response.rows(BlockLayerRow.class).forEach(layer -> transportLine(layer, out));
+        }
         return out.toString();
+    }
+
+    /** How the devices' FUSE requests travel (io_uring or /dev/fuse) and why; nothing without FUSE. */
+    private static void transportLine(BlockLayerRow layer, StringBuilder out) {
+        if (!layer.fuseTransport().isEmpty()) {
+            out.append("FUSE transport: ").append(layer.fuseTransport()).append('\n');
+        }
     }
 
     /** One line per volume for {@code -a}, {@code -d} and {@code --stop}; failures go to {@code err}. */

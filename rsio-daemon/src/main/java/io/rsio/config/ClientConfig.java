@@ -1,5 +1,6 @@
 package io.rsio.config;
 
+import io.rsio.nativeio.fuse.FuseTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
      * block devices ({@code attach}) and where it serves metrics ({@code metrics}; none when empty).
      */
     public record Defaults(String protocol, int port, MultipathSettings multipath, Attach attach,
-                           Optional<MetricsAddress> metrics) {
+                           Optional<MetricsAddress> metrics, FuseTransport.Setting fuseTransport) {
         /** The defaults of a config without a [defaults] section. */
         public static final Defaults BUILT_IN =
                 new Defaults(ConfigDefaults.PROTOCOL, ConfigDefaults.PORT, MultipathSettings.BUILT_IN, Attach.AUTO);
@@ -58,6 +59,13 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
             Objects.requireNonNull(multipath, "multipath");
             Objects.requireNonNull(attach, "attach");
             Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(fuseTransport, "fuseTransport");
+        }
+
+        /** With the FUSE transport chosen automatically. */
+        public Defaults(String protocol, int port, MultipathSettings multipath, Attach attach,
+                        Optional<MetricsAddress> metrics) {
+            this(protocol, port, multipath, attach, metrics, FuseTransport.Setting.AUTO);
         }
 
         /** Without a metrics endpoint. */
@@ -71,11 +79,15 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
         }
 
         public Defaults withAttach(Attach other) {
-            return new Defaults(protocol, port, multipath, other, metrics);
+            return new Defaults(protocol, port, multipath, other, metrics, fuseTransport);
         }
 
         public Defaults withMetrics(Optional<MetricsAddress> other) {
-            return new Defaults(protocol, port, multipath, attach, other);
+            return new Defaults(protocol, port, multipath, attach, other, fuseTransport);
+        }
+
+        public Defaults withFuseTransport(FuseTransport.Setting other) {
+            return new Defaults(protocol, port, multipath, attach, metrics, other);
         }
     }
 
@@ -110,6 +122,19 @@ public record ClientConfig(Path file, Defaults defaults, List<Interface> interfa
             throw new IllegalArgumentException("must be auto, fuse+loop or nbd-export" + (v.equals("nbd")
                     ? " (kernel NBD is not in this version of rsiod)" : ", found " + ConfigValues.quote(value)));
         }
+    }
+
+    /**
+     * {@code fuse_transport} in [defaults]: how the FUSE requests of the block devices reach
+     * rsiod ({@code auto}, {@code uring} or {@code dev}; docs/BLOCKDEV.md).
+     */
+    public static FuseTransport.Setting parseFuseTransport(String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> FuseTransport.Setting.AUTO;
+            case "uring", "io_uring" -> FuseTransport.Setting.URING;
+            case "dev", "/dev/fuse" -> FuseTransport.Setting.DEV;
+            default -> throw new IllegalArgumentException("must be auto, uring or dev, found " + ConfigValues.quote(value));
+        };
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.rsio.config;
 
+import io.rsio.nativeio.fuse.FuseTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ final class ClientConfigParser {
             List.of("policy", "ping_interval", "path_timeout", "nopath_timeout", "chunk_size", "reconnect_max",
                     "data_digest");
     private static final List<String> DEFAULTS_KEYS =
-            Stream.of(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream(), Stream.of("attach", "metrics"))
+            Stream.of(Stream.of("protocol", "port"), MULTIPATH_KEYS.stream(), Stream.of("attach", "metrics", "fuse_transport"))
                     .flatMap(k -> k).toList();
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> NAMESPACE_KEYS = Stream.of(
@@ -101,7 +102,8 @@ final class ClientConfigParser {
                 r.get("port", ConfigValues::parsePort, ConfigDefaults.PORT),
                 multipath(r, ClientConfig.MultipathSettings.BUILT_IN),
                 r.get("attach", ClientConfig.Attach::parse, ClientConfig.Attach.AUTO),
-                r.get("metrics", MetricsAddress::parse).flatMap(m -> m));
+                r.get("metrics", MetricsAddress::parse).flatMap(m -> m),
+                r.get("fuse_transport", ClientConfig::parseFuseTransport, FuseTransport.Setting.AUTO));
     }
 
     private List<ClientConfig.Interface> interfaces(ClientConfig.Defaults defaults) throws ConfigException {

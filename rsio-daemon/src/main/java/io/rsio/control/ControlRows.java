@@ -60,9 +60,11 @@ public final class ControlRows {
 
     /**
      * How this host attaches block devices: the first row of {@code local} ({@code rsconfig -l}).
-     * {@code method} is {@code fuse+loop} or {@code nbd-export} (no block devices).
+     * {@code method} is {@code fuse+loop} or {@code nbd-export} (no block devices);
+     * {@code fuseTransport} how the FUSE requests travel ({@code io_uring} or {@code /dev/fuse})
+     * and why.
      */
-    public record BlockLayerRow(String method, String reason, String fuseDir) {}
+    public record BlockLayerRow(String method, String reason, String fuseDir, String fuseTransport) {}
 
     /**
      * One attached device for {@code rsconfig -l}: the seed's {@code osl:oracle@0} with its

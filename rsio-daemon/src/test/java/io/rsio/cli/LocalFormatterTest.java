@@ -17,7 +17,8 @@ class LocalFormatterTest {
     private static final LocalRow ORACLE = new LocalRow("osl", "oracle", "av0", "/dev/av0/roracle", "/dev/av0/oracle",
             31457280L * 512, 512, 1, "fuse+loop", "/dev/loop3", "/run/rsio/fuse/osl:oracle", true, false, "attached");
     private static final ControlResponse ONE = ControlResponse.ok(List.of(
-            new BlockLayerRow("fuse+loop", "/dev/fuse and /dev/loop-control present; no nbd module", "/run/rsio/fuse"),
+            new BlockLayerRow("fuse+loop", "/dev/fuse and /dev/loop-control present; no nbd module", "/run/rsio/fuse",
+                    "io_uring (kernel FUSE over io_uring on (/sys/module/fuse/parameters/enable_uring = Y))"),
             ORACLE));
 
     @Test
@@ -29,19 +30,27 @@ class LocalFormatterTest {
                 """;
         assertEquals("osl:oracle@0\n", LocalFormatter.format(ONE, 0));
         assertEquals(seed, LocalFormatter.format(ONE, 1));
-        assertEquals(seed + "    m: fuse+loop /dev/loop3 (direct I/O), block size 512, on /run/rsio/fuse/osl:oracle\n",
-                LocalFormatter.format(ONE, 2), "the seed's lines unchanged, the method and device after them");
+        assertEquals(seed + "    m: fuse+loop /dev/loop3 (direct I/O), block size 512, on /run/rsio/fuse/osl:oracle\n"
+                + "FUSE transport: io_uring (kernel FUSE over io_uring on (/sys/module/fuse/parameters/enable_uring = Y))\n",
+                LocalFormatter.format(ONE, 2), "the seed's lines unchanged, the method, device and transport after them");
     }
 
     @Test
     void emptyViewSaysSoAndTheMethodWhenAskedForDetail() {
         ControlResponse none = ControlResponse.ok(List.of(new BlockLayerRow("nbd-export", "no /dev/fuse; no nbd module",
-                "/run/rsio/fuse")));
+                "/run/rsio/fuse", "")));
         assertEquals("no devices attached (rsconfig -a attaches the volumes rsconfig -q lists)\n",
                 LocalFormatter.format(none, 0), "issue 12: -l said nothing at all");
         assertEquals(LocalFormatter.format(none, 0), LocalFormatter.format(none, 1));
         assertEquals("no devices attached; attach method nbd-export (no /dev/fuse; no nbd module)\n",
                 LocalFormatter.format(none, 2));
+        ControlResponse fallback = ControlResponse.ok(List.of(new BlockLayerRow("fuse+loop", "/dev/fuse and "
+                + "/dev/loop-control present; no nbd module", "/run/rsio/fuse", "/dev/fuse (fuse_transport = uring, "
+                + "kernel without FUSE over io_uring (no /sys/module/fuse/parameters/enable_uring))")));
+        assertEquals("no devices attached; attach method fuse+loop (/dev/fuse and /dev/loop-control present; no nbd "
+                + "module)\nFUSE transport: /dev/fuse (fuse_transport = uring, kernel without FUSE over io_uring (no "
+                + "/sys/module/fuse/parameters/enable_uring))\n", LocalFormatter.format(fallback, 2),
+                "the fallback and its reason");
     }
 
     @Test
@@ -62,6 +71,8 @@ class LocalFormatterTest {
     @Test
     void rowsSurviveTheControlSocket() {
         assertEquals(ORACLE, RowCodec.decode(RowCodec.encode(ORACLE)));
+        BlockLayerRow layer = ONE.rows(BlockLayerRow.class).getFirst();
+        assertEquals(layer, RowCodec.decode(RowCodec.encode(layer)));
         DeviceRow d = new DeviceRow("forced", "osl", "oracle", "/dev/av0/oracle", "/dev/av0/roracle", "/dev/loop3",
                 "was mounted on /mnt/a\tb");
         assertEquals(d, RowCodec.decode(RowCodec.encode(d)));

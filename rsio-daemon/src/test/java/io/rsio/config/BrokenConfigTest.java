@@ -207,6 +207,11 @@ class BrokenConfigTest {
                 [defaults]
                 attach = iscsi
                 """, 2, "attach must be auto, fuse+loop or nbd-export, found \"iscsi\""));
+        c.add(client("fuse_transport unknown", """
+                [defaults]
+                attach = fuse+loop
+                fuse_transport = ublk
+                """, 3, "fuse_transport must be auto, uring or dev, found \"ublk\""));
         c.add(client("data_digest neither yes nor no", """
                 [defaults]
                 data_digest = crc32

@@ -2,6 +2,7 @@ package io.rsio.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rsio.nativeio.fuse.FuseTransport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,15 @@ class ClientConfigTest {
             ClientConfig c = ClientConfig.parse(FILE, "[defaults]\nattach = " + a.text().toUpperCase() + "\n");
             assertEquals(a, c.defaults().attach(), a.text());
         }
+    }
+
+    @Test
+    void fuseTransportIsChosenInDefaults() throws ConfigException {
+        assertEquals(FuseTransport.Setting.AUTO, ClientConfig.parse(FILE, "[defaults]\n").defaults().fuseTransport());
+        assertEquals(FuseTransport.Setting.URING,
+                ClientConfig.parse(FILE, "[defaults]\nfuse_transport = uring\n").defaults().fuseTransport());
+        assertEquals(FuseTransport.Setting.DEV,
+                ClientConfig.parse(FILE, "[defaults]\nfuse_transport = DEV\n").defaults().fuseTransport());
     }
 
     @Test

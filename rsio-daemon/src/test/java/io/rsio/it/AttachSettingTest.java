@@ -53,6 +53,11 @@ class AttachSettingTest {
                     "[defaults] attach changed from nbd-export to auto: restart rsiod to apply")), cluster.reload());
             assertTrue(cluster.rsconfig("-lvv").stdout().startsWith("no devices attached; " + reason),
                     "the running method is unchanged until a restart");
+
+            Files.writeString(cluster.clientConfig, auto.replace("[defaults]\n",
+                    "[defaults]\nattach = nbd-export\nfuse_transport = dev\n"));
+            assertEquals(List.of(new ReloadRow("restart",
+                    "[defaults] fuse_transport changed from auto to dev: restart rsiod to apply")), cluster.reload());
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rsio.nativeio.NativeFile;
+import io.rsio.nativeio.fuse.FuseUringSupport;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -214,6 +216,14 @@ class BlockDeviceTest {
         assertTrue(lvv.contains("    m: fuse+loop " + loopOracle + " (direct I/O)"), lvv);
         assertEquals(lvv, rsconfig(0, "-l", "-v", "-v").stdout());
         assertTrue(cluster.log("rsiod").contains("block devices: attach method fuse+loop"), "method in the log");
+        // fuse_transport = auto: io_uring where the kernel offers it (enable_uring = Y), else
+        // /dev/fuse with the reason; the same in -lvv and the log
+        Matcher transport = Pattern.compile("\nFUSE transport: (io_uring|/dev/fuse) \\(").matcher(lvv);
+        assertTrue(transport.find(), lvv);
+        if (FuseUringSupport.probe().state() == FuseUringSupport.State.MISSING) {
+            assertEquals("/dev/fuse", transport.group(1), "no io_uring in this kernel");
+        }
+        assertTrue(cluster.log("rsiod").contains("transport " + transport.group(1) + " ("), "transport in the log");
 
         ProcessResult again = rsconfig(0, "-a", "oracle");
         assertTrue(again.stdout().startsWith("osl:oracle already attached"), again.stdout());

@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** [defaults]: protocol, port, the multipath settings and the attach method; an empty field means the built-in default. */
+/**
+ * [defaults]: protocol, port, the multipath settings, the attach method, metrics and the FUSE
+ * transport; an empty field means the built-in default.
+ */
 public final class DefaultsScreen implements Screen, ScreenHost.Validating {
     private final ScreenHost app;
     private final Panel panel = new Panel(new GridLayout(1));
@@ -39,6 +42,7 @@ public final class DefaultsScreen implements Screen, ScreenHost.Validating {
                 ConfigValues::parseYesNo);
         row(grid, "Attach", "attach", "auto; or fuse+loop, nbd-export (none)", ClientConfig.Attach::parse);
         row(grid, "Metrics", "metrics", "no; PORT (loopback) or ADDR:PORT", MetricsAddress::parse);
+        row(grid, "FUSE transport", "fuse_transport", "auto; or uring, dev (/dev/fuse)", ClientConfig::parseFuseTransport);
         panel.addComponent(grid);
         panel.addComponent(new Label(" Changes are checked as you type and kept when valid; F3 saves the file."));
     }

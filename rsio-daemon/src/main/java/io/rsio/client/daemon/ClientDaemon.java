@@ -68,7 +68,8 @@ public final class ClientDaemon implements AutoCloseable {
             namespaces.add(newNamespace(NamespaceLogin.of(ns), PathSpec.of(plan, ns.name())));
         }
         LOG.info("transport {}, {} namespace(s), {} path(s) planned", transport.name(), namespaces.size(), plan.size());
-        this.attach = nbdEnv.map(e -> new AttachManager(e, this::namespaces, config.defaults().attach())).orElse(null);
+        this.attach = nbdEnv.map(e -> new AttachManager(e, this::namespaces, config.defaults().attach(),
+                config.defaults().fuseTransport())).orElse(null);
         this.attachControl = attach == null ? null : new AttachControl(attach, this::namespaces, () -> System.exit(0));
     }
 

@@ -69,6 +69,10 @@ final class ReloadService {
         }
     }
 
+    private static String transportText(ClientConfig.Defaults d) {
+        return d.fuseTransport().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static String metricsText(ClientConfig.Defaults defaults) {
         return defaults.metrics().map(io.rsio.config.MetricsAddress::text).orElse("no");
     }
@@ -94,6 +98,12 @@ final class ReloadService {
         if (!file.defaults().metrics().equals(running.defaults().metrics())) {
             rows.add(new ReloadRow("restart", "[defaults] metrics changed from " + metricsText(running.defaults())
                     + " to " + metricsText(file.defaults()) + ": restart rsiod to apply"));
+        }
+        // The FUSE transport too: the attach manager was made with it at start.
+        defaults = defaults.withFuseTransport(running.defaults().fuseTransport());
+        if (file.defaults().fuseTransport() != running.defaults().fuseTransport()) {
+            rows.add(new ReloadRow("restart", "[defaults] fuse_transport changed from " + transportText(running.defaults())
+                    + " to " + transportText(file.defaults()) + ": restart rsiod to apply"));
         }
         if (!running.defaults().equals(defaults)) {
             rows.add(applied("[defaults] changed: the namespaces that inherit them follow"));

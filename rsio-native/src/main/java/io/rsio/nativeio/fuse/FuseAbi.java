@@ -48,6 +48,8 @@ final class FuseAbi {
     static final long ASYNC_DIO = 1L << 15;
     static final long MAX_PAGES = 1L << 22;
     static final long INIT_EXT = 1L << 30;
+    /** Requests over io_uring (flags2 bit 9): offered by the kernel only while enable_uring is on. */
+    static final long OVER_IO_URING = 1L << 41;
 
     // fuse_open_out.open_flags
     static final int FOPEN_DIRECT_IO = 1 << 0;
@@ -76,6 +78,24 @@ final class FuseAbi {
     /** O_ACCMODE bits of open flags. */
     static final int O_ACCMODE = 3;
     static final int O_RDONLY = 0;
+
+    // FUSE over io_uring (linux/fuse.h, 7.42): each ring entry registers two buffers, a
+    // fuse_uring_req_header {char in_out[128]; char op_in[128]; fuse_uring_ent_in_out} and a
+    // payload of at least max_write bytes. fuse_uring_ent_in_out is {u64 flags; u64 commit_id;
+    // u32 payload_sz; u32 padding; u64 reserved}.
+    static final int URING_IN_OUT_OFFSET = 0;
+    static final int URING_OP_IN_OFFSET = 128;
+    static final int URING_OP_IN_SIZE = 128;
+    static final int URING_ENT_IN_OUT_OFFSET = 256;
+    static final int URING_COMMIT_ID_OFFSET = URING_ENT_IN_OUT_OFFSET + 8;
+    static final int URING_PAYLOAD_SIZE_OFFSET = URING_ENT_IN_OUT_OFFSET + 16;
+    static final int URING_HEADER_SIZE = 288;
+    /** IORING_OP_URING_CMD command ops (enum fuse_uring_cmd). */
+    static final int URING_CMD_REGISTER = 1;
+    static final int URING_CMD_COMMIT_AND_FETCH = 2;
+    /** fuse_uring_cmd_req in the SQE's command area: {u64 flags; u64 commit_id; u16 qid; u8 pad[6]}. */
+    static final int URING_CMD_COMMIT_ID_OFFSET = 8;
+    static final int URING_CMD_QID_OFFSET = 16;
 
     /** _IOR(229, 0, uint32_t): gives a new /dev/fuse descriptor its own request queue. */
     static final long FUSE_DEV_IOC_CLONE = 0x8004E500L;

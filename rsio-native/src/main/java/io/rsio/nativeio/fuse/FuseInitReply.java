@@ -26,8 +26,16 @@ public record FuseInitReply(int major, int minor, int maxReadahead, long flags, 
      */
     static final long WANTED = FuseAbi.ASYNC_READ | BIG_WRITES | ASYNC_DIO | FuseAbi.MAX_PAGES;
 
-    /** The answer to the kernel's INIT; an unusable kernel is an exception with the reason. */
+    /** The answer to the kernel's INIT for the /dev/fuse transport; an unusable kernel is an exception. */
     public static FuseInitReply negotiate(FuseRequest.Init init) throws FuseProtocolException {
+        return negotiate(init, false);
+    }
+
+    /**
+     * The answer to the kernel's INIT; with {@code overIoUring}, FUSE_OVER_IO_URING is taken
+     * when the kernel offers it (it then waits for the ring queues before sending requests).
+     */
+    public static FuseInitReply negotiate(FuseRequest.Init init, boolean overIoUring) throws FuseProtocolException {
         if (init.major() != KERNEL_MAJOR) {
             throw new FuseProtocolException("kernel speaks FUSE " + init.major() + "." + init.minor()
                     + ", this server speaks " + KERNEL_MAJOR + ".x", init.header());
@@ -37,12 +45,20 @@ public record FuseInitReply(int major, int minor, int maxReadahead, long flags, 
                     + MIN_MINOR + " (no 1 MiB requests)", init.header());
         }
         long flags = init.flags() & WANTED;
+        if (overIoUring && (init.flags() & (OVER_IO_URING | INIT_EXT)) == (OVER_IO_URING | INIT_EXT)) {
+            flags |= OVER_IO_URING | INIT_EXT; // flags2 counts only with INIT_EXT in flags
+        }
         return new FuseInitReply(KERNEL_MAJOR, Math.min(init.minor(), SERVER_MINOR), init.maxReadahead(), flags,
                 MAX_BACKGROUND, MAX_BACKGROUND * 3 / 4, MAX_WRITE, 1, MAX_PAGES);
     }
 
     public boolean has(long flag) {
         return (flags & flag) == flag;
+    }
+
+    /** True when requests travel over io_uring queues instead of read(2) on /dev/fuse. */
+    public boolean overIoUring() {
+        return has(OVER_IO_URING);
     }
 
     /** True when the kernel sends a loop device's direct I/O asynchronously (several in flight). */

@@ -41,6 +41,12 @@ public final class FuseMount implements AutoCloseable {
     /** A request is at most max_write plus its headers; the kernel refuses smaller read buffers. */
     static final int REQUEST_BUFFER = FuseInitReply.MAX_WRITE + 4096;
     /** Threads that copy large READ replies into the kernel, off the network event loops. */
+    /**
+     * Ring entries per io_uring queue: requests one queue can hold at once. A loop device's
+     * queue (QD32) may come from one CPU. Each entry has a payload of max_write (1 MiB) mapped
+     * lazily: memory becomes resident only as large requests use it.
+     */
+    static final int RING_DEPTH = 32;
     static final int BULK_REPLY_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final Path dir;
@@ -48,6 +54,9 @@ public final class FuseMount implements AutoCloseable {
     private final FuseInitReply negotiated;
     private final List<FuseChannel> channels = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
+    private final List<FuseRingQueue> ringQueues = new ArrayList<>();
+    private final List<Thread> ringThreads = new ArrayList<>();
+    private volatile FuseTransport.Choice transport;
     private final AtomicInteger running = new AtomicInteger();
     private final ExecutorService bulkReplies;
     private volatile boolean closed;
@@ -66,13 +75,27 @@ public final class FuseMount implements AutoCloseable {
 
     /**
      * Mounts an empty directory of volume files on {@code dir} (created if missing) and starts
-     * serving it with {@code readers} threads. Needs root.
+     * serving it over {@code /dev/fuse} with {@code readers} threads. Needs root.
      */
     public static FuseMount mount(Path dir, int readers, String threadPrefix) throws IOException {
+        return mount(dir, readers, threadPrefix, FuseTransport.Setting.DEV);
+    }
+
+    /**
+     * Mounts like {@link #mount(Path, int, String)}, with the transport {@code setting} asks for
+     * where this kernel has it: over io_uring, one queue thread per CPU serves the requests and
+     * one {@code /dev/fuse} reader what the kernel still sends there (FORGET, INTERRUPT); when
+     * io_uring cannot be used, all {@code readers} serve {@code /dev/fuse} and
+     * {@link #transport()} says why.
+     */
+    public static FuseMount mount(Path dir, int readers, String threadPrefix, FuseTransport.Setting setting)
+            throws IOException {
         if (readers < 1 || readers > 64) {
             throw new IllegalArgumentException("readers must be 1 to 64, got " + readers);
         }
         Files.createDirectories(dir);
+        // before the mount: the kernel decides at mount time whether INIT offers io_uring
+        FuseTransport.Choice wanted = FuseUringSupport.choose(setting);
         int fd = Syscalls.open(FuseChannel.DEVICE, Syscalls.O_RDWR);
         boolean mounted = false;
         try {
@@ -85,27 +108,34 @@ public final class FuseMount implements AutoCloseable {
                     options);
             mounted = true;
             FuseChannel first = new FuseChannel(fd);
-            FuseInitReply negotiated = init(first);
+            FuseInitReply negotiated = init(first, wanted.transport() == FuseTransport.IO_URING);
+            if (wanted.transport() == FuseTransport.IO_URING && !negotiated.overIoUring()) {
+                wanted = new FuseTransport.Choice(FuseTransport.DEV_FUSE, "the kernel did not offer FUSE_OVER_IO_URING "
+                        + "at INIT");
+            }
             AtomicInteger replyThreads = new AtomicInteger();
             ExecutorService bulkReplies = Executors.newFixedThreadPool(BULK_REPLY_THREADS,
                     task -> Thread.ofPlatform().daemon().name(threadPrefix + "-reply-" + replyThreads.getAndIncrement())
                             .unstarted(task));
             FuseMount mount = new FuseMount(dir, new VolumeFileSystem(uid, 0, bulkReplies), negotiated, bulkReplies);
             mount.channels.add(first);
-            for (int i = 1; i < readers; i++) {
-                mount.channels.add(new FuseChannel(cloneDevice(fd)));
+            mount.transport = wanted;
+            if (wanted.transport() == FuseTransport.IO_URING) {
+                // one reader for what stays on /dev/fuse; the queues serve the rest
+                mount.startReaders(1, threadPrefix);
+                String failure = mount.startRingQueues(fd, threadPrefix);
+                if (failure != null) {
+                    mount.transport = new FuseTransport.Choice(FuseTransport.DEV_FUSE, failure);
+                    LOG.warn("FUSE over io_uring on {} failed, serving over /dev/fuse: {}", dir, failure);
+                    mount.startReaders(readers - 1, threadPrefix);
+                }
+            } else {
+                mount.startReaders(readers, threadPrefix);
             }
-            for (int i = 0; i < mount.channels.size(); i++) {
-                FuseChannel channel = mount.channels.get(i);
-                Thread t = Thread.ofPlatform().daemon().name(threadPrefix + "-" + i)
-                        .unstarted(() -> mount.serve(channel));
-                mount.readers.add(t);
-            }
-            mount.running.set(mount.readers.size());
-            mount.readers.forEach(Thread::start);
-            LOG.info("FUSE filesystem mounted on {}: protocol 7.{}, requests up to {} KiB, {} reader thread(s), "
-                            + "asynchronous direct I/O {}", dir, negotiated.minor(), negotiated.maxWrite() >> 10,
-                    readers, negotiated.asyncDirectIo() ? "on" : "off");
+            LOG.info("FUSE filesystem mounted on {}: transport {}, protocol 7.{}, requests up to {} KiB, {} reader "
+                            + "thread(s), {} io_uring queue(s), asynchronous direct I/O {}", dir,
+                    mount.transport.describe(), negotiated.minor(), negotiated.maxWrite() >> 10, mount.readers.size(),
+                    mount.ringQueues.size(), negotiated.asyncDirectIo() ? "on" : "off");
             return mount;
         } catch (IOException | RuntimeException e) {
             if (mounted) {
@@ -120,8 +150,70 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
+    /** Starts {@code count} more /dev/fuse readers, each on its own cloned descriptor but the first. */
+    private void startReaders(int count, String threadPrefix) throws IOException {
+        for (int i = 0; i < count; i++) {
+            int n = readers.size();
+            FuseChannel channel = n < channels.size() ? channels.get(n) : null;
+            if (channel == null) {
+                channel = new FuseChannel(cloneDevice(channels.getFirst().fd()));
+                channels.add(channel);
+            }
+            FuseChannel served = channel;
+            Thread t = Thread.ofPlatform().daemon().name(threadPrefix + "-" + n).unstarted(() -> serve(served));
+            readers.add(t);
+            running.incrementAndGet();
+            t.start();
+        }
+    }
+
+    /**
+     * Starts one io_uring queue per possible CPU (the kernel sends a request to the queue of
+     * the CPU it was made on, and uses the rings only once every queue has an entry) and waits
+     * for their registration. Returns null, or why io_uring cannot be used (the queues are
+     * then stopped; the kernel sends requests to /dev/fuse after a failed registration).
+     */
+    private String startRingQueues(int fd, String threadPrefix) throws IOException {
+        int queues = FuseUringSupport.possibleCpus();
+        long payload = Math.max(negotiated.maxWrite(), (long) negotiated.maxPages() * 4096);
+        for (int q = 0; q < queues; q++) {
+            FuseRingQueue queue = new FuseRingQueue(q, fd, RING_DEPTH, payload, fs, dir.toString());
+            ringQueues.add(queue);
+            Thread t = Thread.ofPlatform().daemon().name(threadPrefix + "-q" + q).unstarted(() -> {
+                try {
+                    queue.run();
+                } finally {
+                    ended();
+                }
+            });
+            ringThreads.add(t);
+            running.incrementAndGet();
+            t.start();
+        }
+        String failure = null;
+        for (FuseRingQueue queue : ringQueues) {
+            try {
+                queue.registered.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = "registering io_uring queue " + queue.qid() + " failed: " + e.getCause().getMessage();
+                break;
+            } catch (java.util.concurrent.TimeoutException e) {
+                failure = "io_uring queue " + queue.qid() + " did not register within 10 s";
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = "interrupted while registering the io_uring queues";
+                break;
+            }
+        }
+        if (failure != null) {
+            ringQueues.forEach(FuseRingQueue::stop);
+        }
+        return failure;
+    }
+
     /** Reads and answers INIT, the first request of every connection. */
-    private static FuseInitReply init(FuseChannel channel) throws IOException {
+    private static FuseInitReply init(FuseChannel channel, boolean overIoUring) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(REQUEST_BUFFER, 4096);
             long n = channel.read(buf);
@@ -137,7 +229,7 @@ public final class FuseMount implements AutoCloseable {
             MemorySegment out = arena.allocate(256, 8);
             FuseInitReply reply;
             try {
-                reply = FuseInitReply.negotiate(init);
+                reply = FuseInitReply.negotiate(init, overIoUring);
             } catch (FuseProtocolException e) {
                 channel.send(out, FuseReplyEncoder.error(out, init.unique(), LinuxErrno.EPROTO));
                 throw new IOException(e.getMessage());
@@ -196,10 +288,15 @@ public final class FuseMount implements AutoCloseable {
             } catch (NativeException ignored) {
                 // the descriptor is released anyway
             }
-            if (running.decrementAndGet() == 0) {
-                bulkReplies.shutdown();
-                LOG.info("FUSE filesystem on {} ended", dir);
-            }
+            ended();
+        }
+    }
+
+    /** A reader or ring thread ended; the last one shuts the reply threads down. */
+    private void ended() {
+        if (running.decrementAndGet() == 0) {
+            bulkReplies.shutdown();
+            LOG.info("FUSE filesystem on {} ended", dir);
         }
     }
 
@@ -213,6 +310,21 @@ public final class FuseMount implements AutoCloseable {
 
     public int readerThreads() {
         return readers.size();
+    }
+
+    /** The transport requests travel on, and why it was chosen. */
+    public FuseTransport.Choice transport() {
+        return transport;
+    }
+
+    /** Requests that arrived over the io_uring queues (the rest came by /dev/fuse reads). */
+    public long ringRequests() {
+        return ringQueues.stream().mapToLong(FuseRingQueue::requests).sum();
+    }
+
+    /** io_uring queues serving requests (0 over /dev/fuse). */
+    public int ringQueues() {
+        return transport.transport() == FuseTransport.IO_URING ? ringQueues.size() : 0;
     }
 
     /** True while reader threads serve the filesystem. */
@@ -292,7 +404,9 @@ public final class FuseMount implements AutoCloseable {
                 return;
             }
         }
-        for (Thread t : readers) {
+        List<Thread> all = new ArrayList<>(readers);
+        all.addAll(ringThreads);
+        for (Thread t : all) {
             try {
                 t.join(2000);
             } catch (InterruptedException e) {

@@ -27,8 +27,7 @@ public final class FuseRequestDecoder {
             throw new FuseProtocolException("request of " + read + " bytes is shorter than the "
                     + IN_HEADER_SIZE + "-byte header", null);
         }
-        FuseInHeader h = new FuseInHeader(buf.get(U32, 0), buf.get(U32, 4), buf.get(U64, 8), buf.get(U64, 16),
-                buf.get(U32, 24), buf.get(U32, 28), buf.get(U32, 32), Short.toUnsignedInt(buf.get(U16, 36)));
+        FuseInHeader h = header(buf);
         if (Integer.toUnsignedLong(h.length()) != read) {
             throw new FuseProtocolException("header says " + Integer.toUnsignedLong(h.length()) + " bytes but "
                     + read + " were read", h);
@@ -38,7 +37,46 @@ public final class FuseRequestDecoder {
             throw new FuseProtocolException("extensions of " + 8L * h.extensionLength() + " bytes exceed the request",
                     h);
         }
-        MemorySegment args = buf.asSlice(IN_HEADER_SIZE, argsEnd - IN_HEADER_SIZE);
+        return decodeArgs(h, buf.asSlice(IN_HEADER_SIZE, argsEnd - IN_HEADER_SIZE), null);
+    }
+
+    /**
+     * Decodes a request that came over io_uring: the header and the opcode's fixed structure
+     * are in the entry's header buffer ({@code inHeader}, {@code opIn}), the rest (a name, a
+     * WRITE's data, extensions) in its payload, of which {@code payloadSize} bytes are valid.
+     * The header's length must equal the three parts' sum.
+     */
+    public static FuseRequest decodeRing(MemorySegment inHeader, MemorySegment opIn, MemorySegment payload,
+                                         long payloadSize) throws FuseProtocolException {
+        FuseInHeader h = header(inHeader);
+        if (payloadSize < 0 || payloadSize > payload.byteSize()) {
+            throw new FuseProtocolException("payload of " + payloadSize + " bytes does not fit the "
+                    + payload.byteSize() + "-byte buffer", h);
+        }
+        long opInSize = Integer.toUnsignedLong(h.length()) - IN_HEADER_SIZE - payloadSize;
+        if (opInSize < 0 || opInSize > opIn.byteSize()) {
+            throw new FuseProtocolException("header says " + Integer.toUnsignedLong(h.length()) + " bytes, payload has "
+                    + payloadSize + ": the fixed arguments would be " + opInSize + " bytes", h);
+        }
+        long tailEnd = payloadSize - 8L * h.extensionLength();
+        if (tailEnd < 0) {
+            throw new FuseProtocolException("extensions of " + 8L * h.extensionLength() + " bytes exceed the payload",
+                    h);
+        }
+        return decodeArgs(h, opIn.asSlice(0, opInSize), payload.asSlice(0, tailEnd));
+    }
+
+    private static FuseInHeader header(MemorySegment buf) {
+        return new FuseInHeader(buf.get(U32, 0), buf.get(U32, 4), buf.get(U64, 8), buf.get(U64, 16),
+                buf.get(U32, 24), buf.get(U32, 28), buf.get(U32, 32), Short.toUnsignedInt(buf.get(U16, 36)));
+    }
+
+    /**
+     * The opcode's arguments: {@code args} starts with its fixed structure; {@code tail} is what
+     * follows it when that is elsewhere (io_uring's payload), null when it follows in {@code args}.
+     */
+    private static FuseRequest decodeArgs(FuseInHeader h, MemorySegment args, MemorySegment tail)
+            throws FuseProtocolException {
         FuseOpcode op = FuseOpcode.of(h.opcode());
         if (op == null) {
             return new FuseRequest.Other(h);
@@ -53,7 +91,8 @@ public final class FuseRequestDecoder {
                 }
                 yield new FuseRequest.Init(h, args.get(U32, 0), args.get(U32, 4), args.get(U32, 8), flags);
             }
-            case LOOKUP -> new FuseRequest.Lookup(h, name(args, h));
+            // the name is the only argument; over io_uring it is in the payload (arg 0 is empty)
+            case LOOKUP -> new FuseRequest.Lookup(h, name(tail != null && args.byteSize() == 0 ? tail : args, h));
             case FORGET -> {
                 need(args, FORGET_IN_SIZE, h);
                 yield new FuseRequest.Forget(h, args.get(U64, 0));
@@ -90,12 +129,11 @@ public final class FuseRequestDecoder {
             case WRITE -> {
                 need(args, WRITE_IN_SIZE, h);
                 int size = size(args.get(U32, 16), h);
-                long data = args.byteSize() - WRITE_IN_SIZE;
-                if (data != size) {
-                    throw new FuseProtocolException("WRITE of " + size + " bytes carries " + data, h);
+                MemorySegment data = tail != null ? tail : args.asSlice(WRITE_IN_SIZE);
+                if (data.byteSize() != size) {
+                    throw new FuseProtocolException("WRITE of " + size + " bytes carries " + data.byteSize(), h);
                 }
-                yield new FuseRequest.Write(h, args.get(U64, 0), args.get(U64, 8), size, args.get(U32, 20),
-                        args.asSlice(WRITE_IN_SIZE, size));
+                yield new FuseRequest.Write(h, args.get(U64, 0), args.get(U64, 8), size, args.get(U32, 20), data);
             }
             case STATFS -> new FuseRequest.Statfs(h);
             case RELEASE -> {

@@ -42,7 +42,7 @@ class FuseLoopDeviceTest {
 
     @TempDir
     Path dir;
-    private FuseMount mount;
+    FuseMount mount;
     private LoopDevice loop;
 
     @BeforeEach
@@ -65,6 +65,13 @@ class FuseLoopDeviceTest {
         }
     }
 
+    /** Mounts the filesystem under test with {@code readers} reader threads; subclasses pick the transport. */
+    protected FuseMount mountFuse(int readers) throws IOException {
+        FuseMount m = FuseMount.mount(dir.resolve("fuse"), readers, "test-fuse");
+        assertEquals(FuseTransport.DEV_FUSE, m.transport().transport());
+        return m;
+    }
+
     private static boolean isMounted(Path dir) throws IOException {
         return MountTable.read().stream().anyMatch(m -> m.mountPoint().equals(dir));
     }
@@ -81,7 +88,7 @@ class FuseLoopDeviceTest {
         byte[] initial = new byte[SIZE];
         new Random(1).nextBytes(initial);
         target.load(initial);
-        mount = FuseMount.mount(dir.resolve("fuse"), 3, "test-fuse");
+        mount = mountFuse(3);
         assertTrue(mount.negotiated().maxWrite() >= 1 << 20, "1 MiB requests negotiated");
         assertTrue(mount.negotiated().asyncDirectIo(), "asynchronous direct I/O negotiated");
         Path file = mount.add("vol", target);
@@ -135,7 +142,7 @@ class FuseLoopDeviceTest {
     @Test
     void theFileIsAFixedSizeDeviceForDirectUsers() throws Exception {
         MemoryBlockTarget target = new MemoryBlockTarget("vol", 1 << 20, 512, 1 << 20, false);
-        mount = FuseMount.mount(dir.resolve("fuse"), 1, "test-fuse");
+        mount = mountFuse(1);
         Path file = mount.add("vol", target);
         try (NativeFile f = NativeFile.open(file, false, false, true); Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8192, 4096);
@@ -160,7 +167,7 @@ class FuseLoopDeviceTest {
     @Test
     void growthReachesTheLoopDevice() throws Exception {
         MemoryBlockTarget target = new MemoryBlockTarget("vol", 8 << 20, 512, 1 << 20, false);
-        mount = FuseMount.mount(dir.resolve("fuse"), 2, "test-fuse");
+        mount = mountFuse(2);
         Path file = mount.add("vol", target);
         loop = attachLoop(file, 512);
         assertEquals(8 << 20, loop.sizeBytes());
@@ -173,7 +180,7 @@ class FuseLoopDeviceTest {
     @Test
     void aRemovedFileFailsWithEioInsteadOfHanging() throws Exception {
         MemoryBlockTarget target = new MemoryBlockTarget("vol", 1 << 20, 512, 1 << 20, false);
-        mount = FuseMount.mount(dir.resolve("fuse"), 1, "test-fuse");
+        mount = mountFuse(1);
         Path file = mount.add("vol", target);
         try (NativeFile f = NativeFile.open(file, false, false, true); Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(4096, 4096);

@@ -76,7 +76,8 @@ public final class AttachControl {
     private List<Record> local() {
         List<Record> rows = new ArrayList<>();
         AttachMethod.Choice method = manager.method();
-        rows.add(new BlockLayerRow(method.method().label(), method.reason(), manager.fuseDir().toString()));
+        rows.add(new BlockLayerRow(method.method().label(), method.reason(), manager.fuseDir().toString(),
+                method.method() == AttachMethod.FUSE_LOOP ? manager.fuseTransport().describe() : ""));
         for (Attachment a : manager.attachments()) {
             rows.add(new LocalRow(a.namespace(), a.volume().name(), a.deviceDir(), a.charLink().toString(),
                     a.blockLink().toString(), a.volume().size(), a.volume().blockSize(), servers(a),

@@ -10,6 +10,8 @@ import io.rsio.nativeio.NativeException;
 import io.rsio.nativeio.NativeFile;
 import io.rsio.nativeio.Syscalls;
 import io.rsio.nativeio.fuse.FuseMount;
+import io.rsio.nativeio.fuse.FuseTransport;
+import io.rsio.nativeio.fuse.FuseUringSupport;
 import io.rsio.nativeio.loop.LoopConfig;
 import io.rsio.nativeio.loop.LoopDevice;
 import java.io.IOException;
@@ -89,10 +91,16 @@ public final class AttachManager implements AutoCloseable {
     private volatile boolean closed;
     /** The [defaults] attach setting rsiod started with. */
     private final ClientConfig.Attach setting;
+    /** The [defaults] fuse_transport setting rsiod started with. */
+    private final FuseTransport.Setting transportSetting;
+    /** The transport of the last FUSE mount; null before the first attach. */
+    private volatile FuseTransport.Choice transport;
 
-    public AttachManager(RsioEnvironment env, Supplier<List<NamespaceClient>> namespaces, ClientConfig.Attach setting) {
+    public AttachManager(RsioEnvironment env, Supplier<List<NamespaceClient>> namespaces, ClientConfig.Attach setting,
+                         FuseTransport.Setting transportSetting) {
         this.env = env;
         this.setting = setting;
+        this.transportSetting = transportSetting;
         this.namespaces = namespaces;
         this.fuseDir = env.runDir().resolve("fuse");
         this.state = new AttachState(env.runDir().resolve("attached"));
@@ -104,6 +112,8 @@ public final class AttachManager implements AutoCloseable {
         LOG.info("block devices: attach method {} ({}); devices under {}", method.method().label(),
                 method.reason(), env.devDir());
         if (method.method() == AttachMethod.FUSE_LOOP) {
+            LOG.info("block devices: FUSE transport fuse_transport = {}; {}", settingText(),
+                    FuseUringSupport.probe().reason());
             try {
                 call(() -> {
                     cleanUpStale();
@@ -118,6 +128,27 @@ public final class AttachManager implements AutoCloseable {
 
     public AttachMethod.Choice method() {
         return method;
+    }
+
+    /**
+     * How the FUSE requests of the devices travel, and why; before the first attach (no
+     * filesystem mounted yet) what the setting will try.
+     */
+    public FuseTransport.Choice fuseTransport() {
+        FuseTransport.Choice t = transport;
+        if (t != null) {
+            return t;
+        }
+        FuseUringSupport.State kernel = FuseUringSupport.probe().state();
+        boolean uring = kernel == FuseUringSupport.State.ON && transportSetting != FuseTransport.Setting.DEV
+                || kernel == FuseUringSupport.State.OFF && transportSetting == FuseTransport.Setting.URING;
+        FuseTransport which = uring ? FuseTransport.IO_URING : FuseTransport.DEV_FUSE;
+        return new FuseTransport.Choice(which, "chosen at the first attach; fuse_transport = " + settingText() + "; "
+                + FuseUringSupport.probe().reason());
+    }
+
+    private String settingText() {
+        return transportSetting.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public Path fuseDir() {
@@ -493,7 +524,8 @@ public final class AttachManager implements AutoCloseable {
             fuse.close();
         }
         FuseMount.unmountStale(fuseDir);
-        fuse = FuseMount.mount(fuseDir, FUSE_READERS, "rsiod-fuse");
+        fuse = FuseMount.mount(fuseDir, FUSE_READERS, "rsiod-fuse", transportSetting);
+        transport = fuse.transport();
     }
 
     private void unmountIfIdle() {
