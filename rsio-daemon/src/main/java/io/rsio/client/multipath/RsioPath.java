@@ -93,8 +93,12 @@ public final class RsioPath {
     private long nextTag;
     /** The volumes open on this path and their handles, from the login or the last re-list. */
     private final Map<VolumeInfo, Integer> opened = new LinkedHashMap<>();
-    /** Management and re-list exchanges on a ready path: answered by tag, not block requests. */
-    private final Map<Long, java.util.concurrent.CompletableFuture<Reply>> exchanges = new HashMap<>();
+    /**
+     * Management and re-list exchanges on a ready path: answered by tag, not block requests. Every
+     * reply is looked up here first, so the key is primitive (no boxed Long per reply).
+     */
+    private final LongObjectHashMap<java.util.concurrent.CompletableFuture<Reply>> exchanges =
+            new LongObjectHashMap<>();
     private long lastReceiveNanos;
     private long retryMillis = FIRST_RETRY_MILLIS;
     private ScheduledFuture<?> pinger;
