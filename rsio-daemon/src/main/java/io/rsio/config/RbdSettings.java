@@ -18,6 +18,8 @@ final class RbdSettings {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.+-][A-Za-z0-9_.+=-]{0,254}");
     private static final Pattern USER = Pattern.compile("client\\.[A-Za-z0-9_.-]{1,64}");
     private static final List<String> CEPH_KEYS = List.of("ceph_conf", "ceph_user", "ceph_keyring");
+    /** The keys of a [pool] of type rbd. */
+    static final List<String> POOL_KEYS = List.of("rbd_pool", "ceph_conf", "ceph_user", "ceph_keyring");
 
     private RbdSettings() {}
 
@@ -45,6 +47,27 @@ final class RbdSettings {
         String user = r.get("ceph_user", RbdSettings::parseUser, DEFAULT_CEPH_USER);
         Optional<Path> keyring = file(r, "ceph_keyring", base);
         return Optional.of(new ServerConfig.RbdImage(pool, image, conf, user, keyring));
+    }
+
+    /** The Ceph pool of a {@code [pool]} of {@code type = rbd}: {@code rbd_pool} and the ceph_ keys. */
+    static ServerConfig.CephPool readPool(SectionReader r, Path base) throws ConfigException {
+        String pool = r.requireRaw("rbd_pool");
+        if (!NAME.matcher(pool).matches()) {
+            throw r.error("rbd_pool", "rbd_pool must be a Ceph pool name (letters, digits, . _ - +), found "
+                    + ConfigValues.quote(pool));
+        }
+        Path conf = file(r, "ceph_conf", base).orElse(DEFAULT_CEPH_CONF);
+        String user = r.get("ceph_user", RbdSettings::parseUser, DEFAULT_CEPH_USER);
+        return new ServerConfig.CephPool(pool, conf, user, file(r, "ceph_keyring", base));
+    }
+
+    /** Refuses the RBD keys in a {@code [pool]} of type file. */
+    static void refusePoolKeys(SectionReader r) throws ConfigException {
+        for (String key : POOL_KEYS) {
+            if (r.has(key)) {
+                throw r.error(key, key + " applies to pools of type rbd only; this pool has type file");
+            }
+        }
     }
 
     private static String parseUser(String value) {

@@ -193,6 +193,29 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
         }
     }
 
+    /**
+     * The Ceph pool of an RBD-backed {@code [pool]} ({@code rbd_pool}) and how rssrv connects to
+     * it, as for an RBD {@code [volume]}.
+     */
+    public record CephPool(String pool, Path cephConf, String user, Optional<Path> keyring) {
+        public CephPool {
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(cephConf, "cephConf");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(keyring, "keyring");
+        }
+
+        /** Image {@code image} of this pool, with this pool's connection settings. */
+        public RbdImage image(String image) {
+            return new RbdImage(pool, image, cephConf, user, keyring);
+        }
+
+        /** {@code rbd:POOL}, for messages. */
+        public String describe() {
+            return "rbd:" + pool;
+        }
+    }
+
     /** What a client may do in a pool; each is a key of {@code [pool]} listing the clients that hold it. */
     public enum PoolRight {
         CREATE, GROW, SNAPSHOT, DELETE, THROTTLE, PAUSE;
@@ -204,7 +227,8 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
     }
 
     /**
-     * {@code [pool NAME]}: a directory of volumes created at run time (docs/VOLUMES.md).
+     * {@code [pool NAME]}: a directory of volumes created at run time, or with {@code type = rbd} a
+     * Ceph pool whose RBD images they are (docs/VOLUMES.md).
      *
      * @param directory absolute path of the pool's directory
      * @param quota     the most bytes the pool's volumes may provision together, if limited
@@ -212,12 +236,17 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
      * @param blockSize the block size of its volumes, 512 or 4096
      * @param access    the clients that may use its volumes; empty means every client
      * @param rights    per right, the clients holding it; a right nobody is given is held by none
+     * @param rbd       for {@code type = rbd}: the Ceph pool its volumes are RBD images in (then
+     *                  {@code directory} is null; docs/VOLUMES.md, "RBD pools")
      */
     public record Pool(String name, Path directory, OptionalLong quota, String device, int blockSize,
-                       List<String> access, java.util.Map<PoolRight, List<String>> rights) {
+                       List<String> access, java.util.Map<PoolRight, List<String>> rights, Optional<CephPool> rbd) {
         public Pool {
             Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(rbd, "rbd");
+            if ((directory == null) == rbd.isEmpty()) {
+                throw new IllegalArgumentException("pool " + name + ": either a directory or an RBD pool");
+            }
             Objects.requireNonNull(quota, "quota");
             Objects.requireNonNull(device, "device");
             access = List.copyOf(access);
