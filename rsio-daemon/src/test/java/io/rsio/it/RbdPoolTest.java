@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshot and clone: the snapshot's export reads the data of the snapshot moment while the
  * origin changes), throttled and paused; {@code rsconfig -qvv}'s allocated bytes are what
  * {@code rbd du} says; a delete without the right is refused by name and changes nothing; after
- * a restart of the gateway (the pool's catalog is in the cluster) with the right given, deleting
+ * a restart of the gateway (the pool's catalog is in the cluster) with the right given, an
+ * {@code rbd resize} made outside RSIO reaches rsiod through the PING replies, deleting
  * the origin is refused while its snapshot exists, and the snapshot and then the origin go,
  * images and RBD snapshot included.
  */
@@ -126,6 +127,14 @@ class RbdPoolTest {
             });
             assertTrue(gateway.rsconfigExpecting(0, "-m", "vstat").stdout().contains("limits: volume 100"),
                     "the limit is in the catalog");
+            // A resize made outside RSIO reaches rsiod through the PING replies' volumes version,
+            // which pool volumes are part of, rather than at the 5 s re-list.
+            String before = gateway.log("rsiod");
+            ceph.rbd("resize", "--size", "64M", ceph.pool() + "/" + vol);
+            gateway.await("the export follows rbd resize", LIMIT, () -> nbdSize(gateway, vol) == 64 * MIB);
+            String after = gateway.log("rsiod").substring(before.length());
+            assertTrue(after.contains("server big-9 reports its volumes changed (resized, created or deleted)"), after);
+
             ProcessResult origin = gateway.rsconfigExpecting(1, "-D", vol);
             assertTrue(origin.stderr().contains("snapshot(s) " + snap + " in pool " + poolName + " are clones of it"),
                     origin.stderr());
