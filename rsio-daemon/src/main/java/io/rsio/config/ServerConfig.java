@@ -182,14 +182,23 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
      * @param cephConf the cluster's ceph.conf ({@code ceph_conf}, default /etc/ceph/ceph.conf)
      * @param user     the Ceph user, e.g. {@code client.rsio} ({@code ceph_user})
      * @param keyring  the user's keyring ({@code ceph_keyring}); empty: what ceph.conf says
+     * @param opTimeout how long the gateway waits for the cluster before giving a request up to
+     *                 another gateway ({@code ceph_op_timeout}, whole seconds)
      */
-    public record RbdImage(String pool, String image, Path cephConf, String user, Optional<Path> keyring) {
+    public record RbdImage(String pool, String image, Path cephConf, String user, Optional<Path> keyring,
+                           java.time.Duration opTimeout) {
         public RbdImage {
             Objects.requireNonNull(pool, "pool");
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(cephConf, "cephConf");
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(keyring, "keyring");
+            Objects.requireNonNull(opTimeout, "opTimeout");
+        }
+
+        /** With the default {@code ceph_op_timeout}. */
+        public RbdImage(String pool, String image, Path cephConf, String user, Optional<Path> keyring) {
+            this(pool, image, cephConf, user, keyring, ConfigDefaults.CEPH_OP_TIMEOUT);
         }
     }
 
@@ -197,17 +206,19 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
      * The Ceph pool of an RBD-backed {@code [pool]} ({@code rbd_pool}) and how rssrv connects to
      * it, as for an RBD {@code [volume]}.
      */
-    public record CephPool(String pool, Path cephConf, String user, Optional<Path> keyring) {
+    public record CephPool(String pool, Path cephConf, String user, Optional<Path> keyring,
+                           java.time.Duration opTimeout) {
         public CephPool {
             Objects.requireNonNull(pool, "pool");
             Objects.requireNonNull(cephConf, "cephConf");
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(keyring, "keyring");
+            Objects.requireNonNull(opTimeout, "opTimeout");
         }
 
         /** Image {@code image} of this pool, with this pool's connection settings. */
         public RbdImage image(String image) {
-            return new RbdImage(pool, image, cephConf, user, keyring);
+            return new RbdImage(pool, image, cephConf, user, keyring, opTimeout);
         }
 
         /** {@code rbd:POOL}, for messages. */

@@ -55,6 +55,7 @@ class PoolConfigTest {
                 ceph_conf    = ceph/ceph.conf
                 ceph_user    = client.rsio
                 ceph_keyring = /etc/ceph/rsio.keyring
+                ceph_op_timeout = 3s
                 create       = big-2
                 """).pools().getFirst();
         assertEquals(null, p.directory());
@@ -63,12 +64,13 @@ class PoolConfigTest {
         assertEquals(Path.of("/etc/dvsc/ceph/ceph.conf"), ceph.cephConf());
         assertEquals("client.rsio", ceph.user());
         assertEquals(Path.of("/etc/ceph/rsio.keyring"), ceph.keyring().orElseThrow());
-        assertEquals(new ServerConfig.RbdImage("rsio", "db", ceph.cephConf(), "client.rsio", ceph.keyring()),
-                ceph.image("db"));
+        assertEquals(new ServerConfig.RbdImage("rsio", "db", ceph.cephConf(), "client.rsio", ceph.keyring(),
+                java.time.Duration.ofSeconds(3)), ceph.image("db"));
         ServerConfig.Pool defaults = ServerConfig.parse(FILE, HEAD + "[pool c]\ntype = rbd\nrbd_pool = rbd\n")
                 .pools().getFirst();
         assertEquals(Path.of("/etc/ceph/ceph.conf"), defaults.rbd().orElseThrow().cephConf());
         assertEquals("client.admin", defaults.rbd().orElseThrow().user());
+        assertEquals(java.time.Duration.ofSeconds(5), defaults.rbd().orElseThrow().opTimeout());
     }
 
     @Test
@@ -96,6 +98,8 @@ class PoolConfigTest {
         assertError(HEAD + "[pool fast]\ntype = rbd\n", 10, "[pool fast] has no \"rbd_pool\" (required)");
         assertError(HEAD + "[pool fast]\ntype = rbd\nrbd_pool = a/b\n", 12,
                 "rbd_pool must be a Ceph pool name (letters, digits, . _ - +), found \"a/b\"");
+        assertError(HEAD + "[pool c]\ntype = rbd\nrbd_pool = r\nceph_op_timeout = 1500ms\n", 13,
+                "ceph_op_timeout must be whole seconds (librados counts in seconds), found \"1500ms\"");
         assertError(HEAD + "[pool fast]\npath = /p\nceph_user = client.x\n", 12,
                 "ceph_user applies to pools of type rbd only; this pool has type file");
         assertError(HEAD + "[pool fast]\npath = /p\nquota = 0\n", 12,

@@ -43,6 +43,8 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
     private volatile RbdConnection connection;
     private final GatewayOwnership ownership;
     private volatile boolean closed;
+    /** When the last "cluster did not answer" warning was logged (one per 10 s at most). */
+    private volatile long lastTimeoutWarning = System.nanoTime() - 20_000_000_000L;
 
     private RbdVolumeStore(VolumeGeometry geometry, ServerConfig.RbdImage source, RbdConnection connection) {
         this.geometry = geometry;
@@ -83,7 +85,7 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
      * management of an RBD pool (its catalog, creating and removing images).
      */
     public static io.rsio.nativeio.rbd.RadosCluster connect(ServerConfig.CephPool pool) throws IOException {
-        return RbdConnection.connect(pool.cephConf(), pool.user(), pool.keyring());
+        return RbdConnection.connect(pool.cephConf(), pool.user(), pool.keyring(), pool.opTimeout());
     }
 
     /**
@@ -292,6 +294,19 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
             // request again elsewhere, which ESHUTDOWN tells it (docs/SCALE-OUT.md).
             return new BlockException(Errno.ESHUTDOWN, what + " on volume " + name()
                     + ": this gateway was fenced (another gateway took over the RBD image)");
+        }
+        if (errno == RbdConnection.ETIMEDOUT) {
+            // No answer from the cluster within the op timeout: this gateway may be cut off from
+            // it while its clients still reach it. ESHUTDOWN sends the request to another gateway.
+            long now = System.nanoTime();
+            if (now - lastTimeoutWarning > 10_000_000_000L) {
+                lastTimeoutWarning = now;
+                LOG.warn("volume {}: the Ceph cluster did not answer within {} s; this gateway sends its clients to "
+                        + "another gateway (answering ESHUTDOWN)", name(), source.opTimeout().toSeconds());
+            }
+            return new BlockException(Errno.ESHUTDOWN, what + " on volume " + name() + ": no answer from the Ceph "
+                    + "cluster within " + source.opTimeout().toSeconds() + " s (this gateway may be cut off "
+                    + "from it); send it to another gateway");
         }
         return new BlockException(StoreErrors.errnoOf(errno), what + " on volume " + name() + " failed: "
                 + LinuxErrno.name(errno) + " from RBD image " + source.pool() + "/" + source.image());
