@@ -27,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * port: its requests to the monitors and OSDs go nowhere, while rsiod's paths to it stay up (it
  * answers PINGs). Its requests time out, it answers ESHUTDOWN, rsiod sends them to the other
  * gateway, which takes the image over: fio must see no error and no verify failure. The longest
- * I/O (the stall) goes to target/rbd-cutoff-report.txt. Then the cut heals.
+ * I/O (the stall) goes to target/rbd-cutoff-report.txt. Then the cut heals, the other gateway
+ * is killed, and the healed one (fenced while cut off) takes the image back under fio.
  */
 @Timeout(300)
 class RbdGatewayCutOffTest {
     static final String[] ADDRESSES = {"127.0.0.150", "127.0.0.151"};
-    static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup/unified");
+    /** Where nftables resolves cgroup paths from. */
+    static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
 
     @TempDir
     Path dir;
@@ -41,13 +43,13 @@ class RbdGatewayCutOffTest {
     void aGatewayCutOffFromTheClusterSendsItsClientsToTheOtherOne() throws Exception {
         Commands.requireTool("nft");
         Commands.requireTool("fio");
-        assertTrue(Files.exists(CGROUP_ROOT.resolve("cgroup.procs")), "needs cgroup v2 at " + CGROUP_ROOT);
+        Path cgroupRoot = cgroup2Mount();
         CephTestCluster ceph = CephTestCluster.shared();
         String image = ceph.newImageName("cutoff");
         ceph.rbd("create", "--size", (RbdGatewayFailoverTest.FIO_MIB + 8) + "M", ceph.pool() + "/" + image);
         String unique = "s15cut-" + ProcessHandle.current().pid();
         String table = unique.replace('-', '_');
-        Path[] cgroups = {CGROUP_ROOT.resolve(unique + "-gw1"), CGROUP_ROOT.resolve(unique + "-gw2")};
+        Path[] cgroups = {cgroupRoot.resolve(unique + "-gw1"), cgroupRoot.resolve(unique + "-gw2")};
         try (TestCluster g1 = new TestCluster(Files.createDirectories(dir.resolve("gw1")));
              TestCluster g2 = new TestCluster(Files.createDirectories(dir.resolve("gw2")))) {
             List<TestCluster> gateways = List.of(g1, g2);
@@ -72,7 +74,7 @@ class RbdGatewayCutOffTest {
             nft("add", "table", "inet", table);
             nft("add", "chain", "inet", table, "out", "{ type filter hook output priority 0; }");
             nft("add", "rule", "inet", table, "out", "socket", "cgroupv2", "level", "1",
-                    "\"" + CGROUP_ROOT.getFileName() + "/" + cgroups[active].getFileName() + "\"", "tcp", "sport", "!=",
+                    "\"" + CGROUP_FS.relativize(cgroups[active]) + "\"", "tcp", "sport", "!=",
                     Integer.toString(cut.port), "drop");
             long cutAt = System.nanoTime();
             long takeoverMillis;
@@ -88,11 +90,22 @@ class RbdGatewayCutOffTest {
             } finally {
                 nft("delete", "table", "inet", table);
             }
+            // Healed, the gateway that was cut off serves again: with the other one killed, rsiod
+            // returns to it and it takes the image back (it was fenced meanwhile, and reconnects).
+            Thread.sleep(2000);
+            assertTrue(!load.isDone(), "fio ended before the heal was tried");
+            int ownedByCut = count(logOf(cut), OWNS);
+            long killedAt = System.nanoTime();
+            survivor.killServer();
+            cut.await("the healed gateway takes the image back", Duration.ofSeconds(60),
+                    () -> count(logOf(cut), OWNS) > ownedByCut);
+            long backMillis = (System.nanoTime() - killedAt) / 1_000_000;
             Fio.Result result = load.get(200, TimeUnit.SECONDS);
             ReportFile.line("rbd-cutoff-report.txt", "rbd-cutoff", "RBD gateway cut off from the cluster under fio "
                     + "(16 KiB random writes, QD 16, verified, op timeout 5 s): fio exit %d, error %d, %d I/Os, longest "
-                    + "I/O %.0f ms; cut to takeover by the other gateway %d ms", result.exitCode(), result.error(),
-                    result.ios(), result.maxLatencyMillis(), takeoverMillis);
+                    + "I/O %.0f ms; cut to takeover by the other gateway %d ms; after the heal, kill -9 of the other "
+                    + "to takeover by the healed one %d ms", result.exitCode(), result.error(), result.ios(),
+                    result.maxLatencyMillis(), takeoverMillis, backMillis);
             assertEquals(0, result.exitCode(), result.output());
             assertEquals(0, result.error(), result.output());
             assertTrue(result.ios() > 0, result.output());
@@ -107,6 +120,22 @@ class RbdGatewayCutOffTest {
                 // left in the test cluster, which is deleted at the end
             }
         }
+    }
+
+    /**
+     * The cgroup v2 hierarchy's mount: /sys/fs/cgroup on a pure v2 host, /sys/fs/cgroup/unified
+     * beside v1 controllers (as on the development container). Our cgroups go right under it,
+     * at level 1.
+     */
+    private static Path cgroup2Mount() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] fields = line.split(" ");
+            if (fields.length > 2 && fields[2].equals("cgroup2") && Path.of(fields[1]).startsWith(CGROUP_FS)) {
+                return Path.of(fields[1]);
+            }
+        }
+        throw new AssertionError("the test needs a cgroup v2 hierarchy mounted under " + CGROUP_FS
+                + " (nftables' socket cgroupv2 match resolves paths there); /proc/self/mounts has none");
     }
 
     private static void nft(String... args) throws Exception {
