@@ -30,17 +30,18 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The pools of this server and the volumes made in them at run time (docs/VOLUMES.md):
- * opens them for serving, follows what other servers sharing a pool directory changed (the
- * directory is read again before every LIST, an OPEN of an unknown name, and every
- * management request), and carries out management requests after checking the client's rights.
+ * opens them for serving, follows what other servers sharing a pool changed (its records, in
+ * a directory or an RBD pool's catalog, are read again before every LIST, an OPEN of an unknown
+ * name, and every management request), and carries out management requests after checking the
+ * client's rights. Where the records and data live is the pool's {@link PoolStorage}.
  *
- * <p>Threads: everything that reads pool directories, waits for a pool lock or changes the
- * open volumes runs on one thread ("rssrv-manage"), so an event loop never waits for a disk
- * or for another server's lock; event loops read {@link #volumes()}, a published snapshot.
+ * <p>Threads: everything that reads pools, waits for a pool lock or changes the open volumes
+ * runs on one thread ("rssrv-manage"), so an event loop never waits for a disk, the Ceph
+ * cluster or another server's lock; event loops read {@link #volumes()}, a published snapshot.
  *
  * <p>Why it is long: each operation (create, resize, snapshot, delete, usage) is a short,
  * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
- * step leave a readable pool (docs/VOLUMES.md); the directory, the records and the open-volume
+ * step leave a readable pool (docs/VOLUMES.md); the storage's steps, the records and the open-volume
  * bookkeeping are their own classes, and so are the operations on a volume's I/O (limits, pause,
  * statistics: {@link VolumeIoControls}), which change no files but the limits in a record.
  */
@@ -80,7 +81,7 @@ public final class PoolManager implements AutoCloseable {
         refresh();
     }
 
-    /** The pool volumes as of the last reading of the pool directories; no I/O. */
+    /** The pool volumes as of the last reading of the pools; no I/O. */
     public List<ServedVolume> volumes() {
         return published;
     }
@@ -90,7 +91,7 @@ public final class PoolManager implements AutoCloseable {
         return pools.isEmpty();
     }
 
-    /** Reads the pool directories again on the management thread, then runs {@code then} (there). */
+    /** Reads the pools again on the management thread, then runs {@code then} (there). */
     public void refreshThen(Runnable then) {
         try {
             worker.execute(() -> {
@@ -278,7 +279,7 @@ public final class PoolManager implements AutoCloseable {
         return new Reply.Managed(tag, Management.Usage.CODE, rows.size() + " volume(s)", rows);
     }
 
-    /** Reads every pool directory again: volumes made, resized or deleted by any server sharing it. */
+    /** Reads every pool again: volumes made, resized or deleted by any server sharing it. */
     private void refresh() {
         for (PoolStorage pool : pools) {
             List<VolumeRecord> records;
