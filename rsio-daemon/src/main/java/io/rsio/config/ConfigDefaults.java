@@ -34,6 +34,13 @@ public final class ConfigDefaults {
     /** Allowed volume block sizes. */
     public static final List<Integer> BLOCK_SIZES = List.of(512, 4096);
     public static final int BLOCK_SIZE = 512;
+    /**
+     * How long an RBD gateway waits for the Ceph cluster before it gives a request up to another
+     * gateway ({@code ceph_op_timeout}, docs/SCALE-OUT.md "Cut off from the cluster").
+     */
+    public static final java.time.Duration CEPH_OP_TIMEOUT = java.time.Duration.ofSeconds(5);
+    public static final java.time.Duration MIN_CEPH_OP_TIMEOUT = java.time.Duration.ofSeconds(1);
+    public static final java.time.Duration MAX_CEPH_OP_TIMEOUT = java.time.Duration.ofMinutes(10);
 
     /** Interfaces per machine (the seed's limit). */
     public static final int MAX_INTERFACES = 8;

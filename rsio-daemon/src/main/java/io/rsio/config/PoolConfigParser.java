@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class PoolConfigParser {
     static final List<String> KEYS = List.of("path", "type", "quota", "device", "blocksize", "access", "create",
-            "grow", "snapshot", "delete", "throttle", "pause");
+            "grow", "snapshot", "delete", "throttle", "pause", "rbd_pool", "ceph_conf", "ceph_user", "ceph_keyring", "ceph_op_timeout");
 
     private PoolConfigParser() {}
 
@@ -30,8 +30,18 @@ final class PoolConfigParser {
         Map<Path, IniText.Section> directories = new HashMap<>();
         for (IniText.Section s : sections) {
             SectionReader r = new SectionReader(file, s, KEYS);
-            Path directory = ServerConfigParser.path(r, base, "the pool's directory");
-            r.get("type", PoolConfigParser::parseType, "file");
+            boolean rbd = r.get("type", PoolConfigParser::parseType, "file").equals("rbd");
+            Optional<ServerConfig.CephPool> ceph = Optional.empty();
+            Path directory = null;
+            if (rbd) {
+                if (r.has("path")) {
+                    throw r.error("path", "a pool of type rbd keeps its volumes in rbd_pool, not in a path");
+                }
+                ceph = Optional.of(RbdSettings.readPool(r, base));
+            } else {
+                RbdSettings.refusePoolKeys(r);
+                directory = ServerConfigParser.path(r, base, "the pool's directory");
+            }
             OptionalLong quota = r.get("quota", ConfigValues::parseSize).map(OptionalLong::of).orElse(OptionalLong.empty());
             if (quota.isPresent() && quota.getAsLong() == 0) {
                 throw r.error("quota", "quota must be a positive size (leave it out for no quota), found "
@@ -47,22 +57,23 @@ final class PoolConfigParser {
             for (ServerConfig.PoolRight right : ServerConfig.PoolRight.values()) {
                 rights.put(right, clients(r, right.key(), clientNames));
             }
-            IniText.Section earlier = directories.putIfAbsent(directory, s);
+            IniText.Section earlier = directory == null ? null : directories.putIfAbsent(directory, s);
             if (earlier != null) {
                 throw r.error("path", "path " + directory + " is already the directory of " + earlier.label()
                         + " on line " + earlier.line());
             }
-            pools.add(new ServerConfig.Pool(s.name(), directory, quota, device, blockSize, access, rights));
+            pools.add(new ServerConfig.Pool(s.name(), directory, quota, device, blockSize, access, rights, ceph));
         }
         return pools;
     }
 
     private static String parseType(String value) {
-        if (!value.strip().equalsIgnoreCase("file")) {
-            throw new IllegalArgumentException("must be file (a volume is a file in the pool's directory), found "
-                    + ConfigValues.quote(value));
+        String type = value.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals("file") && !type.equals("rbd")) {
+            throw new IllegalArgumentException("must be file (a volume is a file in the pool's directory) or rbd "
+                    + "(a volume is an RBD image in rbd_pool), found " + ConfigValues.quote(value));
         }
-        return "file";
+        return type;
     }
 
     /** Client names separated by commas or spaces, each from [clients]; absent means none listed. */

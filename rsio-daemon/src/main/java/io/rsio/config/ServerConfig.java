@@ -182,14 +182,48 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
      * @param cephConf the cluster's ceph.conf ({@code ceph_conf}, default /etc/ceph/ceph.conf)
      * @param user     the Ceph user, e.g. {@code client.rsio} ({@code ceph_user})
      * @param keyring  the user's keyring ({@code ceph_keyring}); empty: what ceph.conf says
+     * @param opTimeout how long the gateway waits for the cluster before giving a request up to
+     *                 another gateway ({@code ceph_op_timeout}, whole seconds)
      */
-    public record RbdImage(String pool, String image, Path cephConf, String user, Optional<Path> keyring) {
+    public record RbdImage(String pool, String image, Path cephConf, String user, Optional<Path> keyring,
+                           java.time.Duration opTimeout) {
         public RbdImage {
             Objects.requireNonNull(pool, "pool");
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(cephConf, "cephConf");
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(keyring, "keyring");
+            Objects.requireNonNull(opTimeout, "opTimeout");
+        }
+
+        /** With the default {@code ceph_op_timeout}. */
+        public RbdImage(String pool, String image, Path cephConf, String user, Optional<Path> keyring) {
+            this(pool, image, cephConf, user, keyring, ConfigDefaults.CEPH_OP_TIMEOUT);
+        }
+    }
+
+    /**
+     * The Ceph pool of an RBD-backed {@code [pool]} ({@code rbd_pool}) and how rssrv connects to
+     * it, as for an RBD {@code [volume]}.
+     */
+    public record CephPool(String pool, Path cephConf, String user, Optional<Path> keyring,
+                           java.time.Duration opTimeout) {
+        public CephPool {
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(cephConf, "cephConf");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(keyring, "keyring");
+            Objects.requireNonNull(opTimeout, "opTimeout");
+        }
+
+        /** Image {@code image} of this pool, with this pool's connection settings. */
+        public RbdImage image(String image) {
+            return new RbdImage(pool, image, cephConf, user, keyring, opTimeout);
+        }
+
+        /** {@code rbd:POOL}, for messages. */
+        public String describe() {
+            return "rbd:" + pool;
         }
     }
 
@@ -204,7 +238,8 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
     }
 
     /**
-     * {@code [pool NAME]}: a directory of volumes created at run time (docs/VOLUMES.md).
+     * {@code [pool NAME]}: a directory of volumes created at run time, or with {@code type = rbd} a
+     * Ceph pool whose RBD images they are (docs/VOLUMES.md).
      *
      * @param directory absolute path of the pool's directory
      * @param quota     the most bytes the pool's volumes may provision together, if limited
@@ -212,12 +247,17 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
      * @param blockSize the block size of its volumes, 512 or 4096
      * @param access    the clients that may use its volumes; empty means every client
      * @param rights    per right, the clients holding it; a right nobody is given is held by none
+     * @param rbd       for {@code type = rbd}: the Ceph pool its volumes are RBD images in (then
+     *                  {@code directory} is null; docs/VOLUMES.md, "RBD pools")
      */
     public record Pool(String name, Path directory, OptionalLong quota, String device, int blockSize,
-                       List<String> access, java.util.Map<PoolRight, List<String>> rights) {
+                       List<String> access, java.util.Map<PoolRight, List<String>> rights, Optional<CephPool> rbd) {
         public Pool {
             Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(rbd, "rbd");
+            if ((directory == null) == rbd.isEmpty()) {
+                throw new IllegalArgumentException("pool " + name + ": either a directory or an RBD pool");
+            }
             Objects.requireNonNull(quota, "quota");
             Objects.requireNonNull(device, "device");
             access = List.copyOf(access);

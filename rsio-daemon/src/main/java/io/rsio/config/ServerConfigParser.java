@@ -24,7 +24,7 @@ final class ServerConfigParser {
     private static final List<String> INTERFACE_KEYS = List.of("address", "port", "protocol");
     private static final List<String> VOLUME_KEYS =
             List.of("path", "size", "device", "access", "blocksize", "readonly", "id", "rbd", "ceph_conf", "ceph_user",
-                    "ceph_keyring");
+                    "ceph_keyring", "ceph_op_timeout");
 
     private final Path file;
     private IniText.Section namespaceSection;

@@ -84,17 +84,20 @@ public final class VolumeCatalog implements AutoCloseable {
     }
 
     /**
-     * A value that changes when the size of a [volume] changes while served (an RBD image
-     * resized elsewhere: the store's update watch takes the new size). PING replies carry it
-     * (docs/PROTOCOL.md §5), so connected clients list the volumes again at once rather than at
-     * their periodic re-list. Never 0, which means "not reported". Cheap enough for every PING:
-     * the configured volumes only (pool volumes would need their directories read, and a client
-     * that resizes one lists again itself), each size a field read.
+     * A value that changes when this server's volumes change while served: the size of a
+     * [volume] or a pool volume (an RBD image resized elsewhere: the store's update watch takes
+     * the new size), and which pool volumes there are (created, deleted, as of the server's last
+     * reading of its pools). PING replies carry it (docs/PROTOCOL.md §5), so connected clients
+     * list the volumes again at once rather than at their periodic re-list. Never 0, which means
+     * "not reported". Cheap enough for every PING: no pool is read for it, each size is a field read.
      */
     public int sizesVersion() {
         int version = 1;
         for (ServedVolume v : volumes) {
             version = 31 * version + Long.hashCode(v.store().size());
+        }
+        for (ServedVolume v : pools.volumes()) {
+            version = 31 * (31 * version + v.name().hashCode()) + Long.hashCode(v.store().size());
         }
         return version == 0 ? 1 : version;
     }

@@ -65,7 +65,7 @@ class RbdGatewayFailoverTest {
             for (int i = 0; i < 2; i++) {
                 writeGateway(gateways.get(i), i + 1, ADDRESSES[i], ceph, image);
             }
-            writeClient(g1, g1.port, g2.port);
+            writeClient(g1, ADDRESSES, g1.port, g2.port);
             g1.startServer();
             g2.startServer();
             g1.startClient();
@@ -165,7 +165,7 @@ class RbdGatewayFailoverTest {
         assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
-    private static int awaitFirstOwner(List<TestCluster> gateways) throws Exception {
+    static int awaitFirstOwner(List<TestCluster> gateways) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             for (int i = 0; i < gateways.size(); i++) {
@@ -185,7 +185,7 @@ class RbdGatewayFailoverTest {
         }
     }
 
-    private static String logOf(TestCluster cluster) {
+    static String logOf(TestCluster cluster) {
         try {
             return cluster.log("rssrv");
         } catch (java.io.IOException e) {
@@ -193,7 +193,7 @@ class RbdGatewayFailoverTest {
         }
     }
 
-    private static int count(String text, String what) {
+    static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
             n++;
@@ -201,7 +201,7 @@ class RbdGatewayFailoverTest {
         return n;
     }
 
-    private static void writeGateway(TestCluster gateway, int id, String address, CephTestCluster ceph, String image)
+    static void writeGateway(TestCluster gateway, int id, String address, CephTestCluster ceph, String image)
             throws Exception {
         Files.writeString(gateway.serverConfig, """
                 [namespace osl]
@@ -227,7 +227,7 @@ class RbdGatewayFailoverTest {
                 ceph.keyring()));
     }
 
-    private static void writeClient(TestCluster client, int port1, int port2) throws Exception {
+    static void writeClient(TestCluster client, String[] addresses, int port1, int port2) throws Exception {
         Files.writeString(client.clientConfig, """
                 [defaults]
                 ping_interval  = 100ms
@@ -250,10 +250,10 @@ class RbdGatewayFailoverTest {
                 [server gw-2]
                 address = %s
                 port    = %d
-                """.formatted(ADDRESSES[0], port1, ADDRESSES[1], port2));
+                """.formatted(addresses[0], port1, addresses[1], port2));
     }
 
-    private static long connected(TestCluster cluster) {
+    static long connected(TestCluster cluster) {
         try {
             return new ControlClient(cluster.runDir.resolve("rsiod.sock")).call("status")
                     .rows(ControlRows.PathRow.class).stream().filter(p -> p.state().equals("connected")).count();

@@ -82,7 +82,7 @@ class RbdResizeTest {
             String rsiodLog = log(gateway, "rsiod");
             assertTrue(rsiodLog.contains("grew on the server from " + 32 * MIB + " to " + 48 * MIB), rsiodLog);
             // Pushed: the PING reply's volumes version made rsiod list again, not its periodic re-list.
-            assertTrue(rsiodLog.contains("server big-9 reports a volume resized; listing its volumes again"), rsiodLog);
+            assertTrue(rsiodLog.contains("server big-9 reports its volumes changed (resized, created or deleted); listing them again"), rsiodLog);
             assertEquals(48 * MIB, nbdSize(gateway));
 
             // The new blocks are the image's: written through the export, read from the cluster.

@@ -165,6 +165,19 @@ final class TestCluster implements AutoCloseable {
         awaitPidFile("rssrv", rssrv);
     }
 
+    /**
+     * Starts rssrv inside the cgroup (v2) directory {@code cgroup}, so that its sockets carry
+     * that cgroup and an nftables rule can single out its traffic.
+     */
+    void startServerInCgroup(Path cgroup) throws IOException, InterruptedException {
+        Files.deleteIfExists(runDir.resolve("rssrv.pid"));
+        List<String> command = new ArrayList<>(List.of("sh", "-c",
+                "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec \"$@\"", "sh"));
+        command.addAll(Commands.java("io.rsio.server.RssrvMain", "-c", serverConfig.toString(), "-f"));
+        rssrv = start("rssrv", command);
+        awaitPidFile("rssrv", rssrv);
+    }
+
     /** Starts rssrv with extra JVM options, e.g. a small heap to prove memory stays bounded. */
     void startServerWithJvmOptions(List<String> jvmOptions) throws IOException, InterruptedException {
         Files.deleteIfExists(runDir.resolve("rssrv.pid"));

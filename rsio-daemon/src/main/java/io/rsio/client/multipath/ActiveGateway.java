@@ -58,15 +58,15 @@ final class ActiveGateway {
         if (activeServer != serverId) {
             return true;
         }
-        for (RsioPath p : ready) {
-            if (p.serverId() != serverId) {
-                activeServer = p.serverId();
-                LOG.warn("volume {}: server {} cannot serve it now; I/O goes to server {} ({})", volume, serverId,
-                        activeServer, serverNames.getOrDefault(activeServer, "?"));
-                return true;
-            }
+        List<RsioPath> others = ready.stream().filter(p -> p.serverId() != serverId).toList();
+        if (others.isEmpty()) {
+            return false;
         }
-        return false;
+        // By the volume id again, so clients leaving the same gateway go to the same next one.
+        activeServer = preferredServer(others);
+        LOG.warn("volume {}: server {} cannot serve it now; I/O goes to server {} ({})", volume, serverId,
+                activeServer, serverNames.getOrDefault(activeServer, "?"));
+        return true;
     }
 
     /**

@@ -447,7 +447,8 @@ public final class RsioPath {
     }
 
     /**
-     * The server's volume sizes changed since the last PING (an RBD image resized elsewhere):
+     * The server's volumes changed since the last PING (an RBD image resized elsewhere, a pool
+     * volume created, resized or deleted through another client):
      * list the volumes again now, the way a resize through rsconfig does (docs/VOLUMES.md), so
      * the new size reaches the export and the attached device within a ping interval.
      */
@@ -455,8 +456,8 @@ public final class RsioPath {
         int before = volumesVersion;
         volumesVersion = version;
         if (version != 0 && before != 0 && version != before && loggedIn) {
-            LOG.info("path {}: server {} reports a volume resized; listing its volumes again", spec.describe(),
-                    serverName);
+            LOG.info("path {}: server {} reports its volumes changed (resized, created or deleted); listing them"
+                    + " again", spec.describe(), serverName);
             relist().exceptionally(e -> {
                 LOG.debug("path {}: re-list after a resize failed: {}", spec.describe(), e.getMessage());
                 return null;

@@ -1,8 +1,16 @@
 package io.rsio.server.pool;
 
+import io.rsio.block.Errno;
+import io.rsio.config.ConfigValues;
 import io.rsio.config.ServerConfig;
 import io.rsio.nativeio.Flock;
+import io.rsio.nativeio.LinuxErrno;
+import io.rsio.nativeio.NativeException;
 import io.rsio.nativeio.NativeFile;
+import io.rsio.server.store.FileVolumeStore;
+import io.rsio.server.store.VolumeStore;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,8 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
+import java.util.OptionalLong;
 
 /**
  * One pool's directory on disk: {@code NAME.vol} metadata and {@code NAME.img} data per volume,
@@ -22,15 +29,9 @@ import org.apache.logging.log4j.Logger;
  * (flock), so several rssrv sharing the directory see each change whole and never make two
  * volumes of one name (docs/VOLUMES.md).
  */
-final class PoolDirectory {
+final class PoolDirectory implements PoolStorage {
     private static final Logger LOG = LogManager.getLogger(PoolDirectory.class);
     static final String LOCK_FILE = ".rsio-pool.lock";
-
-    /** Work done while the pool is locked. */
-    @FunctionalInterface
-    interface Locked<T> {
-        T run(List<VolumeRecord> records) throws IOException, ManagementRefusal;
-    }
 
     private final ServerConfig.Pool pool;
 
@@ -41,20 +42,17 @@ final class PoolDirectory {
         }
     }
 
-    ServerConfig.Pool pool() {
+    @Override
+    public ServerConfig.Pool pool() {
         return pool;
     }
 
-    /** Refuses, naming the right, the pool and the server, unless {@code client} holds {@code right} here. */
-    void require(String client, ServerConfig.PoolRight right, String serverName) throws ManagementRefusal {
-        if (!pool.grants(client, right)) {
-            throw new ManagementRefusal(io.rsio.block.Errno.EACCES, "client " + client + " lacks the right \""
-                    + right.key() + "\" in pool " + pool.name() + " (rssrvcfg of server " + serverName + ", [pool "
-                    + pool.name() + "] " + right.key() + " =)");
-        }
+    @Override
+    public String where() {
+        return pool.directory().toString();
     }
 
-    Path dataFile(String volume) {
+    private Path dataFile(String volume) {
         return pool.directory().resolve(volume + VolumeRecord.DATA_SUFFIX);
     }
 
@@ -63,14 +61,16 @@ final class PoolDirectory {
     }
 
     /** The pool's volumes as its metadata files say now, under a shared lock. */
-    List<VolumeRecord> read() throws IOException {
+    @Override
+    public List<VolumeRecord> read() throws IOException {
         try (Flock lock = Flock.shared(pool.directory().resolve(LOCK_FILE))) {
             return records();
         }
     }
 
     /** Runs {@code work} with the pool locked against every other reader and writer. */
-    <T> T change(Locked<T> work) throws IOException, ManagementRefusal {
+    @Override
+    public <T> T change(Locked<T> work) throws IOException, ManagementRefusal {
         try (Flock lock = Flock.exclusive(pool.directory().resolve(LOCK_FILE))) {
             return work.run(records());
         }
@@ -96,7 +96,8 @@ final class PoolDirectory {
      * renamed over the old one, and the directory synced, so a crash leaves the old or the new.
      * Call with the pool locked.
      */
-    void write(VolumeRecord record) throws IOException {
+    @Override
+    public void write(VolumeRecord record) throws IOException {
         Path target = recordFile(record.name());
         Path temporary = pool.directory().resolve("." + record.name() + VolumeRecord.SUFFIX + ".tmp");
         Files.writeString(temporary, record.text(), StandardCharsets.UTF_8);
@@ -117,14 +118,106 @@ final class PoolDirectory {
      * data. A crash in between leaves a data file without metadata, which the next create of
      * that name reuses. Call with the pool locked.
      */
-    void remove(String volume) throws IOException {
-        Files.delete(recordFile(volume));
+    @Override
+    public void remove(VolumeRecord record, List<VolumeRecord> records, Runnable stopServing) throws IOException {
+        Files.delete(recordFile(record.name()));
         syncDirectory();
-        Files.deleteIfExists(dataFile(volume));
+        stopServing.run();
+        Files.deleteIfExists(dataFile(record.name()));
         syncDirectory();
     }
 
-    void syncDirectory() throws IOException {
+    /** A sparse data file (or a preallocated one, thick), synced; a data file without metadata is reused. */
+    @Override
+    public void createData(VolumeRecord record) throws IOException, ManagementRefusal {
+        Path data = dataFile(record.name());
+        // A data file without metadata is what a crash during create or delete leaves: reused.
+        try (NativeFile file = NativeFile.open(data, false, true, false)) {
+            file.truncate(0);
+            file.truncate(record.size());
+            if (record.thick()) {
+                preallocate(file, 0, record.size());
+            }
+            file.fdatasync();
+        } catch (ManagementRefusal | IOException e) {
+            Files.deleteIfExists(data);
+            throw e;
+        }
+        syncDirectory();
+    }
+
+    @Override
+    public void resizeData(VolumeRecord now, long size, VolumeStore store) throws IOException, ManagementRefusal {
+        try (NativeFile file = NativeFile.open(dataFile(now.name()), false, false, false)) {
+            if (size > now.size() && now.thick()) {
+                preallocate(file, now.size(), size - now.size());
+            }
+            file.truncate(size);
+            file.fdatasync();
+        }
+    }
+
+    /** FICLONE (reflink) of the source's data file; refused where the file system cannot. */
+    @Override
+    public void snapshotData(VolumeRecord source, VolumeRecord snapshot) throws IOException, ManagementRefusal {
+        Path data = dataFile(snapshot.name());
+        try (NativeFile from = NativeFile.open(dataFile(source.name()), true, false, false);
+             NativeFile to = NativeFile.open(data, false, true, false)) {
+            to.truncate(0);
+            // FICLONE writes the source's dirty pages back first: what the server acknowledged is in it.
+            to.cloneFrom(from);
+            to.fdatasync();
+        } catch (NativeException e) {
+            Files.deleteIfExists(data);
+            if (e.errno() == LinuxErrno.EOPNOTSUPP || e.errno() == LinuxErrno.EINVAL
+                    || e.errno() == LinuxErrno.ENOTTY || e.errno() == 18 /* EXDEV */) {
+                throw new ManagementRefusal(Errno.ENOTSUP, "no snapshot of " + source.name() + ": the file system of pool "
+                        + pool.name() + " (" + pool.directory() + ") cannot make reflinks ("
+                        + e.getMessage() + "); snapshots need XFS made with reflink=1, or btrfs");
+            }
+            throw e;
+        }
+        syncDirectory();
+    }
+
+    @Override
+    public VolumeStore open(VolumeRecord record) throws IOException {
+        return FileVolumeStore.open(record.name(), dataFile(record.name()), OptionalLong.of(record.size()),
+                record.blockSize(), record.readOnly());
+    }
+
+    @Override
+    public void adoptSize(VolumeStore store, long size) {
+        ((FileVolumeStore) store).adoptSize(size);
+    }
+
+    @Override
+    public long allocatedBytes(VolumeStore store) throws IOException {
+        return ((FileVolumeStore) store).allocatedBytes();
+    }
+
+    /** Nothing held between calls: every lock is taken and dropped per operation. */
+    @Override
+    public void close() {
+    }
+
+    private void preallocate(NativeFile file, long offset, long length) throws IOException, ManagementRefusal {
+        try {
+            file.preallocate(offset, length);
+        } catch (NativeException e) {
+            if (e.errno() == LinuxErrno.EOPNOTSUPP) {
+                throw new ManagementRefusal(Errno.ENOTSUP, "--thick: the file system of pool "
+                        + pool.name() + " cannot preallocate (" + e.getMessage() + ")");
+            }
+            if (e.errno() == 28) {
+                throw new ManagementRefusal(Errno.ENOSPC, "--thick: no room for "
+                        + ConfigValues.formatSize(length) + " in pool " + pool.name());
+            }
+            throw e;
+        }
+    }
+
+    private void syncDirectory() throws IOException {
         try (NativeFile d = NativeFile.open(pool.directory(), true, false, false)) {
             d.fdatasync();
         }

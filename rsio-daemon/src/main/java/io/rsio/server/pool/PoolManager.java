@@ -1,30 +1,25 @@
 package io.rsio.server.pool;
 
-import io.rsio.server.store.ServedVolume;
 import io.rsio.block.Errno;
 import io.rsio.common.NamedThreads;
 import io.rsio.config.ConfigValues;
 import io.rsio.config.ServerConfig;
 import io.rsio.config.ServerConfig.PoolRight;
-import io.rsio.nativeio.LinuxErrno;
-import io.rsio.nativeio.NativeException;
-import io.rsio.nativeio.NativeFile;
-import io.rsio.server.store.ServedVolume;
 import io.rsio.server.store.FileVolumeStore;
+import io.rsio.server.store.RbdVolumeStore;
+import io.rsio.server.store.ServedVolume;
+import io.rsio.server.store.VolumeStore;
 import io.rsio.wire.Opcode;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.VolumeInfo;
 import io.rsio.wire.message.VolumeUsage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,17 +30,18 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The pools of this server and the volumes made in them at run time (docs/VOLUMES.md):
- * opens them for serving, follows what other servers sharing a pool directory changed (the
- * directory is read again before every LIST, an OPEN of an unknown name, and every
- * management request), and carries out management requests after checking the client's rights.
+ * opens them for serving, follows what other servers sharing a pool changed (its records, in
+ * a directory or an RBD pool's catalog, are read again before every LIST, an OPEN of an unknown
+ * name, and every management request), and carries out management requests after checking the
+ * client's rights. Where the records and data live is the pool's {@link PoolStorage}.
  *
- * <p>Threads: everything that reads pool directories, waits for a pool lock or changes the
- * open volumes runs on one thread ("rssrv-manage"), so an event loop never waits for a disk
- * or for another server's lock; event loops read {@link #volumes()}, a published snapshot.
+ * <p>Threads: everything that reads pools, waits for a pool lock or changes the open volumes
+ * runs on one thread ("rssrv-manage"), so an event loop never waits for a disk, the Ceph
+ * cluster or another server's lock; event loops read {@link #volumes()}, a published snapshot.
  *
  * <p>Why it is long: each operation (create, resize, snapshot, delete, usage) is a short,
  * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
- * step leave a readable pool (docs/VOLUMES.md); the directory, the records and the open-volume
+ * step leave a readable pool (docs/VOLUMES.md); the storage's steps, the records and the open-volume
  * bookkeeping are their own classes, and so are the operations on a volume's I/O (limits, pause,
  * statistics: {@link VolumeIoControls}), which change no files but the limits in a record.
  */
@@ -53,7 +49,7 @@ public final class PoolManager implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PoolManager.class);
 
     private final String serverName;
-    private final List<PoolDirectory> pools = new ArrayList<>();
+    private final List<PoolStorage> pools = new ArrayList<>();
     private final List<ServedVolume> configured;
     private final VolumeUsers users;
     /** Touched only by the management thread (and the constructor and close). */
@@ -70,15 +66,22 @@ public final class PoolManager implements AutoCloseable {
         this.users = users;
         this.controls = new VolumeIoControls(serverName, config.clients().stream().map(ServerConfig.Client::name)
                 .toList(), this::poolVolume, v -> open.put(v.record().name(), v), this::servedVolumes);
-        for (ServerConfig.Pool pool : config.pools()) {
-            pools.add(new PoolDirectory(pool));
-            LOG.info("pool {}: {}{}", pool.name(), pool.directory(), pool.quota().isPresent()
-                    ? ", quota " + ConfigValues.formatSize(pool.quota().getAsLong()) : "");
+        try {
+            for (ServerConfig.Pool pool : config.pools()) {
+                PoolStorage storage = pool.rbd().isPresent() ? RbdPoolStorage.connect(pool, serverName)
+                        : new PoolDirectory(pool);
+                pools.add(storage);
+                LOG.info("pool {}: {}{}", pool.name(), storage.where(), pool.quota().isPresent()
+                        ? ", quota " + ConfigValues.formatSize(pool.quota().getAsLong()) : "");
+            }
+        } catch (IOException | RuntimeException e) {
+            pools.forEach(PoolStorage::close);
+            throw e;
         }
         refresh();
     }
 
-    /** The pool volumes as of the last reading of the pool directories; no I/O. */
+    /** The pool volumes as of the last reading of the pools; no I/O. */
     public List<ServedVolume> volumes() {
         return published;
     }
@@ -88,7 +91,7 @@ public final class PoolManager implements AutoCloseable {
         return pools.isEmpty();
     }
 
-    /** Reads the pool directories again on the management thread, then runs {@code then} (there). */
+    /** Reads the pools again on the management thread, then runs {@code then} (there). */
     public void refreshThen(Runnable then) {
         try {
             worker.execute(() -> {
@@ -145,7 +148,7 @@ public final class PoolManager implements AutoCloseable {
     }
 
     private Reply create(long tag, String client, Management.Create c) throws ManagementRefusal, IOException {
-        PoolDirectory pool = pool(c.pool());
+        PoolStorage pool = pool(c.pool());
         pool.require(client, PoolRight.CREATE, serverName);
         checkNewName(c.name());
         int blockSize = pool.pool().blockSize();
@@ -157,20 +160,7 @@ public final class PoolManager implements AutoCloseable {
             checkQuota(pool, records, c.size());
             VolumeRecord record = new VolumeRecord(c.name(), UUID.randomUUID(), c.size(), blockSize, c.thick(), false,
                     "", client);
-            Path data = pool.dataFile(c.name());
-            // A data file without metadata is what a crash during create or delete leaves: reused.
-            try (NativeFile file = NativeFile.open(data, false, true, false)) {
-                file.truncate(0);
-                file.truncate(c.size());
-                if (c.thick()) {
-                    preallocate(file, 0, c.size(), pool);
-                }
-                file.fdatasync();
-            } catch (ManagementRefusal | IOException e) {
-                Files.deleteIfExists(data);
-                throw e;
-            }
-            pool.syncDirectory();
+            pool.createData(record);
             pool.write(record);
             return record;
         });
@@ -185,7 +175,7 @@ public final class PoolManager implements AutoCloseable {
 
     private Reply resize(long tag, String client, Management.Resize r) throws ManagementRefusal, IOException {
         PoolVolume volume = poolVolume(r.name());
-        PoolDirectory pool = volume.pool();
+        PoolStorage pool = volume.pool();
         pool.require(client, PoolRight.GROW, serverName);
         if (volume.record().readOnly()) {
             throw refusal(Errno.EROFS, "volume " + r.name() + " is a snapshot (read-only): its size is fixed");
@@ -203,20 +193,14 @@ public final class PoolManager implements AutoCloseable {
             } else {
                 checkQuota(pool, records, r.size() - now.size());
             }
-            try (NativeFile file = NativeFile.open(pool.dataFile(r.name()), false, false, false)) {
-                if (r.size() > now.size() && now.thick()) {
-                    preallocate(file, now.size(), r.size() - now.size(), pool);
-                }
-                file.truncate(r.size());
-                file.fdatasync();
-            }
+            pool.resizeData(now, r.size(), volume.store());
             VolumeRecord next = now.withSize(r.size());
             pool.write(next);
             return next;
         });
         long before = volume.record().size();
         open.put(r.name(), new PoolVolume(pool, resized, volume.served()));
-        volume.store().adoptSize(resized.size());
+        pool.adoptSize(volume.store(), resized.size());
         LOG.info("client {} resized volume {} from {} to {} bytes", client, r.name(), before, resized.size());
         return new Reply.Managed(tag, Management.Resize.CODE, (resized.size() >= before ? "grew " : "shrank ")
                 + r.name() + " from " + ConfigValues.formatSize(before) + " to "
@@ -226,7 +210,7 @@ public final class PoolManager implements AutoCloseable {
 
     private Reply snapshot(long tag, String client, Management.Snapshot s) throws ManagementRefusal, IOException {
         PoolVolume origin = poolVolume(s.name());
-        PoolDirectory pool = origin.pool();
+        PoolStorage pool = origin.pool();
         pool.require(client, PoolRight.SNAPSHOT, serverName);
         checkNewName(s.snapshot());
         VolumeRecord made = pool.change(records -> {
@@ -236,26 +220,9 @@ public final class PoolManager implements AutoCloseable {
             VolumeRecord source = records.stream().filter(x -> x.name().equals(s.name())).findFirst()
                     .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + s.name() + " was deleted meanwhile"));
             checkQuota(pool, records, source.size());
-            Path data = pool.dataFile(s.snapshot());
-            try (NativeFile from = NativeFile.open(pool.dataFile(s.name()), true, false, false);
-                 NativeFile to = NativeFile.open(data, false, true, false)) {
-                to.truncate(0);
-                // FICLONE writes the source's dirty pages back first: what the server acknowledged is in it.
-                to.cloneFrom(from);
-                to.fdatasync();
-            } catch (NativeException e) {
-                Files.deleteIfExists(data);
-                if (e.errno() == LinuxErrno.EOPNOTSUPP || e.errno() == LinuxErrno.EINVAL
-                        || e.errno() == LinuxErrno.ENOTTY || e.errno() == 18 /* EXDEV */) {
-                    throw refusal(Errno.ENOTSUP, "no snapshot of " + s.name() + ": the file system of pool "
-                            + pool.pool().name() + " (" + pool.pool().directory() + ") cannot make reflinks ("
-                            + e.getMessage() + "); snapshots need XFS made with reflink=1, or btrfs");
-                }
-                throw e;
-            }
-            pool.syncDirectory();
             VolumeRecord record = new VolumeRecord(s.snapshot(), UUID.randomUUID(), source.size(), source.blockSize(),
                     false, true, source.name(), client);
+            pool.snapshotData(source, record);
             pool.write(record);
             return record;
         });
@@ -269,7 +236,7 @@ public final class PoolManager implements AutoCloseable {
 
     private Reply delete(long tag, String client, Management.Delete d) throws ManagementRefusal, IOException {
         PoolVolume volume = poolVolume(d.name());
-        PoolDirectory pool = volume.pool();
+        PoolStorage pool = volume.pool();
         pool.require(client, PoolRight.DELETE, serverName);
         List<String> others = users.othersThan(d.name(), client);
         if (!others.isEmpty()) {
@@ -277,18 +244,21 @@ public final class PoolManager implements AutoCloseable {
                     + " have it open on server " + serverName);
         }
         pool.change(records -> {
-            if (records.stream().noneMatch(x -> x.name().equals(d.name()))) {
-                throw refusal(Errno.ENOENT, "volume " + d.name() + " was deleted meanwhile");
-            }
-            pool.remove(d.name());
+            VolumeRecord now = records.stream().filter(x -> x.name().equals(d.name())).findFirst()
+                    .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + d.name() + " was deleted meanwhile"));
+            pool.remove(now, records, () -> close(volume));
             return null;
         });
         open.remove(d.name());
-        volume.served().gate().resume(); // held I/O of a paused volume fails on the closed store, not never
-        volume.served().store().close();
         LOG.info("client {} deleted volume {} of pool {}", client, d.name(), pool.pool().name());
         return new Reply.Managed(tag, Management.Delete.CODE, "deleted " + d.name() + " from pool "
                 + pool.pool().name() + " on server " + serverName, List.of());
+    }
+
+    /** Stops serving a pool volume: held I/O of a paused one goes on (and fails on the closed store). */
+    private static void close(PoolVolume volume) {
+        volume.served().gate().resume();
+        volume.served().store().close();
     }
 
     private Reply usage(long tag, String client) throws IOException {
@@ -309,9 +279,9 @@ public final class PoolManager implements AutoCloseable {
         return new Reply.Managed(tag, Management.Usage.CODE, rows.size() + " volume(s)", rows);
     }
 
-    /** Reads every pool directory again: volumes made, resized or deleted by any server sharing it. */
+    /** Reads every pool again: volumes made, resized or deleted by any server sharing it. */
     private void refresh() {
-        for (PoolDirectory pool : pools) {
+        for (PoolStorage pool : pools) {
             List<VolumeRecord> records;
             try {
                 records = pool.read();
@@ -324,8 +294,7 @@ public final class PoolManager implements AutoCloseable {
                 PoolVolume o = it.next();
                 if (o.pool() == pool && !names.contains(o.record().name())) {
                     LOG.info("pool {}: volume {} was deleted by another server", pool.pool().name(), o.record().name());
-                    o.served().gate().resume();
-                    o.served().store().close();
+                    close(o);
                     it.remove();
                 }
             }
@@ -340,7 +309,12 @@ public final class PoolManager implements AutoCloseable {
                 } else if (known.pool() == pool && !known.record().equals(record)) {
                     // Another server grew it or changed its limits.
                     if (known.store().size() != record.size()) {
-                        known.store().adoptSize(record.size());
+                        try {
+                            pool.adoptSize(known.store(), record.size());
+                        } catch (IOException e) {
+                            LOG.warn("pool {}: volume {}: new size not read: {}", pool.pool().name(), record.name(),
+                                    e.getMessage());
+                        }
                     }
                     known.served().gate().limit(record.limits());
                     open.put(record.name(), new PoolVolume(pool, record, known.served()));
@@ -350,7 +324,7 @@ public final class PoolManager implements AutoCloseable {
         publish();
     }
 
-    private PoolVolume openVolume(PoolDirectory pool, VolumeRecord record) throws IOException {
+    private PoolVolume openVolume(PoolStorage pool, VolumeRecord record) throws IOException {
         if (configured.stream().anyMatch(v -> v.name().equals(record.name()))) {
             throw new IOException("a [volume] of rssrvcfg has the same name");
         }
@@ -358,17 +332,17 @@ public final class PoolManager implements AutoCloseable {
         if (other != null && other.pool() != pool) {
             throw new IOException("pool " + other.pool().pool().name() + " has a volume of the same name");
         }
-        FileVolumeStore store = FileVolumeStore.open(record.name(), pool.dataFile(record.name()),
-                OptionalLong.of(record.size()), record.blockSize(), record.readOnly());
+        VolumeStore store = pool.open(record);
+        // RBD gateways serve an image one at a time (docs/SCALE-OUT.md), as for an RBD [volume].
         VolumeInfo info = new VolumeInfo(record.name(), store.size(), store.blockSize(), pool.pool().device(),
-                record.id(), record.readOnly());
+                record.id(), record.readOnly(), store instanceof RbdVolumeStore);
         PoolVolume o = new PoolVolume(pool, record, new ServedVolume(info, store, pool.pool().access()));
         o.served().gate().limit(record.limits());
         open.put(record.name(), o);
         return o;
     }
 
-    private PoolDirectory pool(String name) throws ManagementRefusal {
+    private PoolStorage pool(String name) throws ManagementRefusal {
         if (name.isEmpty() && pools.size() == 1) {
             return pools.getFirst();
         }
@@ -413,7 +387,7 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
-    private static void checkQuota(PoolDirectory pool, List<VolumeRecord> records, long more) throws ManagementRefusal {
+    private static void checkQuota(PoolStorage pool, List<VolumeRecord> records, long more) throws ManagementRefusal {
         Optional<Long> quota = pool.pool().quota().isPresent() ? Optional.of(pool.pool().quota().getAsLong())
                 : Optional.empty();
         long provisioned = records.stream().mapToLong(VolumeRecord::size).sum();
@@ -421,23 +395,6 @@ public final class PoolManager implements AutoCloseable {
             throw refusal(Errno.ENOSPC, "pool " + pool.pool().name() + " has a quota of "
                     + ConfigValues.formatSize(quota.get()) + ", " + ConfigValues.formatSize(provisioned)
                     + " provisioned; " + ConfigValues.formatSize(more) + " more does not fit");
-        }
-    }
-
-    private static void preallocate(NativeFile file, long offset, long length, PoolDirectory pool)
-            throws IOException, ManagementRefusal {
-        try {
-            file.preallocate(offset, length);
-        } catch (NativeException e) {
-            if (e.errno() == LinuxErrno.EOPNOTSUPP) {
-                throw refusal(Errno.ENOTSUP, "--thick: the file system of pool "
-                        + pool.pool().name() + " cannot preallocate (" + e.getMessage() + ")");
-            }
-            if (e.errno() == 28) {
-                throw refusal(Errno.ENOSPC, "--thick: no room for "
-                        + ConfigValues.formatSize(length) + " in pool " + pool.pool().name());
-            }
-            throw e;
         }
     }
 
@@ -478,5 +435,6 @@ public final class PoolManager implements AutoCloseable {
             }
         }
         open.clear();
+        pools.forEach(PoolStorage::close);
     }
 }

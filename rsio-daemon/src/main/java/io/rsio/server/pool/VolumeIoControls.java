@@ -56,7 +56,7 @@ final class VolumeIoControls {
 
     Reply throttle(long tag, String client, Management.Throttle t) throws ManagementRefusal, IOException {
         PoolVolume volume = lookup.poolVolume(t.name());
-        PoolDirectory pool = volume.pool();
+        PoolStorage pool = volume.pool();
         pool.require(client, PoolRight.THROTTLE, serverName);
         VolumeLimit limit = t.limit();
         if (!limit.client().isEmpty() && !clientNames.contains(limit.client())) {

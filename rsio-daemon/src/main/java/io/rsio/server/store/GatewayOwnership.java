@@ -188,6 +188,11 @@ final class GatewayOwnership implements AutoCloseable {
 
     private BlockException cannotTakeOver(RbdImage image, Exception e) {
         LOG.error("volume {}: cannot take RBD image {} over: {}", volume, image.name(), e.getMessage());
+        if (e instanceof CephException c && c.errno() == RbdConnection.ETIMEDOUT) {
+            // The cluster did not answer: this gateway may be cut off; another one may not be.
+            return new BlockException(Errno.ESHUTDOWN, "volume " + volume + ": this gateway cannot take RBD image "
+                    + image.name() + " over, the Ceph cluster does not answer: " + e.getMessage());
+        }
         return new BlockException(Errno.EIO, "volume " + volume + ": this gateway cannot take RBD image "
                 + image.name() + " over: " + e.getMessage());
     }

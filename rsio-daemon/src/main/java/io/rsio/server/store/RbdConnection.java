@@ -21,6 +21,8 @@ import org.apache.logging.log4j.Logger;
  */
 record RbdConnection(RadosCluster cluster, RadosPool pool, RbdImage image) implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(RbdConnection.class);
+    /** librados' answer to a request that timed out. */
+    static final int ETIMEDOUT = 110;
 
     /**
      * Connects and opens the image; creates it when it does not exist and a size is configured.
@@ -28,19 +30,7 @@ record RbdConnection(RadosCluster cluster, RadosPool pool, RbdImage image) imple
      */
     static RbdConnection open(String volumeName, ServerConfig.RbdImage source, OptionalLong configuredSize,
             boolean readOnly) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        if (source.keyring().isPresent()) {
-            checkKeyring(source.keyring().get());
-            options.put("keyring", source.keyring().get().toString());
-        }
-        // Acknowledged = committed by the OSDs, so a gateway's death loses nothing it acknowledged.
-        options.put("rbd_cache", "false");
-        // A discard of part of an object zeroes it, so discarded ranges read back as zeros.
-        options.put("rbd_skip_partial_discard", "false");
-        options.put("client_mount_timeout", "30");
-        // GatewayOwnership blocklists the previous owner itself before breaking its lock.
-        options.put("rbd_blocklist_on_break_lock", "false");
-        RadosCluster cluster = RadosCluster.connect(source.cephConf(), source.user(), options);
+        RadosCluster cluster = connect(source.cephConf(), source.user(), source.keyring(), source.opTimeout());
         RadosPool pool = null;
         try {
             pool = cluster.pool(source.pool());
@@ -53,6 +43,35 @@ record RbdConnection(RadosCluster cluster, RadosPool pool, RbdImage image) imple
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * A new librados connection with the gateway's settings (librbd's cache off, partial discards
+     * zeroed, fencing done by {@link GatewayOwnership}). The keyring must not be readable by
+     * other users.
+     */
+    static RadosCluster connect(java.nio.file.Path cephConf, String user, java.util.Optional<java.nio.file.Path>
+            keyring, java.time.Duration opTimeout) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (keyring.isPresent()) {
+            checkKeyring(keyring.get());
+            options.put("keyring", keyring.get().toString());
+        }
+        // Acknowledged = committed by the OSDs, so a gateway's death loses nothing it acknowledged.
+        options.put("rbd_cache", "false");
+        // A discard of part of an object zeroes it, so discarded ranges read back as zeros.
+        options.put("rbd_skip_partial_discard", "false");
+        options.put("client_mount_timeout", "30");
+        // A gateway cut off from the cluster (but not from its clients) must not hold their
+        // requests forever: an OSD request unanswered this long fails with ETIMEDOUT, which the
+        // store answers with ESHUTDOWN, and the client sends it to another gateway
+        // (docs/SCALE-OUT.md, "Cut off from the cluster").
+        options.put("rados_osd_op_timeout", Long.toString(opTimeout.toSeconds()));
+        // The same for monitor commands (a takeover's blocklist).
+        options.put("rados_mon_op_timeout", Long.toString(opTimeout.toSeconds()));
+        // GatewayOwnership blocklists the previous owner itself before breaking its lock.
+        options.put("rbd_blocklist_on_break_lock", "false");
+        return RadosCluster.connect(cephConf, user, options);
     }
 
     private static RbdImage openOrCreate(String volumeName, RadosPool pool, String name, OptionalLong size,

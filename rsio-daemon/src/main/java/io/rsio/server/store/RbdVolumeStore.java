@@ -43,6 +43,8 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
     private volatile RbdConnection connection;
     private final GatewayOwnership ownership;
     private volatile boolean closed;
+    /** When the last "cluster did not answer" warning was logged (one per 10 s at most). */
+    private volatile long lastTimeoutWarning = System.nanoTime() - 20_000_000_000L;
 
     private RbdVolumeStore(VolumeGeometry geometry, ServerConfig.RbdImage source, RbdConnection connection) {
         this.geometry = geometry;
@@ -79,6 +81,14 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
     }
 
     /**
+     * A librados connection to {@code pool}'s cluster with the gateway's settings, for the
+     * management of an RBD pool (its catalog, creating and removing images).
+     */
+    public static io.rsio.nativeio.rbd.RadosCluster connect(ServerConfig.CephPool pool) throws IOException {
+        return RbdConnection.connect(pool.cephConf(), pool.user(), pool.keyring(), pool.opTimeout());
+    }
+
+    /**
      * Another gateway fenced this one: a new connection (a new client instance, not on the
      * blocklist) makes it a standby again. The old one is closed aside: librbd may take a while
      * to give up a blocklisted handle.
@@ -107,16 +117,38 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
             return;
         }
         try {
-            VolumeGeometry g = geometry;
-            RbdImage image = connection.image();
-            long size = VolumeGeometry.roundDown(image.size(), g.blockSize());
-            if (size != g.size() && size > 0) {
-                LOG.info("volume {}: RBD image {} resized from {} to {} bytes", g.name(), image.name(), g.size(), size);
-                geometry = new VolumeGeometry(g.name(), size, g.blockSize(), g.readOnly());
-            }
-        } catch (CephException e) {
+            refreshSize();
+        } catch (IOException | RuntimeException e) {
             LOG.debug("volume {}: size after an image change unknown: {}", geometry.name(), e.getMessage());
         }
+    }
+
+    /**
+     * Resizes the image (a pool volume's growth or shrink, docs/VOLUMES.md) and takes the new
+     * size at once; librbd carries the resize out through the lock owner, wherever it is.
+     */
+    public void resize(long size) throws IOException {
+        live();
+        connection.image().resize(size, size < geometry.size());
+        refreshSize();
+    }
+
+    /** Takes the image's size as the cluster has it now (another gateway resized it). */
+    public void refreshSize() throws IOException {
+        live();
+        VolumeGeometry g = geometry;
+        long size = VolumeGeometry.roundDown(connection.image().size(), g.blockSize());
+        if (size != g.size() && size > 0) {
+            LOG.info("volume {}: RBD image {} resized from {} to {} bytes", g.name(), connection.image().name(),
+                    g.size(), size);
+            geometry = new VolumeGeometry(g.name(), size, g.blockSize(), g.readOnly());
+        }
+    }
+
+    /** The bytes of the image's own allocated objects (what {@code rbd du} reports as used). */
+    public long allocatedBytes() throws IOException {
+        live();
+        return connection.image().allocatedBytes();
     }
 
     @Override
@@ -262,6 +294,19 @@ public final class RbdVolumeStore implements AsyncVolumeStore {
             // request again elsewhere, which ESHUTDOWN tells it (docs/SCALE-OUT.md).
             return new BlockException(Errno.ESHUTDOWN, what + " on volume " + name()
                     + ": this gateway was fenced (another gateway took over the RBD image)");
+        }
+        if (errno == RbdConnection.ETIMEDOUT) {
+            // No answer from the cluster within the op timeout: this gateway may be cut off from
+            // it while its clients still reach it. ESHUTDOWN sends the request to another gateway.
+            long now = System.nanoTime();
+            if (now - lastTimeoutWarning > 10_000_000_000L) {
+                lastTimeoutWarning = now;
+                LOG.warn("volume {}: the Ceph cluster did not answer within {} s; this gateway sends its clients to "
+                        + "another gateway (answering ESHUTDOWN)", name(), source.opTimeout().toSeconds());
+            }
+            return new BlockException(Errno.ESHUTDOWN, what + " on volume " + name() + ": no answer from the Ceph "
+                    + "cluster within " + source.opTimeout().toSeconds() + " s (this gateway may be cut off "
+                    + "from it); send it to another gateway");
         }
         return new BlockException(StoreErrors.errnoOf(errno), what + " on volume " + name() + " failed: "
                 + LinuxErrno.name(errno) + " from RBD image " + source.pool() + "/" + source.image());

@@ -2,6 +2,7 @@ package io.rsio.nativeio.rbd;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -42,6 +43,18 @@ final class CephLibraries {
     static final MethodHandle RADOS_GETADDRS = rados("rados_getaddrs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     static final MethodHandle RADOS_BUFFER_FREE = rados("rados_buffer_free", FunctionDescriptor.ofVoid(ADDRESS));
 
+    // librados: whole objects and advisory locks (a pool's catalog, docs/VOLUMES.md)
+    static final MethodHandle RADOS_WRITE_FULL = rados("rados_write_full",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+    static final MethodHandle RADOS_READ = rados("rados_read",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle RADOS_GET_LAST_VERSION = rados("rados_get_last_version",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    static final MethodHandle RADOS_LOCK_EXCLUSIVE = rados("rados_lock_exclusive",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_BYTE));
+    static final MethodHandle RADOS_UNLOCK = rados("rados_unlock",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+
     // librbd: images
     static final MethodHandle RBD_CREATE4 = rbd("rbd_create4",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
@@ -62,6 +75,10 @@ final class CephLibraries {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
     static final MethodHandle RBD_SNAP_REMOVE = rbd("rbd_snap_remove", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     static final MethodHandle RBD_SNAP_PROTECT = rbd("rbd_snap_protect", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle RBD_SNAP_UNPROTECT = rbd("rbd_snap_unprotect",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle RBD_DIFF_ITERATE2 = rbd("rbd_diff_iterate2", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+            ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_BYTE, JAVA_BYTE, ADDRESS, ADDRESS));
 
     // librbd: asynchronous I/O
     static final MethodHandle RBD_AIO_CREATE_COMPLETION = rbd("rbd_aio_create_completion",

@@ -1,6 +1,10 @@
 package io.rsio.nativeio.rbd;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.rsio.nativeio.LinuxErrno;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -91,6 +95,95 @@ public final class RadosPool implements AutoCloseable {
             }
             CephException.check(r, "rbd_open of " + name + "/" + image);
             return new RbdImage(this, name + "/" + image, slot.get(ADDRESS, 0));
+        }
+    }
+
+    /** An object's bytes and the version the OSD gave it (rados_get_last_version after the read). */
+    public record ObjectContent(byte[] data, long version) {}
+
+    /** Reads object {@code object} whole; empty when it does not exist. */
+    public java.util.Optional<ObjectContent> readObject(String object) throws CephException {
+        long capacity = 64 * 1024;
+        while (true) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buffer = arena.allocate(capacity);
+                int r;
+                long version;
+                synchronized (this) {
+                    try {
+                        r = (int) CephLibraries.RADOS_READ.invokeExact(live(), arena.allocateFrom(object), buffer,
+                                capacity, 0L);
+                        version = (long) CephLibraries.RADOS_GET_LAST_VERSION.invokeExact(ioctx);
+                    } catch (Throwable t) {
+                        throw CephLibraries.unexpected(t);
+                    }
+                }
+                if (r == -LinuxErrno.ENOENT) {
+                    return java.util.Optional.empty();
+                }
+                CephException.check(r, "rados_read of " + name + "/" + object);
+                if (r < capacity) {
+                    return java.util.Optional.of(new ObjectContent(buffer.asSlice(0, r).toArray(JAVA_BYTE), version));
+                }
+                capacity *= 4; // it may have more: read again, whole
+            }
+        }
+    }
+
+    /** Replaces object {@code object} whole, atomically: a reader sees the old bytes or the new. */
+    public void writeObject(String object, byte[] data) throws CephException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, bytes, JAVA_BYTE, 0, data.length);
+            int r;
+            try {
+                r = (int) CephLibraries.RADOS_WRITE_FULL.invokeExact(live(), arena.allocateFrom(object), bytes,
+                        (long) data.length);
+            } catch (Throwable t) {
+                throw CephLibraries.unexpected(t);
+            }
+            CephException.check(r, "rados_write_full of " + name + "/" + object);
+        }
+    }
+
+    /**
+     * Takes the advisory exclusive lock {@code lock} on {@code object} as {@code cookie} for
+     * {@code seconds} (after which the cluster drops it: a holder that died does not keep it).
+     * False when another holder has it; taking it again as the same cookie renews it.
+     */
+    public boolean tryLockExclusive(String object, String lock, String cookie, String description, int seconds)
+            throws CephException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment duration = arena.allocate(16, 8); // struct timeval {tv_sec; tv_usec}
+            duration.set(JAVA_LONG, 0, seconds);
+            duration.set(JAVA_LONG, 8, 0L);
+            int r;
+            try {
+                r = (int) CephLibraries.RADOS_LOCK_EXCLUSIVE.invokeExact(live(), arena.allocateFrom(object),
+                        arena.allocateFrom(lock), arena.allocateFrom(cookie), arena.allocateFrom(description), duration,
+                        (byte) 1 /* LOCK_FLAG_MAY_RENEW */);
+            } catch (Throwable t) {
+                throw CephLibraries.unexpected(t);
+            }
+            if (r == -LinuxErrno.EBUSY || r == -LinuxErrno.EEXIST) {
+                return false;
+            }
+            CephException.check(r, "rados_lock_exclusive of " + name + "/" + object);
+            return true;
+        }
+    }
+
+    /** Releases a lock taken by {@link #tryLockExclusive}. */
+    public void unlock(String object, String lock, String cookie) throws CephException {
+        try (Arena arena = Arena.ofConfined()) {
+            int r;
+            try {
+                r = (int) CephLibraries.RADOS_UNLOCK.invokeExact(live(), arena.allocateFrom(object),
+                        arena.allocateFrom(lock), arena.allocateFrom(cookie));
+            } catch (Throwable t) {
+                throw CephLibraries.unexpected(t);
+            }
+            CephException.check(r, "rados_unlock of " + name + "/" + object);
         }
     }
 
