@@ -41,12 +41,6 @@ public final class FuseMount implements AutoCloseable {
     /** A request is at most max_write plus its headers; the kernel refuses smaller read buffers. */
     static final int REQUEST_BUFFER = FuseInitReply.MAX_WRITE + 4096;
     /** Threads that copy large READ replies into the kernel, off the network event loops. */
-    /**
-     * Ring entries per io_uring queue: requests one queue can hold at once. A loop device's
-     * queue (QD32) may come from one CPU. Each entry has a payload of max_write (1 MiB) mapped
-     * lazily: memory becomes resident only as large requests use it.
-     */
-    static final int RING_DEPTH = 32;
     static final int BULK_REPLY_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final Path dir;
@@ -54,8 +48,7 @@ public final class FuseMount implements AutoCloseable {
     private final FuseInitReply negotiated;
     private final List<FuseChannel> channels = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
-    private final List<FuseRingQueue> ringQueues = new ArrayList<>();
-    private final List<Thread> ringThreads = new ArrayList<>();
+    private final FuseRingQueues rings = new FuseRingQueues();
     private volatile FuseTransport.Choice transport;
     private final AtomicInteger running = new AtomicInteger();
     private final ExecutorService bulkReplies;
@@ -123,7 +116,7 @@ public final class FuseMount implements AutoCloseable {
             if (wanted.transport() == FuseTransport.IO_URING) {
                 // one reader for what stays on /dev/fuse; the queues serve the rest
                 mount.startReaders(1, threadPrefix);
-                String failure = mount.startRingQueues(fd, threadPrefix);
+                String failure = mount.rings.start(fd, negotiated, mount.fs, dir, threadPrefix, mount.running, mount::ended);
                 if (failure != null) {
                     mount.transport = new FuseTransport.Choice(FuseTransport.DEV_FUSE, failure);
                     LOG.warn("FUSE over io_uring on {} failed, serving over /dev/fuse: {}", dir, failure);
@@ -135,7 +128,7 @@ public final class FuseMount implements AutoCloseable {
             LOG.info("FUSE filesystem mounted on {}: transport {}, protocol 7.{}, requests up to {} KiB, {} reader "
                             + "thread(s), {} io_uring queue(s), asynchronous direct I/O {}", dir,
                     mount.transport.describe(), negotiated.minor(), negotiated.maxWrite() >> 10, mount.readers.size(),
-                    mount.ringQueues.size(), negotiated.asyncDirectIo() ? "on" : "off");
+                    mount.rings.size(), negotiated.asyncDirectIo() ? "on" : "off");
             return mount;
         } catch (IOException | RuntimeException e) {
             if (mounted) {
@@ -165,51 +158,6 @@ public final class FuseMount implements AutoCloseable {
             running.incrementAndGet();
             t.start();
         }
-    }
-
-    /**
-     * Starts one io_uring queue per possible CPU (the kernel sends a request to the queue of
-     * the CPU it was made on, and uses the rings only once every queue has an entry) and waits
-     * for their registration. Returns null, or why io_uring cannot be used (the queues are
-     * then stopped; the kernel sends requests to /dev/fuse after a failed registration).
-     */
-    private String startRingQueues(int fd, String threadPrefix) throws IOException {
-        int queues = FuseUringSupport.possibleCpus();
-        long payload = Math.max(negotiated.maxWrite(), (long) negotiated.maxPages() * 4096);
-        for (int q = 0; q < queues; q++) {
-            FuseRingQueue queue = new FuseRingQueue(q, fd, RING_DEPTH, payload, fs, dir.toString());
-            ringQueues.add(queue);
-            Thread t = Thread.ofPlatform().daemon().name(threadPrefix + "-q" + q).unstarted(() -> {
-                try {
-                    queue.run();
-                } finally {
-                    ended();
-                }
-            });
-            ringThreads.add(t);
-            running.incrementAndGet();
-            t.start();
-        }
-        String failure = null;
-        for (FuseRingQueue queue : ringQueues) {
-            try {
-                queue.registered.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                failure = "registering io_uring queue " + queue.qid() + " failed: " + e.getCause().getMessage();
-                break;
-            } catch (java.util.concurrent.TimeoutException e) {
-                failure = "io_uring queue " + queue.qid() + " did not register within 10 s";
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = "interrupted while registering the io_uring queues";
-                break;
-            }
-        }
-        if (failure != null) {
-            ringQueues.forEach(FuseRingQueue::stop);
-        }
-        return failure;
     }
 
     /** Reads and answers INIT, the first request of every connection. */
@@ -319,12 +267,12 @@ public final class FuseMount implements AutoCloseable {
 
     /** Requests that arrived over the io_uring queues (the rest came by /dev/fuse reads). */
     public long ringRequests() {
-        return ringQueues.stream().mapToLong(FuseRingQueue::requests).sum();
+        return rings.requests();
     }
 
     /** io_uring queues serving requests (0 over /dev/fuse). */
     public int ringQueues() {
-        return transport.transport() == FuseTransport.IO_URING ? ringQueues.size() : 0;
+        return transport.transport() == FuseTransport.IO_URING ? rings.size() : 0;
     }
 
     /** True while reader threads serve the filesystem. */
@@ -405,7 +353,7 @@ public final class FuseMount implements AutoCloseable {
             }
         }
         List<Thread> all = new ArrayList<>(readers);
-        all.addAll(ringThreads);
+        all.addAll(rings.threads());
         for (Thread t : all) {
             try {
                 t.join(2000);
