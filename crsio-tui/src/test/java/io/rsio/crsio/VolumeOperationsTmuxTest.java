@@ -129,10 +129,14 @@ class VolumeOperationsTmuxTest {
         assertEquals(64 * MIB, Files.size(fast.resolve("data.img")));
         assertTrue(vol(fast, "data").contains("size = " + 64 * MIB + "\nblocksize = 512\nthick = no\n"),
                 vol(fast, "data"));
-        // Provisioned and allocated, as du counts the server's file.
-        String row = rowOf("data");
-        assertTrue(row.matches(".*osl +big-9 +data +64\\.0 MiB +" + Pattern.quote(Units.bytes(du(fast.resolve("data.img"))))
-                + " +\\d+ +rw +- *"), row);
+        // Provisioned and allocated, as du counts the server's file, after 3 MiB written by a client
+        // (qemu-io through rsiod's NBD export): the row and the detail follow within a refresh.
+        Path nbd = runDir.resolve("nbd/data.sock");
+        TmuxTerminal.awaitFile(nbd); // rsiod exports the new volume once it has listed it
+        must("qemu-io", "-f", "raw", "-c", "write -P 0x5a 1M 3M", "nbd+unix:///data?socket=" + nbd);
+        assertTrue(du(fast.resolve("data.img")) >= 3 * MIB, "the server's file holds the 3 MiB");
+        String row = awaitAllocatedAsDu("data", fast.resolve("data.img"));
+        assertTrue(row.matches(".*osl +big-9 +data +64\\.0 MiB +[0-9.]+ MiB +\\d+ +rw +- *"), row);
         selectRow("data");
         tmux.await("space: allocated " + Units.bytes(du(fast.resolve("data.img"))) + " of 64.0 MiB");
 
@@ -254,6 +258,22 @@ class VolumeOperationsTmuxTest {
         tmux.keys("Enter");
         tmux.awaitGone("Shrink osl:data from");
         assertEquals(96 * MIB, Files.size(fast.resolve("data.img")));
+    }
+
+    /** The row of {@code name} once its Alloc column says what du says of the server's file now. */
+    private String awaitAllocatedAsDu(String name, Path file) throws Exception {
+        long deadline = System.nanoTime() + TmuxTerminal.WAIT.toNanos();
+        while (true) {
+            String row = rowOf(name);
+            String allocated = Units.bytes(du(file));
+            if (row.matches(".* " + Pattern.quote(Units.bytes(64 * MIB)) + " +" + Pattern.quote(allocated) + " .*")) {
+                return row;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("du says " + allocated + ", the row " + row);
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** Which of two texts the screen shows first. */
@@ -392,7 +412,8 @@ class VolumeOperationsTmuxTest {
                 // not up yet
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("rsiod never logged in to big-9; rssrv.out:\n" + logged(dir.resolve("rssrv.out"))
+                throw new AssertionError("rsiod never logged in to big-9; rssrv.out:\n"
+                        + logged(dir.resolve("rssrv.out"))
                         + "\nrsiod.log:\n" + logged(dir.resolve("log/rsiod.log")));
             }
             Thread.sleep(100);

@@ -205,9 +205,10 @@ final class VolumeOperations {
                 Bandwidth in bytes a second like 100M, IOPS a number; empty or 0: no
                 limit; both empty: off. Client: empty for all clients together, or
                 the node name of one client.""".formatted(e.selector(), Text.cut(now, 50)),
-                List.of(Dialogs.Field.of("Bandwidth", ""), Dialogs.Field.of("IOPS", ""), Dialogs.Field.of("Client", "")),
-                v -> problem(throttleArgs(e, v))).ifPresent(v -> send("Throttle " + e.selector(), "Setting the limits of "
-                        + e.selector(), throttleArgs(e, v)));
+                List.of(Dialogs.Field.of("Bandwidth", ""), Dialogs.Field.of("IOPS", ""),
+                        Dialogs.Field.of("Client", "")),
+                v -> problem(throttleArgs(e, v))).ifPresent(v -> send("Throttle " + e.selector(),
+                        "Setting the limits of " + e.selector(), throttleArgs(e, v)));
     }
 
     private static List<String> throttleArgs(VolumesScreen.Entry e, List<String> v) {

@@ -179,7 +179,8 @@ public final class VolumesScreen implements Screen {
         for (Entry e : entries) {
             VolumeRow v = e.volume();
             table.getTableModel().addRow(Text.cut(e.namespace(), 9), Text.cut(e.server(), 9),
-                    Text.cut(v.name(), 15), Units.bytes(v.size()), e.usage() == null ? "?" : Units.bytes(e.usage().allocated()),
+                    Text.cut(v.name(), 15), Units.bytes(v.size()),
+                    e.usage() == null ? "?" : Units.bytes(e.usage().allocated()),
                     Integer.toString(v.readyPaths()), e.stats() != null && e.stats().paused() ? "paused"
                             : v.readOnly() ? "ro" : problems.full(e.namespace(), v.name()) != null ? "full" : "rw",
                     e.local() == null ? "-" : e.local().state());
@@ -256,7 +257,8 @@ public final class VolumesScreen implements Screen {
         if (u == null) {
             b.append(Units.bytes(e.volume().size())).append(", allocated not known");
         } else {
-            b.append("allocated ").append(Units.bytes(u.allocated())).append(" of ").append(Units.bytes(u.provisioned()))
+            b.append("allocated ").append(Units.bytes(u.allocated())).append(" of ")
+                    .append(Units.bytes(u.provisioned()))
                     .append(u.provisioned() > 0 ? " (" + u.allocated() * 100 / u.provisioned() + " %)" : "")
                     .append(u.pool().isEmpty() ? ", rssrvcfg [volume]" : (u.thick() ? ", thick" : ", thin")
                             + ", pool " + u.pool())

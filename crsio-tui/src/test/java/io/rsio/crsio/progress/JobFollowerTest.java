@@ -91,7 +91,8 @@ class JobFollowerTest {
             }
             long total = Files.size(from);
             return copied == total && !worker.isAlive() ? new JobState.Done<>(to)
-                    : new JobState.Running<>(copied, total, "Copying " + from.getFileName() + " to " + to.getFileName());
+                    : new JobState.Running<>(copied, total, "Copying " + from.getFileName() + " to "
+                            + to.getFileName());
         }
 
         @Override
