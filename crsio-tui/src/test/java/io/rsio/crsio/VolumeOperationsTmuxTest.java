@@ -240,12 +240,25 @@ class VolumeOperationsTmuxTest {
         tmux.await("running, limits: volume 10.0 MiB/s 500 IOPS");
         assertFalse(paused(control, "data"), "resumed on the server");
 
-        // Throttle off: both limits left empty.
+        // One client's own limit: IOPS only, Client big-2.
         tmux.text("T");
         tmux.await("Now: volume 10.0 MiB/s 500 IOPS.");
+        tmux.keys("Tab");
+        tmux.text("100");
+        tmux.keys("Tab");
+        tmux.text("big-2");
         tmux.keys("Enter");
-        tmux.await("running, limits: none");
-        assertFalse(vol(fast, "data").contains("limit"), vol(fast, "data"));
+        String limits = flat(tmux.await("client big-2"));
+        assertTrue(limits.contains("limits: volume 10.0 MiB/s 500 IOPS; client big-2 100 IOPS"), limits);
+        assertTrue(vol(fast, "data").contains("limit.big-2 = 0 100\n"), vol(fast, "data"));
+
+        // The volume's limit off: both limits left empty, no client; big-2's own stays.
+        tmux.text("T");
+        tmux.await("Throttle osl:data");
+        tmux.keys("Enter");
+        tmux.await("running, limits: client big-2 100 IOPS");
+        assertFalse(vol(fast, "data").contains("limit ="), vol(fast, "data"));
+        assertTrue(vol(fast, "data").contains("limit.big-2 = 0 100\n"), vol(fast, "data"));
 
         // A smaller size asks first; Enter keeps the size.
         tmux.text("G");

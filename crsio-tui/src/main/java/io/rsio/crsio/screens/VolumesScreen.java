@@ -239,7 +239,8 @@ public final class VolumesScreen implements Screen {
         }
         lines.addAll(1, problemLines);
         lines.add(spaceLine(e));
-        lines.add(ioLine(e));
+        // limits for several clients do not fit one line: the rest goes on under it, indented
+        lines.addAll((" " + Text.wrap(ioLine(e).strip(), 77).replace("\n", "\n      ")).lines().toList());
         lines.add(" NBD: " + (v.nbdSocket().isEmpty() ? "-" : "nbd+unix:///" + v.name() + "?socket=" + v.nbdSocket()));
         while (lines.size() < DETAIL_LINES) {
             lines.add(lines.size() - 1, ""); // a fixed height: the layout does not move, the NBD line stays last
