@@ -4,6 +4,7 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.AbstractListBox;
 import com.googlecode.lanterna.gui2.ActionListBox;
 import com.googlecode.lanterna.gui2.Button;
+import com.googlecode.lanterna.gui2.CheckBox;
 import com.googlecode.lanterna.gui2.EmptySpace;
 import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * crsio's modal dialogs. Each blocks until closed (Lanterna runs the GUI loop meanwhile), so
@@ -28,10 +30,21 @@ import java.util.function.Function;
 public final class Dialogs {
     private Dialogs() {}
 
-    /** One text field of a {@link #form}. */
-    public record Field(String label, String value, boolean masked) {
+    /**
+     * One field of a {@link #form}: a text field, or with {@code toggle} a check box (space or
+     * Enter flips it) whose value is {@code yes} or {@code no}.
+     */
+    public record Field(String label, String value, boolean masked, boolean toggle) {
+        public Field(String label, String value, boolean masked) {
+            this(label, value, masked, false);
+        }
+
         public static Field of(String label, String value) {
             return new Field(label, value, false);
+        }
+
+        public static Field toggle(String label, boolean checked) {
+            return new Field(label, checked ? "yes" : "no", false, true);
         }
     }
 
@@ -233,7 +246,7 @@ public final class Dialogs {
     }
 
     private static final class FormWindow extends CancelOnEscape {
-        private final List<TextBox> boxes = new ArrayList<>();
+        private final List<Supplier<String>> values = new ArrayList<>();
         private final Label error = new Label("");
         private final Function<List<String>, String> check;
         List<String> result;
@@ -244,17 +257,24 @@ public final class Dialogs {
             setHints(Set.of(Window.Hint.MODAL, Window.Hint.CENTERED));
             Panel panel = new Panel(new GridLayout(1).setLeftMarginSize(1).setRightMarginSize(1));
             if (description != null && !description.isEmpty()) {
-                panel.addComponent(new Label(description));
+                panel.addComponent(new Label(fit(description)));
                 panel.addComponent(new EmptySpace(TerminalSize.ONE));
             }
             Panel grid = new Panel(new GridLayout(2).setHorizontalSpacing(1));
             for (Field f : fields) {
                 grid.addComponent(new Label(f.label()));
+                if (f.toggle()) {
+                    CheckBox box = new CheckBox();
+                    box.setChecked(f.value().equals("yes"));
+                    values.add(() -> box.isChecked() ? "yes" : "no");
+                    grid.addComponent(box);
+                    continue;
+                }
                 TextBox box = new FieldBox(40, f.value());
                 if (f.masked()) {
                     box.setMask('*');
                 }
-                boxes.add(box);
+                values.add(() -> box.getText().strip());
                 grid.addComponent(box);
             }
             panel.addComponent(grid);
@@ -268,13 +288,13 @@ public final class Dialogs {
         }
 
         private void ok() {
-            List<String> values = boxes.stream().map(b -> b.getText().strip()).toList();
-            String problem = check.apply(values);
+            List<String> entered = values.stream().map(Supplier::get).toList();
+            String problem = check.apply(entered);
             if (problem != null) {
                 error.setText(Text.wrap(problem, 56));
                 return;
             }
-            result = values;
+            result = entered;
             close();
         }
 

@@ -78,7 +78,8 @@ class ProblemsShownTest {
 
                 t.openMenuItem(6); // Volumes
                 String screen = t.await("! NO SPACE osl:oracle");
-                assertTrue(row(screen, "osl ").matches("osl +big-9 +oracle +8\\.0 MiB +512 +1 +full +- *"), screen);
+                assertTrue(row(screen, "osl ").matches("osl +big-9 +oracle +8\\.0 MiB +[0-9.]+ (B|KiB|MiB) +1 +full +- *"),
+                        screen);
                 screen = awaitFlat(t, "server big-9: SHARED IDENTITY: 1 other rsiod(s) logged in here as big-2 "
                         + "(another host has this node name and key)");
                 assertTrue(flat(screen).contains("NO SPACE: the server has no space left for osl:oracle; writes fail "
@@ -92,7 +93,8 @@ class ProblemsShownTest {
                 assertEquals(0, again.exit(), again.toString());
                 t.awaitGone("NO SPACE");
                 String after = t.await("0 attached");
-                assertTrue(row(after, "osl ").matches("osl +big-9 +oracle +8\\.0 MiB +512 +1 +rw +- *"), after);
+                assertTrue(row(after, "osl ").matches("osl +big-9 +oracle +8\\.0 MiB +[0-9.]+ (B|KiB|MiB) +1 +rw +- *"),
+                        after);
                 t.openMenuItem(5);
                 t.await("1/1 path(s) connected");
                 assertFalse(t.text().contains("SHARED IDENTITY") || t.text().contains("NO SPACE"), t.text());

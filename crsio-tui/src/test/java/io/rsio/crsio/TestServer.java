@@ -70,6 +70,16 @@ final class TestServer implements AutoCloseable {
 
     /** A client config with one interface and this test's namespace osl on 127.0.0.1 (node big-2, key 0xright). */
     static void writeClientConfig(Path config, int port) throws java.io.IOException {
+        writeClientConfig(config, port, 200, "0xright", "127.0.0.1");
+    }
+
+    /**
+     * A client config with the interface 127.0.0.1 (rsiod binds only addresses the host has) and
+     * the namespace osl of id {@code namespaceId}, logging in as big-2 with {@code key} to one
+     * server at {@code serverAddress}.
+     */
+    static void writeClientConfig(Path config, int port, int namespaceId, String key, String serverAddress)
+            throws java.io.IOException {
         java.nio.file.Files.createDirectories(config.getParent());
         java.nio.file.Files.writeString(config, """
                 [defaults]
@@ -80,12 +90,12 @@ final class TestServer implements AutoCloseable {
                 address = 127.0.0.1
 
                 [namespace osl]
-                namespaceid = 200
+                namespaceid = %d
                 nodename = big-2
-                nodekey = 0xright
+                nodekey = %s
 
                 [server big-9-1]
-                address = 127.0.0.1
-                """.formatted(port));
+                address = %s
+                """.formatted(port, namespaceId, key, serverAddress));
     }
 }

@@ -9,10 +9,8 @@ import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
 import io.rsio.control.ControlRows.LocalRow;
 import io.rsio.nativeio.Posix;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,18 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class TmuxEndToEndTest {
-    static final Duration WAIT = Duration.ofSeconds(30);
     static final Path HOME = Path.of(System.getProperty("user.dir")).getParent();
 
     @TempDir
     Path dir;
     private final String socket = "crsio-e2e-" + ProcessHandle.current().pid();
+    private TmuxTerminal tmux;
     private Process rssrv;
     private final List<Long> rsiodPids = new ArrayList<>();
 
     @AfterEach
     void cleanUp() throws Exception {
-        run("tmux", "-L", socket, "kill-server");
+        if (tmux != null) {
+            tmux.close();
+        }
         Path control = dir.resolve("run/rsiod.sock");
         if (!rsiodPids.isEmpty() && Files.exists(control)) {
             try {
@@ -63,7 +63,6 @@ class TmuxEndToEndTest {
 
     @Test
     void theLabByKeysOnARealTerminalThenRsiodOutlivesCrsio() throws Exception {
-        requireTmux();
         int port = TestServer.freePort();
         Path runDir = Files.createDirectories(dir.resolve("run"));
         Path logDir = Files.createDirectories(dir.resolve("log"));
@@ -86,21 +85,11 @@ class TmuxEndToEndTest {
                 path = %s
                 size = 16M
                 """.formatted(port, dir.resolve("oracle.img")));
-        ProcessBuilder server = new ProcessBuilder(javaCommand("io.rsio.server.RssrvMain", "-c", serverConfig.toString(),
-                "-f")).redirectErrorStream(true).redirectOutput(dir.resolve("rssrv.out").toFile());
-        server.environment().put("RSIO_RUN_DIR", dir.resolve("srvrun").toString());
-        server.environment().put("RSIO_LOG_DIR", dir.resolve("srvlog").toString());
-        rssrv = server.start();
-        awaitFile(dir.resolve("srvrun/rssrv.pid"));
+        rssrv = TmuxTerminal.startRssrv(dir, serverConfig);
 
         Path config = dir.resolve("etc/rscltcfg");
-        String command = String.join(" ", "env",
-                "RSIO_CLASSPATH=" + System.getProperty("java.class.path"),
-                "JAVA_HOME=" + System.getProperty("java.home"),
-                "RSIO_RUN_DIR=" + runDir, "RSIO_LOG_DIR=" + logDir, "RSIO_DEV_DIR=" + dir.resolve("dev"),
-                "LANG=C.UTF-8", "TERM=vt100",
-                HOME.resolve("scripts/crsio") + " -c " + config, "; echo crsio-exited-$?; sleep 30");
-        run("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", command);
+        tmux = new TmuxTerminal(socket, TmuxTerminal.crsioCommand(HOME, config, runDir, logDir, dir.resolve("dev"),
+                "vt100"));
         await("[F10 Exit]");
 
         // Port of the test server, in the Defaults screen.
@@ -171,7 +160,7 @@ class TmuxEndToEndTest {
                 """.formatted(port), Files.readString(config));
 
         // TERM=vt100: no colour codes at all, ASCII lines, the selection in reverse video.
-        String raw = run("tmux", "-L", socket, "capture-pane", "-e", "-p", "-t", "0");
+        String raw = tmux.rawScreen();
         // (tmux writes its own resets to the default colours, 39 and 49; any other colour is crsio's.)
         java.util.regex.Matcher sgr = java.util.regex.Pattern.compile("\u001b\\[([0-9;]*)m").matcher(raw);
         while (sgr.find()) {
@@ -274,122 +263,27 @@ class TmuxEndToEndTest {
         assertEquals(0, p.exitValue(), () -> String.join(" ", c) + ": " + out);
     }
 
-    private static List<String> javaCommand(String main, String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), main));
-        c.addAll(List.of(args));
-        return c;
-    }
-
-    /**
-     * The bytes PuTTY sends in its default configuration (keyboard: ESC[n~ function keys, normal
-     * cursor keys, Backspace as DEL), not tmux's own key names: F1-F4 are ESC[11~..ESC[14~, which
-     * xterm-like tmux would send as ESC O P..S.
-     */
-    static final java.util.Map<String, String> PUTTY = java.util.Map.ofEntries(
-            java.util.Map.entry("F1", "1b 5b 31 31 7e"), java.util.Map.entry("F3", "1b 5b 31 33 7e"),
-            java.util.Map.entry("F7", "1b 5b 31 38 7e"), java.util.Map.entry("F9", "1b 5b 32 30 7e"),
-            java.util.Map.entry("F10", "1b 5b 32 31 7e"), java.util.Map.entry("Home", "1b 5b 31 7e"),
-            java.util.Map.entry("End", "1b 5b 34 7e"), java.util.Map.entry("BSpace", "7f"),
-            java.util.Map.entry("Enter", "0d"), java.util.Map.entry("Tab", "09"),
-            java.util.Map.entry("Escape", "1b"), java.util.Map.entry("Up", "1b 5b 41"),
-            java.util.Map.entry("Down", "1b 5b 42"), java.util.Map.entry("Right", "1b 5b 43"),
-            java.util.Map.entry("Left", "1b 5b 44"));
-
     private void keys(String... keys) throws Exception {
-        for (String k : keys) {
-            String bytes = PUTTY.get(k);
-            if (bytes == null) {
-                throw new IllegalArgumentException("no PuTTY bytes for " + k);
-            }
-            List<String> c = new ArrayList<>(List.of("tmux", "-L", socket, "send-keys", "-t", "0", "-H"));
-            c.addAll(List.of(bytes.split(" ")));
-            run(c.toArray(String[]::new));
-            if (k.equals("Escape")) {
-                Thread.sleep(300); // a lone Esc, as typed: the next key is not part of it
-            }
-        }
+        tmux.keys(keys);
     }
 
     private void text(String literal) throws Exception {
-        run("tmux", "-L", socket, "send-keys", "-t", "0", "-l", literal);
+        tmux.text(literal);
     }
 
     private String screen() throws Exception {
-        return run("tmux", "-L", socket, "capture-pane", "-p", "-t", "0");
+        return tmux.screen();
     }
 
     private String await(String needle) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String s = screen();
-        while (!s.contains(needle)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("tmux never showed \"" + needle + "\":\n" + s);
-            }
-            Thread.sleep(50);
-            s = screen();
-        }
-        // crsio may be half-way through drawing when the needle first shows: return a screen
-        // that two captures agree on (or the last one with the needle, if it keeps changing).
-        for (int i = 0; i < 20; i++) {
-            Thread.sleep(50);
-            String again = screen();
-            if (again.equals(s) || !again.contains(needle)) {
-                return s;
-            }
-            s = again;
-        }
-        return s;
+        return tmux.await(needle);
     }
 
     private void awaitGone(String needle) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (screen().contains(needle)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("tmux still shows \"" + needle + "\":\n" + screen());
-            }
-            Thread.sleep(50);
-        }
+        tmux.awaitGone(needle);
     }
 
     private void settle() throws Exception {
-        String before = screen();
-        for (int i = 0; i < 100; i++) {
-            Thread.sleep(100);
-            String now = screen();
-            if (now.equals(before)) {
-                return;
-            }
-            before = now;
-        }
-    }
-
-    private static void awaitFile(Path file) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(file + " never appeared");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + String.join(" ", command));
-        }
-        return out;
-    }
-
-    private static void requireTmux() {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, "tmux"))) {
-                return;
-            }
-        }
-        throw new AssertionError("tmux is not installed; .ci/run installs it (apt-get install tmux)");
+        tmux.settle();
     }
 }

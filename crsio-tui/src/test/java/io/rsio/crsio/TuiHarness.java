@@ -121,6 +121,22 @@ final class TuiHarness implements AutoCloseable {
         return text;
     }
 
+    /** Waits until a line of the screen matches {@code regex}; returns that line. */
+    String awaitMatch(String regex) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            for (String l : text().split("\n")) {
+                if (l.matches(regex)) {
+                    return l;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no line matched " + regex + ":\n" + text());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Waits until {@code needle} is gone. */
     void awaitGone(String needle) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();

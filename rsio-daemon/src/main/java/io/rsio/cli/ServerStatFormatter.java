@@ -9,9 +9,9 @@ import java.util.List;
  * {@code rsconfig -m vstat}: per volume and server what the server did for it since it opened
  * it (docs/VOLUMES.md, "Statistics"): requests and bytes each way, the requests its limits held
  * and how long they waited in all, the limits in force, whether it is paused, and the store's
- * latency as a histogram with its median and 99th percentile.
+ * latency as a histogram with its median and 99th percentile. crsio shows the limits in the same words.
  */
-final class ServerStatFormatter {
+public final class ServerStatFormatter {
     private ServerStatFormatter() {}
 
     static String format(ControlResponse response) {
@@ -33,7 +33,7 @@ final class ServerStatFormatter {
     }
 
     /** {@code volume 10M/s 2000 IOPS; big-3 1M/s}, or {@code none}. */
-    static String limits(String words) {
+    public static String limits(String words) {
         if (words.isBlank()) {
             return "none";
         }

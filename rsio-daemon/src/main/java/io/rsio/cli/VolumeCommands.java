@@ -14,9 +14,10 @@ import java.util.List;
  * (or shrink), {@code -S} snapshot, {@code -D} delete, {@code -T} throttle, {@code -P} pause,
  * {@code -R} resume. rsiod sends each to one logged-in server (pause and resume to every one)
  * of the namespace; the server checks the client's rights in its {@code [pool]}. Exit status 0,
- * 1 when rsiod or the server refuses, 2 on a usage error.
+ * 1 when rsiod or the server refuses, 2 on a usage error. crsio's Volumes screen builds the same
+ * command lines and sends the control words {@link #parse} makes of them, so both check alike.
  */
-final class VolumeCommands {
+public final class VolumeCommands {
     static final String USAGE = """
                    rsconfig -C [NS:]NAME SIZE [-p POOL] [--thick]
                                             create a volume in a server pool (SIZE like 10G;
@@ -44,7 +45,7 @@ final class VolumeCommands {
     }
 
     /** The control request words for a command line. */
-    static List<String> parse(String[] argv) throws Args.UsageException {
+    public static List<String> parse(String[] argv) throws Args.UsageException {
         Args args = new Args(argv);
         String option = args.next();
         List<String> operands = new ArrayList<>();

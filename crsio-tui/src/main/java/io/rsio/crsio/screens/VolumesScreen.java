@@ -2,9 +2,13 @@ package io.rsio.crsio.screens;
 
 import com.googlecode.lanterna.gui2.BorderLayout;
 import com.googlecode.lanterna.gui2.Component;
+import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
 import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.table.Table;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import io.rsio.cli.ServerStatFormatter;
 import io.rsio.cli.DeviceLines;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
@@ -13,6 +17,8 @@ import io.rsio.control.ControlRows.DeviceRow;
 import io.rsio.control.ControlRows.LocalRow;
 import io.rsio.control.ControlRows.NamespaceRow;
 import io.rsio.control.ControlRows.ServerRow;
+import io.rsio.control.ControlRows.ServerVolumeStatRow;
+import io.rsio.control.ControlRows.VolumeUsageRow;
 import io.rsio.control.ControlRows.VolumeRow;
 import io.rsio.crsio.Action;
 import io.rsio.crsio.ScreenHost;
@@ -28,21 +34,33 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What {@code rsconfig -q} and {@code rsconfig -l} show together: every volume of every
- * namespace, whether it is attached as a block device, and for the selected volume its
- * {@code c:}/{@code b:} paths, attach method and NBD export. F7 attaches and detaches through
+ * What {@code rsconfig -qvv}, {@code rsconfig -l} and {@code rsconfig -m vstat} show together:
+ * every volume of every namespace with its provisioned and allocated size, whether it is
+ * attached as a block device, and for the selected volume its {@code c:}/{@code b:} paths,
+ * attach method, pool, I/O state, limits and NBD export. F7 attaches and detaches through
  * rsiod's control socket ({@code attach}/{@code detach}, docs/CONTROL.md), off the GUI thread;
- * a refused detach shows rsiod's reason and offers to force it.
+ * a refused detach shows rsiod's reason and offers to force it. The management operations
+ * (create, grow, snapshot, delete, throttle, pause, resume) are {@link VolumeOperations}.
  */
 public final class VolumesScreen implements Screen {
-    private static final int DETAIL_LINES = 5;
+    private static final int DETAIL_LINES = 7;
     private final ScreenHost app;
     private final Panel panel = new Panel(new BorderLayout());
     private final Label header = new Label("\n"); // two lines: the summary, then the problems
     private final Label detail = new Label("\n".repeat(DETAIL_LINES - 1));
-    private final Table<String> table = new Table<>("Namespace", "Server", "Volume", "Size", "Blk", "Paths", "RW",
-            "Attached");
+    private final Table<String> table = new Table<>("Namespace", "Server", "Volume", "Size", "Alloc", "Paths", "RW",
+            "Attached") {
+        @Override
+        public Result handleKeyStroke(KeyStroke key) {
+            Result r = super.handleKeyStroke(key);
+            showDetail(); // the detail follows the selection at once, not at the next refresh
+            return r;
+        }
+    };
+    private final Label keys = new Label(VolumeOperations.KEYS);
+    private final VolumeOperations operations;
     private List<Entry> entries = List.of();
+    private List<String> namespaces = List.of();
     /** Full volumes and shared identities: a header line, the RW column and the selected volume's detail. */
     private Problems problems = Problems.NONE;
     private BlockLayerRow layer;
@@ -50,22 +68,35 @@ public final class VolumesScreen implements Screen {
     private boolean working;
     private int ticks;
 
-    /** One row of the table: a volume as one server offers it, and its local device if attached. */
-    record Entry(String namespace, String server, VolumeRow volume, LocalRow local) {
+    /**
+     * One row of the table: a volume as one server offers it, its local device if attached, its
+     * space as {@code rsconfig -qvv} shows it and its state on that server as {@code rsconfig -m
+     * vstat} does (each null when rsiod or the server did not say).
+     */
+    record Entry(String namespace, String server, VolumeRow volume, LocalRow local, VolumeUsageRow usage,
+                 ServerVolumeStatRow stats) {
         String selector() {
             return namespace + ":" + volume.name();
         }
     }
 
-    /** What {@code query}, {@code local} and {@code stat} answered, taken together. */
-    record Snapshot(ControlResponse query, ControlResponse local, ControlResponse stat) {}
+    /**
+     * What {@code query}, {@code local}, {@code stat}, {@code volume usage} and {@code volume
+     * stats -} answered, taken together.
+     */
+    record Snapshot(ControlResponse query, ControlResponse local, ControlResponse stat, ControlResponse usage,
+                    ControlResponse volumeStats) {}
 
     VolumesScreen(ScreenHost app) {
         this.app = app;
         panel.addComponent(header, BorderLayout.Location.TOP);
-        table.setVisibleRows(11);
+        table.setVisibleRows(9);
         panel.addComponent(table, BorderLayout.Location.CENTER);
-        panel.addComponent(detail, BorderLayout.Location.BOTTOM);
+        Panel bottom = new Panel(new GridLayout(1).setLeftMarginSize(0).setRightMarginSize(0).setVerticalSpacing(0));
+        bottom.addComponent(detail);
+        bottom.addComponent(keys);
+        panel.addComponent(bottom, BorderLayout.Location.BOTTOM);
+        operations = new VolumeOperations(app, this::client, this::fetch);
     }
 
     @Override
@@ -103,7 +134,8 @@ public final class VolumesScreen implements Screen {
         asking = true;
         ControlClient client = client();
         // stat only for the volumes whose server is out of space
-        app.background(() -> new Snapshot(client.call("query"), client.call("local"), client.call("stat")),
+        app.background(() -> new Snapshot(client.call("query"), client.call("local"), client.call("stat"),
+                        client.call("volume", "usage"), client.call("volume", "stats", "-")),
                 this::render, e -> {
             asking = false;
             header.setText(Text.cut(" " + ScreenHost.message(e), 79) + "\n");
@@ -118,6 +150,10 @@ public final class VolumesScreen implements Screen {
             return;
         }
         List<NamespaceRow> namespaces = r.rows(NamespaceRow.class);
+        this.namespaces = namespaces.stream().map(NamespaceRow::name).toList();
+        List<VolumeUsageRow> usage = s.usage().ok() ? s.usage().rows(VolumeUsageRow.class) : List.of();
+        List<ServerVolumeStatRow> stats = s.volumeStats().ok() ? s.volumeStats().rows(ServerVolumeStatRow.class)
+                : List.of();
         List<ServerRow> servers = r.rows(ServerRow.class);
         Map<String, LocalRow> attached = s.local().ok() ? s.local().rows(LocalRow.class).stream()
                 .collect(Collectors.toMap(l -> l.namespace() + ":" + l.name(), Function.identity(), (a, b) -> a))
@@ -130,17 +166,23 @@ public final class VolumesScreen implements Screen {
                     .findFirst().orElse("?");
             String srv = servers.stream().filter(x -> x.namespaceIndex() == v.namespaceIndex()
                     && x.index() == v.serverIndex()).map(ServerRow::serverName).findFirst().orElse("?");
-            list.add(new Entry(ns, srv, v, attached.get(ns + ":" + v.name())));
+            // usage comes from one server of the namespace: the volume's space is the same on each
+            VolumeUsageRow space = usage.stream().filter(u -> u.namespace().equals(ns) && u.name().equals(v.name()))
+                    .findFirst().orElse(null);
+            ServerVolumeStatRow state = stats.stream().filter(x -> x.namespace().equals(ns) && x.server().equals(srv)
+                    && x.name().equals(v.name())).findFirst().orElse(null);
+            list.add(new Entry(ns, srv, v, attached.get(ns + ":" + v.name()), space, state));
         }
         entries = List.copyOf(list);
         int sel = table.getSelectedRow();
         table.getTableModel().clear();
         for (Entry e : entries) {
             VolumeRow v = e.volume();
-            table.getTableModel().addRow(Text.cut(e.namespace(), 10), Text.cut(e.server(), 9),
-                    Text.cut(v.name(), 16), Units.bytes(v.size()), Integer.toString(v.blockSize()),
-                    Integer.toString(v.readyPaths()), v.readOnly() ? "ro"
-                            : problems.full(e.namespace(), v.name()) != null ? "full" : "rw",
+            table.getTableModel().addRow(Text.cut(e.namespace(), 9), Text.cut(e.server(), 9),
+                    Text.cut(v.name(), 15), Units.bytes(v.size()),
+                    e.usage() == null ? "?" : Units.bytes(e.usage().allocated()),
+                    Integer.toString(v.readyPaths()), e.stats() != null && e.stats().paused() ? "paused"
+                            : v.readOnly() ? "ro" : problems.full(e.namespace(), v.name()) != null ? "full" : "rw",
                     e.local() == null ? "-" : e.local().state());
         }
         if (entries.isEmpty()) {
@@ -196,11 +238,55 @@ public final class VolumesScreen implements Screen {
             problemLines.addAll(Problems.detailLines(shared.sentence()));
         }
         lines.addAll(1, problemLines);
+        lines.add(spaceLine(e));
+        // limits for several clients do not fit one line: the rest goes on under it, indented
+        lines.addAll((" " + Text.wrap(ioLine(e).strip(), 77).replace("\n", "\n      ")).lines().toList());
         lines.add(" NBD: " + (v.nbdSocket().isEmpty() ? "-" : "nbd+unix:///" + v.name() + "?socket=" + v.nbdSocket()));
         while (lines.size() < DETAIL_LINES) {
-            lines.add(1, ""); // a fixed height: the layout does not move, the NBD line stays last
+            lines.add(lines.size() - 1, ""); // a fixed height: the layout does not move, the NBD line stays last
         }
         detail.setText(String.join("\n", lines.stream().map(s -> Text.cut(s, 79)).toList()));
+    }
+
+    /**
+     * The space and I/O state: {@code rsconfig -qvv}'s allocated of provisioned (du of the
+     * server's file against the size), how, where, and {@code rsconfig -m vstat}'s limits.
+     */
+    private static String spaceLine(Entry e) {
+        VolumeUsageRow u = e.usage();
+        StringBuilder b = new StringBuilder(" space: ");
+        if (u == null) {
+            b.append(Units.bytes(e.volume().size())).append(", allocated not known");
+        } else {
+            b.append("allocated ").append(Units.bytes(u.allocated())).append(" of ")
+                    .append(Units.bytes(u.provisioned()))
+                    .append(u.provisioned() > 0 ? " (" + u.allocated() * 100 / u.provisioned() + " %)" : "")
+                    .append(u.pool().isEmpty() ? ", rssrvcfg [volume]" : (u.thick() ? ", thick" : ", thin")
+                            + ", pool " + u.pool())
+                    .append(u.origin().isEmpty() ? "" : ", snapshot of " + u.origin());
+        }
+        return b.toString();
+    }
+
+    /** The volume's I/O on its server: paused or running, and its limits ({@code rsconfig -m vstat}). */
+    private static String ioLine(Entry e) {
+        ServerVolumeStatRow s = e.stats();
+        String blocks = e.volume().blockSize() + " B blocks";
+        return s == null ? " I/O: " + blocks + ", state not known (the server keeps no statistics for it)"
+                : " I/O: " + blocks + ", " + (s.paused() ? "PAUSED (R resumes)" : "running") + ", limits: "
+                + ServerStatFormatter.limits(s.limits());
+    }
+
+    @Override
+    public boolean onKey(KeyStroke key) {
+        return key.getKeyType() == KeyType.Character && !key.isCtrlDown() && !key.isAltDown()
+                && operations.key(key.getCharacter(), context());
+    }
+
+    private VolumeOperations.Context context() {
+        List<String> pools = entries.stream().filter(x -> x.usage() != null && !x.usage().pool().isEmpty())
+                .map(x -> x.usage().pool()).distinct().sorted().toList();
+        return new VolumeOperations.Context(selected(), namespaces, pools, entries);
     }
 
     @Override
@@ -233,6 +319,7 @@ public final class VolumesScreen implements Screen {
             }
         }, "no device is attached"));
         actions.add(new Action("Refresh", this::fetch));
+        actions.addAll(operations.actions(context()));
         return actions;
     }
 
@@ -305,14 +392,16 @@ public final class VolumesScreen implements Screen {
     @Override
     public String help() {
         return """
-                The volumes the servers offer this client (rsconfig -q) and the ones
-                attached as block devices here (rsconfig -l): b: is the block device
-                (mkfs, mount), c: the raw path. F7 attaches or detaches the selected
-                volume, or all of them; a device that is mounted or open is not detached
-                unless you force it. The last line is the selected volume's NBD export.
-                RW "full": the server has no space left for the volume and writes fail
-                with ENOSPC until space is freed there. A "!" line under the header and
-                the selected volume's detail also name a server that sees another host
-                logged in with this node name and key (give each host its own).""";
+                The volumes the servers offer (rsconfig -q): size and allocated space
+                (rsconfig -qvv), ready paths, rw/ro/full/paused, attached here (-l).
+                Below: the selected volume's devices (b: block, c: raw), its pool,
+                I/O state and limits (rsconfig -m vstat), and its NBD export.
+                F7 attaches or detaches. The capital letters are rsconfig's options:
+                C create, G grow, S snapshot, D delete (asks; Keep is focused),
+                T throttle, P pause, R resume. The server checks the rights of its
+                [pool]; a refusal shows its reason. Work over a second gets a
+                progress window; Esc sends it to the background.
+                "full": the server has no space left for the volume. A "!" line
+                names full volumes and another host using this node name and key.""";
     }
 }
