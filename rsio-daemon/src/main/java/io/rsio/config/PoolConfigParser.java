@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class PoolConfigParser {
     static final List<String> KEYS = List.of("path", "type", "quota", "device", "blocksize", "access", "create",
-            "grow", "snapshot", "delete", "throttle", "pause");
+            "grow", "snapshot", "delete", "throttle", "pause", "copy");
 
     private PoolConfigParser() {}
 

@@ -1,6 +1,5 @@
 package io.rsio.server.pool;
 
-import io.rsio.server.store.ServedVolume;
 import io.rsio.block.Errno;
 import io.rsio.common.NamedThreads;
 import io.rsio.config.ConfigValues;
@@ -63,6 +62,8 @@ public final class PoolManager implements AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(new NamedThreads("rssrv-manage"));
     /** Limits, pauses and statistics: the operations on a volume's I/O rather than its files. */
     private final VolumeIoControls controls;
+    /** Copies made on the server: to new volumes, to files, snapshots without reflinks. */
+    private final VolumeCopies copies;
 
     public PoolManager(ServerConfig config, List<ServedVolume> configured, VolumeUsers users) throws IOException {
         this.serverName = config.server().name();
@@ -74,6 +75,10 @@ public final class PoolManager implements AutoCloseable {
             pools.add(new PoolDirectory(pool));
             LOG.info("pool {}: {}{}", pool.name(), pool.directory(), pool.quota().isPresent()
                     ? ", quota " + ConfigValues.formatSize(pool.quota().getAsLong()) : "");
+        }
+        copies = new VolumeCopies(serverName, this);
+        for (PoolDirectory pool : pools) {
+            copies.removeUnfinished(pool);
         }
         refresh();
     }
@@ -124,6 +129,8 @@ public final class PoolManager implements AutoCloseable {
                 case Management.Statistics st -> controls.statistics(tag, client, st);
                 case Management.Pause p -> controls.pause(tag, client, p);
                 case Management.Resume r -> controls.resume(tag, client, r);
+                case Management.Copy c -> copies.copy(tag, client, c);
+                case Management.Jobs j -> copies.jobs(tag, client, pools);
             };
         } catch (ManagementRefusal e) {
             LOG.warn("client {}: {} refused: {}", client, describe(operation), e.getMessage());
@@ -195,6 +202,10 @@ public final class PoolManager implements AutoCloseable {
             VolumeRecord now = records.stream().filter(x -> x.name().equals(r.name())).findFirst()
                     .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + r.name() + " was deleted meanwhile"));
             if (r.size() < now.size()) {
+                if (copies.reading(pool, r.name())) {
+                    throw refusal(Errno.EBUSY, "volume " + r.name() + " not shrunk: a copy of it is running on server "
+                            + serverName + " (rsconfig -m jobs)");
+                }
                 List<String> others = users.othersThan(r.name(), client);
                 if (!others.isEmpty()) {
                     throw refusal(Errno.EBUSY, "volume " + r.name() + " not shrunk: client(s) " + String.join(", ", others)
@@ -245,8 +256,7 @@ public final class PoolManager implements AutoCloseable {
                 to.fdatasync();
             } catch (NativeException e) {
                 Files.deleteIfExists(data);
-                if (e.errno() == LinuxErrno.EOPNOTSUPP || e.errno() == LinuxErrno.EINVAL
-                        || e.errno() == LinuxErrno.ENOTTY || e.errno() == 18 /* EXDEV */) {
+                if (VolumeCopies.noReflinks(e)) {
                     throw refusal(Errno.ENOTSUP, "no snapshot of " + s.name() + ": the file system of pool "
                             + pool.pool().name() + " (" + pool.pool().directory() + ") cannot make reflinks ("
                             + e.getMessage() + "); snapshots need XFS made with reflink=1, or btrfs");
@@ -268,6 +278,12 @@ public final class PoolManager implements AutoCloseable {
     }
 
     private Reply delete(long tag, String client, Management.Delete d) throws ManagementRefusal, IOException {
+        if (!open.containsKey(d.name())) {
+            Optional<PoolDirectory> copying = copyingPool(d.name());
+            if (copying.isPresent()) {
+                return deleteUnfinishedCopy(tag, client, copying.get(), d.name());
+            }
+        }
         PoolVolume volume = poolVolume(d.name());
         PoolDirectory pool = volume.pool();
         pool.require(client, PoolRight.DELETE, serverName);
@@ -289,6 +305,47 @@ public final class PoolManager implements AutoCloseable {
         LOG.info("client {} deleted volume {} of pool {}", client, d.name(), pool.pool().name());
         return new Reply.Managed(tag, Management.Delete.CODE, "deleted " + d.name() + " from pool "
                 + pool.pool().name() + " on server " + serverName, List.of());
+    }
+
+    /** The pool whose directory holds {@code name} as a volume a background copy is still filling. */
+    private Optional<PoolDirectory> copyingPool(String name) throws IOException {
+        for (PoolDirectory pool : pools) {
+            if (pool.read().stream().anyMatch(r -> r.name().equals(name) && r.copying())) {
+                return Optional.of(pool);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Deleting a volume still being copied in: the copy (here or on the server making it) is cancelled. */
+    private Reply deleteUnfinishedCopy(long tag, String client, PoolDirectory pool, String name)
+            throws ManagementRefusal, IOException {
+        pool.require(client, PoolRight.DELETE, serverName);
+        pool.change(records -> {
+            if (records.stream().noneMatch(x -> x.name().equals(name))) {
+                throw refusal(Errno.ENOENT, "volume " + name + " was deleted meanwhile");
+            }
+            pool.remove(name);
+            return null;
+        });
+        copies.cancel(pool, name, "deleted by client " + client);
+        LOG.info("client {} deleted volume {} of pool {} before its copy completed", client, name, pool.pool().name());
+        return new Reply.Managed(tag, Management.Delete.CODE, "deleted " + name + " (its copy was not complete) from pool "
+                + pool.pool().name() + " on server " + serverName, List.of());
+    }
+
+    /** A volume a copy made whole (a reflink): served at once. Management thread only. */
+    void opened(PoolDirectory pool, VolumeRecord record) throws IOException {
+        openVolume(pool, record);
+    }
+
+    /** Reads the pool directories again soon, on the management thread: a background copy completed. */
+    void refreshSoon() {
+        try {
+            worker.execute(this::refresh);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     private Reply usage(long tag, String client) throws IOException {
@@ -330,6 +387,9 @@ public final class PoolManager implements AutoCloseable {
                 }
             }
             for (VolumeRecord record : records) {
+                if (record.copying()) {
+                    continue; // reserved, not served, until its copy completes
+                }
                 PoolVolume known = open.get(record.name());
                 if (known == null) {
                     try {
@@ -386,7 +446,7 @@ public final class PoolManager implements AutoCloseable {
         return all;
     }
 
-    private PoolVolume poolVolume(String name) throws ManagementRefusal {
+    PoolVolume poolVolume(String name) throws ManagementRefusal {
         PoolVolume o = open.get(name);
         if (o != null) {
             return o;
@@ -398,7 +458,7 @@ public final class PoolManager implements AutoCloseable {
         throw refusal(Errno.ENOENT, "no pool volume " + name + " on server " + serverName);
     }
 
-    private void checkNewName(String name) throws ManagementRefusal {
+    void checkNewName(String name) throws ManagementRefusal {
         if (!ConfigValues.isName(name)) {
             throw refusal(Errno.EINVAL, "volume name " + ConfigValues.namePhrase(name));
         }
@@ -413,7 +473,7 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
-    private static void checkQuota(PoolDirectory pool, List<VolumeRecord> records, long more) throws ManagementRefusal {
+    static void checkQuota(PoolDirectory pool, List<VolumeRecord> records, long more) throws ManagementRefusal {
         Optional<Long> quota = pool.pool().quota().isPresent() ? Optional.of(pool.pool().quota().getAsLong())
                 : Optional.empty();
         long provisioned = records.stream().mapToLong(VolumeRecord::size).sum();
@@ -456,11 +516,14 @@ public final class PoolManager implements AutoCloseable {
             case Management.Statistics st -> "statistics";
             case Management.Pause p -> "pause " + String.join(", ", p.names());
             case Management.Resume r -> "resume " + String.join(", ", r.names());
+            case Management.Copy c -> c.kind().word + " copy of " + c.name() + " to " + c.target();
+            case Management.Jobs j -> "jobs";
         };
     }
 
     @Override
     public void close() {
+        copies.close();
         worker.shutdown();
         try {
             if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
