@@ -79,8 +79,65 @@ public final class PoolManager implements AutoCloseable {
         copies = new VolumeCopies(serverName, this);
         for (PoolDirectory pool : pools) {
             copies.removeUnfinished(pool);
+            OpenMarkers.write(pool, serverName, Map.of()); // what a crash of this server left counts no more
         }
         refresh();
+        if (!pools.isEmpty()) {
+            users.onChange(this::markOpenSoon);
+        }
+    }
+
+    /** What this server last wrote as open, per pool. */
+    private final Map<PoolDirectory, Map<String, List<String>>> marked = new java.util.HashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean markPending = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Opens or closes happened (on an event loop): the pools' open markers follow on the management thread. */
+    private void markOpenSoon() {
+        if (markPending.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    markPending.set(false);
+                    markOpen();
+                });
+            } catch (RejectedExecutionException e) {
+                markPending.set(false); // shutting down
+            }
+        }
+    }
+
+    /** Writes, for each pool whose open volumes changed, this server's open marker (management thread). */
+    private void markOpen() {
+        Map<String, List<String>> all = users.snapshot();
+        for (PoolDirectory pool : pools) {
+            Map<String, List<String>> mine = new java.util.TreeMap<>();
+            all.forEach((volume, clients) -> {
+                PoolVolume v = open.get(volume);
+                if (v != null && v.pool() == pool) {
+                    mine.put(volume, clients);
+                }
+            });
+            if (!mine.equals(marked.get(pool))) {
+                try {
+                    OpenMarkers.write(pool, serverName, mine);
+                    marked.put(pool, mine);
+                } catch (IOException e) {
+                    LOG.warn("pool {}: open marker not written: {}", pool.pool().name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Refuses when clients have {@code volume} open on another server of its shared pool. Call with the pool locked. */
+    private void refuseIfOpenElsewhere(PoolDirectory pool, String volume, String what) throws IOException,
+            ManagementRefusal {
+        Map<String, List<String>> elsewhere = OpenMarkers.elsewhere(pool, serverName, volume);
+        if (!elsewhere.isEmpty()) {
+            List<String> where = new ArrayList<>();
+            elsewhere.forEach((server, clients) -> where.add("client(s) " + String.join(", ", clients) + " on server "
+                    + server));
+            throw refusal(Errno.EBUSY, "volume " + volume + " not " + what + ": " + String.join("; ", where)
+                    + " have it open (pool " + pool.pool().name() + " is shared)");
+        }
     }
 
     /** The pool volumes as of the last reading of the pool directories; no I/O. */
@@ -202,6 +259,7 @@ public final class PoolManager implements AutoCloseable {
             VolumeRecord now = records.stream().filter(x -> x.name().equals(r.name())).findFirst()
                     .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + r.name() + " was deleted meanwhile"));
             if (r.size() < now.size()) {
+                refuseIfOpenElsewhere(pool, r.name(), "shrunk");
                 if (copies.reading(pool, r.name())) {
                     throw refusal(Errno.EBUSY, "volume " + r.name() + " not shrunk: a copy of it is running on server "
                             + serverName + " (rsconfig -m jobs)");
@@ -296,6 +354,7 @@ public final class PoolManager implements AutoCloseable {
             if (records.stream().noneMatch(x -> x.name().equals(d.name()))) {
                 throw refusal(Errno.ENOENT, "volume " + d.name() + " was deleted meanwhile");
             }
+            refuseIfOpenElsewhere(pool, d.name(), "deleted");
             pool.remove(d.name());
             return null;
         });
@@ -525,6 +584,13 @@ public final class PoolManager implements AutoCloseable {
     public void close() {
         copies.close();
         worker.shutdown();
+        for (PoolDirectory pool : pools) {
+            try {
+                OpenMarkers.remove(pool, serverName);
+            } catch (IOException e) {
+                LOG.warn("pool {}: open marker not removed: {}", pool.pool().name(), e.getMessage());
+            }
+        }
         try {
             if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 worker.shutdownNow();
