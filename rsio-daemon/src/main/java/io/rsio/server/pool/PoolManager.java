@@ -46,7 +46,9 @@ import org.apache.logging.log4j.Logger;
  * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
  * step leave a readable pool (docs/VOLUMES.md); the directory, the records and the open-volume
  * bookkeeping are their own classes, and so are the operations on a volume's I/O (limits, pause,
- * statistics: {@link VolumeIoControls}), which change no files but the limits in a record.
+ * statistics: {@link VolumeIoControls}), which change no files but the limits in a record, the
+ * copies made on the server ({@link VolumeCopies}) and the open markers of shared pools
+ * ({@link OpenMarkers}); what stays here is the open-volume bookkeeping they all share.
  */
 public final class PoolManager implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PoolManager.class);
@@ -64,6 +66,8 @@ public final class PoolManager implements AutoCloseable {
     private final VolumeIoControls controls;
     /** Copies made on the server: to new volumes, to files, snapshots without reflinks. */
     private final VolumeCopies copies;
+    /** The per-server files saying which volumes clients have open here (shared pools). */
+    private final OpenMarkers markers;
 
     public PoolManager(ServerConfig config, List<ServedVolume> configured, VolumeUsers users) throws IOException {
         this.serverName = config.server().name();
@@ -77,9 +81,10 @@ public final class PoolManager implements AutoCloseable {
                     ? ", quota " + ConfigValues.formatSize(pool.quota().getAsLong()) : "");
         }
         copies = new VolumeCopies(serverName, this);
+        markers = new OpenMarkers(serverName);
         for (PoolDirectory pool : pools) {
             copies.removeUnfinished(pool);
-            OpenMarkers.write(pool, serverName, Map.of()); // what a crash of this server left counts no more
+            markers.start(pool);
         }
         refresh();
         if (!pools.isEmpty()) {
@@ -87,8 +92,6 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
-    /** What this server last wrote as open, per pool. */
-    private final Map<PoolDirectory, Map<String, List<String>>> marked = new java.util.HashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean markPending = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Opens or closes happened (on an event loop): the pools' open markers follow on the management thread. */
@@ -105,7 +108,7 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
-    /** Writes, for each pool whose open volumes changed, this server's open marker (management thread). */
+    /** This server's open pool volumes and their clients, into each pool's open marker (management thread). */
     private void markOpen() {
         Map<String, List<String>> all = users.snapshot();
         for (PoolDirectory pool : pools) {
@@ -116,27 +119,7 @@ public final class PoolManager implements AutoCloseable {
                     mine.put(volume, clients);
                 }
             });
-            if (!mine.equals(marked.get(pool))) {
-                try {
-                    OpenMarkers.write(pool, serverName, mine);
-                    marked.put(pool, mine);
-                } catch (IOException e) {
-                    LOG.warn("pool {}: open marker not written: {}", pool.pool().name(), e.getMessage());
-                }
-            }
-        }
-    }
-
-    /** Refuses when clients have {@code volume} open on another server of its shared pool. Call with the pool locked. */
-    private void refuseIfOpenElsewhere(PoolDirectory pool, String volume, String what) throws IOException,
-            ManagementRefusal {
-        Map<String, List<String>> elsewhere = OpenMarkers.elsewhere(pool, serverName, volume);
-        if (!elsewhere.isEmpty()) {
-            List<String> where = new ArrayList<>();
-            elsewhere.forEach((server, clients) -> where.add("client(s) " + String.join(", ", clients) + " on server "
-                    + server));
-            throw refusal(Errno.EBUSY, "volume " + volume + " not " + what + ": " + String.join("; ", where)
-                    + " have it open (pool " + pool.pool().name() + " is shared)");
+            markers.update(pool, mine);
         }
     }
 
@@ -259,7 +242,7 @@ public final class PoolManager implements AutoCloseable {
             VolumeRecord now = records.stream().filter(x -> x.name().equals(r.name())).findFirst()
                     .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + r.name() + " was deleted meanwhile"));
             if (r.size() < now.size()) {
-                refuseIfOpenElsewhere(pool, r.name(), "shrunk");
+                markers.refuseIfOpenElsewhere(pool, r.name(), "shrunk");
                 if (copies.reading(pool, r.name())) {
                     throw refusal(Errno.EBUSY, "volume " + r.name() + " not shrunk: a copy of it is running on server "
                             + serverName + " (rsconfig -m jobs)");
@@ -337,9 +320,9 @@ public final class PoolManager implements AutoCloseable {
 
     private Reply delete(long tag, String client, Management.Delete d) throws ManagementRefusal, IOException {
         if (!open.containsKey(d.name())) {
-            Optional<PoolDirectory> copying = copyingPool(d.name());
-            if (copying.isPresent()) {
-                return deleteUnfinishedCopy(tag, client, copying.get(), d.name());
+            Optional<Reply> unfinished = copies.deleteUnfinished(tag, client, pools, d.name());
+            if (unfinished.isPresent()) {
+                return unfinished.get();
             }
         }
         PoolVolume volume = poolVolume(d.name());
@@ -354,7 +337,7 @@ public final class PoolManager implements AutoCloseable {
             if (records.stream().noneMatch(x -> x.name().equals(d.name()))) {
                 throw refusal(Errno.ENOENT, "volume " + d.name() + " was deleted meanwhile");
             }
-            refuseIfOpenElsewhere(pool, d.name(), "deleted");
+            markers.refuseIfOpenElsewhere(pool, d.name(), "deleted");
             pool.remove(d.name());
             return null;
         });
@@ -363,33 +346,6 @@ public final class PoolManager implements AutoCloseable {
         volume.served().store().close();
         LOG.info("client {} deleted volume {} of pool {}", client, d.name(), pool.pool().name());
         return new Reply.Managed(tag, Management.Delete.CODE, "deleted " + d.name() + " from pool "
-                + pool.pool().name() + " on server " + serverName, List.of());
-    }
-
-    /** The pool whose directory holds {@code name} as a volume a background copy is still filling. */
-    private Optional<PoolDirectory> copyingPool(String name) throws IOException {
-        for (PoolDirectory pool : pools) {
-            if (pool.read().stream().anyMatch(r -> r.name().equals(name) && r.copying())) {
-                return Optional.of(pool);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Deleting a volume still being copied in: the copy (here or on the server making it) is cancelled. */
-    private Reply deleteUnfinishedCopy(long tag, String client, PoolDirectory pool, String name)
-            throws ManagementRefusal, IOException {
-        pool.require(client, PoolRight.DELETE, serverName);
-        pool.change(records -> {
-            if (records.stream().noneMatch(x -> x.name().equals(name))) {
-                throw refusal(Errno.ENOENT, "volume " + name + " was deleted meanwhile");
-            }
-            pool.remove(name);
-            return null;
-        });
-        copies.cancel(pool, name, "deleted by client " + client);
-        LOG.info("client {} deleted volume {} of pool {} before its copy completed", client, name, pool.pool().name());
-        return new Reply.Managed(tag, Management.Delete.CODE, "deleted " + name + " (its copy was not complete) from pool "
                 + pool.pool().name() + " on server " + serverName, List.of());
     }
 
@@ -584,13 +540,7 @@ public final class PoolManager implements AutoCloseable {
     public void close() {
         copies.close();
         worker.shutdown();
-        for (PoolDirectory pool : pools) {
-            try {
-                OpenMarkers.remove(pool, serverName);
-            } catch (IOException e) {
-                LOG.warn("pool {}: open marker not removed: {}", pool.pool().name(), e.getMessage());
-            }
-        }
+        pools.forEach(markers::remove);
         try {
             if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 worker.shutdownNow();

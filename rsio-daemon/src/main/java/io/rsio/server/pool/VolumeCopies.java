@@ -81,9 +81,32 @@ final class VolumeCopies implements AutoCloseable {
         return jobs.reading(pool.pool().name(), volume);
     }
 
-    /** Stops this server's copy into {@code volume}, which a client deleted. */
-    void cancel(PoolDirectory pool, String volume, String why) {
-        jobs.cancel(pool.pool().name(), volume, why);
+    /**
+     * Deletes {@code name} if it is a volume still being copied in (right "delete"): its
+     * reservation and data go, and the copy, if this server runs it, is cancelled (one on
+     * another server finds its volume gone when it completes). Empty when no pool has such a volume.
+     */
+    Optional<Reply> deleteUnfinished(long tag, String client, List<PoolDirectory> pools, String name)
+            throws ManagementRefusal, IOException {
+        for (PoolDirectory pool : pools) {
+            if (pool.read().stream().noneMatch(r -> r.name().equals(name) && r.copying())) {
+                continue;
+            }
+            pool.require(client, PoolRight.DELETE, serverName);
+            pool.change(records -> {
+                if (records.stream().noneMatch(x -> x.name().equals(name))) {
+                    throw new ManagementRefusal(Errno.ENOENT, "volume " + name + " was deleted meanwhile");
+                }
+                pool.remove(name);
+                return null;
+            });
+            jobs.cancel(pool.pool().name(), name, "deleted by client " + client);
+            LOG.info("client {} deleted volume {} of pool {} before its copy completed", client, name,
+                    pool.pool().name());
+            return Optional.of(new Reply.Managed(tag, Management.Delete.CODE, "deleted " + name + " (its copy was not"
+                    + " complete) from pool " + pool.pool().name() + " on server " + serverName, List.of()));
+        }
+        return Optional.empty();
     }
 
     /**
