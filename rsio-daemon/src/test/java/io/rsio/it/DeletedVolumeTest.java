@@ -38,11 +38,7 @@ class DeletedVolumeTest {
                 create = big-2
                 delete = big-2
                 """.formatted(pool));
-        Files.writeString(cluster.serverConfig, Files.readString(cluster.serverConfig).replace("127.0.0.1", ADDRESS));
-        String client = Files.readString(cluster.clientConfig);
-        int server = client.indexOf("[server");
-        Files.writeString(cluster.clientConfig, client.substring(0, server)
-                + client.substring(server).replace("127.0.0.1", ADDRESS));
+        cluster.onServerAddress(ADDRESS);
         cluster.startAndConnect();
     }
 

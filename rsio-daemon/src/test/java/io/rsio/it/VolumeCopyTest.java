@@ -58,12 +58,7 @@ class VolumeCopyTest {
                 delete   = big-2
                 %s
                 """.formatted(pool, copiers.isEmpty() ? "" : "copy = " + copiers));
-        // The server listens on an address of this test's own; rsiod's interface stays 127.0.0.1 (on lo's /8).
-        Files.writeString(cluster.serverConfig, Files.readString(cluster.serverConfig).replace("127.0.0.1", ADDRESS));
-        String client = Files.readString(cluster.clientConfig);
-        int server = client.indexOf("[server");
-        Files.writeString(cluster.clientConfig, client.substring(0, server)
-                + client.substring(server).replace("127.0.0.1", ADDRESS));
+        cluster.onServerAddress(ADDRESS);
     }
 
     @Test
