@@ -77,6 +77,7 @@ class VolumeManagementTest {
                 create   = big-2
                 grow     = big-2
                 snapshot = big-2
+                copy     = big-2
                 """.formatted(pool)).writeClientConfig("big-2", "0xbig2");
         cluster.startServer();
         cluster.startClient();
@@ -140,12 +141,17 @@ class VolumeManagementTest {
         // Snapshot (reflink on XFS) of the frozen file system (consistent, its journal clean), then change the origin.
         devices.run("fsfreeze", "-f", mnt.toString());
         String snap;
+        String backup;
         try {
             snap = rsconfig(0, "-S", "data", "data.snap").stdout();
+            backup = rsconfig(0, "-B", "data", "frozen.raw").stdout(); // LAN-less backup, a reflink here too
         } finally {
             devices.run("fsfreeze", "-u", mnt.toString());
         }
-        assertTrue(snap.contains("snapshot data.snap of data made"), snap);
+        assertTrue(snap.contains("snapshot data.snap of data made (reflink"), snap);
+        assertTrue(backup.contains("copy of data to file frozen.raw made (reflink"), backup);
+        assertEquals(-1, Files.mismatch(pool.resolve("frozen.raw"), pool.resolve("data.snap.img")),
+                "the backup and the snapshot of one frozen moment are the same bytes");
         Map<String, byte[]> after = BlockDevices.tree(15);
         BlockDevices.writeTree(mnt.resolve("after"), after);
         Files.delete(mnt.resolve(before.keySet().iterator().next()));
