@@ -391,10 +391,13 @@ public final class PoolManager implements AutoCloseable {
                 LOG.warn("pool {}: not read ({}); its volumes stay as they were", pool.pool().name(), e.getMessage());
                 continue;
             }
-            List<String> names = records.stream().map(VolumeRecord::name).toList();
+            // A volume is its identity, not its name: one deleted and made again (or being copied in
+            // again) under the same name since the last reading is another file, opened anew.
+            java.util.Set<UUID> whole = new java.util.HashSet<>();
+            records.stream().filter(r -> !r.copying()).forEach(r -> whole.add(r.id()));
             for (var it = open.values().iterator(); it.hasNext(); ) {
                 PoolVolume o = it.next();
-                if (o.pool() == pool && !names.contains(o.record().name())) {
+                if (o.pool() == pool && !whole.contains(o.record().id())) {
                     LOG.info("pool {}: volume {} was deleted by another server", pool.pool().name(), o.record().name());
                     o.served().gate().resume();
                     o.served().store().close();
