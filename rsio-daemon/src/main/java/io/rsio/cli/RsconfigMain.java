@@ -17,6 +17,8 @@ public final class RsconfigMain {
                    rsconfig -m stat         statistics: per path MB/s, IOPS, RTT, errors, failovers
                    rsconfig -m vstat        the servers' statistics per volume: requests, bytes,
                                             throttled requests and time, limits, latency
+                   rsconfig -m jobs         the servers' copy jobs (rsconfig -K/-B/-S): bytes
+                                            done of the total, rate, state
                    rsconfig --reload        rsiod reads its config file again (systemctl reload)
                    rsconfig -h | --help
               -q     the volumes rsiod's servers offer; each v (or a separate -v) adds
@@ -45,6 +47,8 @@ public final class RsconfigMain {
         record Stat() implements Command {}
 
         record ServerStat() implements Command {}
+
+        record Jobs() implements Command {}
 
         record Reload() implements Command {}
 
@@ -100,7 +104,8 @@ public final class RsconfigMain {
                     case "status" -> new Command.Status();
                     case "stat" -> new Command.Stat();
                     case "vstat" -> new Command.ServerStat();
-                    default -> throw new Args.UsageException("-m knows 'status', 'stat' and 'vstat', not '" + what
+                    case "jobs" -> new Command.Jobs();
+                    default -> throw new Args.UsageException("-m knows 'status', 'stat', 'vstat' and 'jobs', not '" + what
                             + "'");
                 };
             } else if (word.matches("-qv*")) {
@@ -140,6 +145,7 @@ public final class RsconfigMain {
                 case Command.Status s -> client.call("status");
                 case Command.Stat s -> client.call("stat");
                 case Command.ServerStat s -> client.call("volume", "stats", "-");
+                case Command.Jobs j -> client.call("volume", "jobs");
                 case Command.Reload r -> client.call("reload");
                 case Command.Help h -> throw new IllegalStateException();
             };
@@ -153,6 +159,7 @@ public final class RsconfigMain {
                 case Command.Status s -> StatusFormatter.format(response);
                 case Command.Stat s -> StatFormatter.format(response);
                 case Command.ServerStat s -> ServerStatFormatter.format(response);
+                case Command.Jobs j -> JobFormatter.format(response.rows(io.rsio.control.ControlRows.JobRow.class));
                 case Command.Reload r -> reloadLines(response);
                 case Command.Help h -> "";
             });

@@ -17,7 +17,8 @@ import java.util.Set;
  */
 final class PoolConfigParser {
     static final List<String> KEYS = List.of("path", "type", "quota", "device", "blocksize", "access", "create",
-            "grow", "snapshot", "delete", "throttle", "pause", "rbd_pool", "ceph_conf", "ceph_user", "ceph_keyring", "ceph_op_timeout");
+            "grow", "snapshot", "delete", "throttle", "pause", "copy", "rbd_pool", "ceph_conf", "ceph_user",
+            "ceph_keyring", "ceph_op_timeout");
 
     private PoolConfigParser() {}
 

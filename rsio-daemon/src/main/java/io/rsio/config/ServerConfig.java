@@ -229,7 +229,7 @@ public record ServerConfig(Path file, Namespace namespace, Server server, List<I
 
     /** What a client may do in a pool; each is a key of {@code [pool]} listing the clients that hold it. */
     public enum PoolRight {
-        CREATE, GROW, SNAPSHOT, DELETE, THROTTLE, PAUSE;
+        CREATE, GROW, SNAPSHOT, DELETE, THROTTLE, PAUSE, COPY;
 
         /** The rssrvcfg key, and the word refusals name. */
         public String key() {

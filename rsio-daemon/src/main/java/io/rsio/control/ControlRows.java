@@ -105,8 +105,18 @@ public final class ControlRows {
                                       long writes, long readBytes, long writtenBytes, long throttledRequests,
                                       long throttledNanos, String limits, String latency) {}
 
+    /**
+     * A copy job of a server (docs/VOLUMES.md, "Copies") for {@code rsconfig -m jobs} and the
+     * progress of {@code rsconfig -K/-B/-S}: {@code kind} volume, file or snapshot; {@code state}
+     * running, done, failed or cancelled; {@code done} of {@code total} bytes at {@code rate}
+     * bytes a second; {@code reflink} when made at once; {@code message} why it failed.
+     */
+    public record JobRow(String namespace, String server, int id, String kind, String state, String pool,
+                         String source, String target, String client, long total, long done, long rate,
+                         long elapsedMillis, boolean reflink, String message) {}
+
     static final Class<?>[] KINDS = {InterfaceRow.class, PathRow.class, NamespaceRow.class, ServerRow.class,
             VolumeRow.class, DaemonRow.class, PathStatRow.class, VolumeStatRow.class, ReloadRow.class,
             BlockLayerRow.class, LocalRow.class, DeviceRow.class, ManageRow.class, VolumeUsageRow.class,
-            ServerVolumeStatRow.class};
+            ServerVolumeStatRow.class, JobRow.class};
 }

@@ -30,6 +30,7 @@ class PoolConfigTest {
                 delete    = big-2
                 throttle  = big-2
                 pause     = big-2
+                copy      = big-2
                 access    = big-2
                 device    = av1
                 blocksize = 4096

@@ -55,6 +55,13 @@ final class RawRsioClient implements AutoCloseable {
         return new RawRsioClient(s);
     }
 
+    /** Connects to a server listening on {@code server} (a loopback address of a test's own). */
+    static RawRsioClient connectTo(InetAddress server, int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(server, port), 5000);
+        return new RawRsioClient(s);
+    }
+
     long tag() {
         return nextTag++;
     }

@@ -125,8 +125,15 @@ class RbdPoolTest {
                 String q = query(gateway);
                 return q.contains(" " + vol + " ") && q.contains(" " + snap + " ");
             });
-            assertTrue(gateway.rsconfigExpecting(0, "-m", "vstat").stdout().contains("limits: volume 100"),
-                    "the limit is in the catalog");
+            // Awaited, not read once: it failed once (of many runs) right after the restart; a lost
+            // limit would not come back by waiting, so this still fails if the catalog lost it.
+            String vstat = gateway.rsconfigExpecting(0, "-m", "vstat").stdout();
+            for (long deadline = System.nanoTime() + LIMIT.toNanos();
+                 !vstat.contains("limits: volume 100") && System.nanoTime() < deadline; ) {
+                Thread.sleep(200);
+                vstat = gateway.rsconfigExpecting(0, "-m", "vstat").stdout();
+            }
+            assertTrue(vstat.contains("limits: volume 100"), "the limit is in the catalog:\n" + vstat);
             // A resize made outside RSIO reaches rsiod through the PING replies' volumes version,
             // which pool volumes are part of, rather than at the 5 s re-list.
             String before = gateway.log("rsiod");

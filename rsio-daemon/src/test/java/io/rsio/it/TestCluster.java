@@ -89,6 +89,19 @@ final class TestCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Moves the written server onto {@code address} (a loopback address of a test's own) in both
+     * files; rsiod's interface stays 127.0.0.1, on the same /8 of lo.
+     */
+    TestCluster onServerAddress(String address) throws IOException {
+        Files.writeString(serverConfig, Files.readString(serverConfig).replace("127.0.0.1", address));
+        String client = Files.readString(clientConfig);
+        int server = client.indexOf("[server");
+        Files.writeString(clientConfig, client.substring(0, server) + client.substring(server).replace("127.0.0.1",
+                address));
+        return this;
+    }
+
     /** Adds {@code lines} (key = value, newline-separated) to the [server] section of the written server file. */
     TestCluster withServerSettings(String lines) throws IOException {
         String config = Files.readString(serverConfig);

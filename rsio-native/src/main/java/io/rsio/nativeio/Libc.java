@@ -68,6 +68,11 @@ final class Libc {
     // ioctl(int fd, unsigned long request, ...): the argument is variadic.
     private static final MethodHandle IOCTL_PTR = capturing("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle LSEEK = capturing("lseek",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    // copy_file_range(int fd_in, off_t *off_in, int fd_out, off_t *off_out, size_t len, unsigned int flags)
+    private static final MethodHandle COPY_FILE_RANGE = capturing("copy_file_range",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle GETEUID = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
 
@@ -171,6 +176,24 @@ final class Libc {
     static int ioctl(MemorySegment cs, int fd, long request, MemorySegment arg) {
         try {
             return (int) IOCTL_PTR.invokeExact(cs, fd, request, arg);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long lseek(MemorySegment cs, int fd, long offset, int whence) {
+        try {
+            return (long) LSEEK.invokeExact(cs, fd, offset, whence);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** copy_file_range; {@code offIn} and {@code offOut} point at off_t values the call advances. */
+    static long copyFileRange(MemorySegment cs, int fdIn, MemorySegment offIn, int fdOut, MemorySegment offOut,
+                              long length) {
+        try {
+            return (long) COPY_FILE_RANGE.invokeExact(cs, fdIn, offIn, fdOut, offOut, length, 0);
         } catch (Throwable t) {
             throw unexpected(t);
         }

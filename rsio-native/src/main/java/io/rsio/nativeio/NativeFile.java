@@ -375,6 +375,85 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
+    private static final int SEEK_DATA = 3;
+    private static final int SEEK_HOLE = 4;
+
+    /**
+     * The first offset at or after {@code offset} that holds data (lseek SEEK_DATA), or -1 when
+     * only a hole follows up to the end of the file. A file system without hole reporting
+     * answers {@code offset} itself (all data), which keeps a sparse-aware copy correct.
+     */
+    public long nextData(long offset) throws IOException {
+        return seek(offset, SEEK_DATA, "SEEK_DATA");
+    }
+
+    /** The first offset at or after {@code offset} in a hole (lseek SEEK_HOLE); the end of the file counts as one. */
+    public long nextHole(long offset) throws IOException {
+        long hole = seek(offset, SEEK_HOLE, "SEEK_HOLE");
+        return hole < 0 ? size() : hole;
+    }
+
+    private long seek(long offset, int whence, String what) throws IOException {
+        acquire();
+        try {
+            MemorySegment cs = Libc.callState();
+            long at = Libc.lseek(cs, fd, offset, whence);
+            if (at < 0) {
+                int errno = Libc.errno(cs);
+                if (errno == LinuxErrno.ENXIO) {
+                    return -1;
+                }
+                throw new NativeException(errno, "lseek " + what + " from " + offset, path);
+            }
+            return at;
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Copies {@code length} bytes at {@code offset} of this file to the same offset of
+     * {@code target} inside the kernel (copy_file_range: no data through user space; a file
+     * system that can share blocks or copy on the server may do so), retrying short copies.
+     *
+     * @return the bytes copied, less than {@code length} only at the end of this file
+     */
+    public long copyTo(NativeFile target, long offset, long length) throws IOException {
+        checkRange(offset, length);
+        acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            target.acquire();
+            try {
+                MemorySegment in = arena.allocate(ValueLayout.JAVA_LONG);
+                MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
+                in.set(ValueLayout.JAVA_LONG, 0, offset);
+                out.set(ValueLayout.JAVA_LONG, 0, offset);
+                MemorySegment cs = Libc.callState();
+                long done = 0;
+                while (done < length) {
+                    long n = Libc.copyFileRange(cs, fd, in, target.fd, out, length - done);
+                    if (n < 0) {
+                        int errno = Libc.errno(cs);
+                        if (errno == LinuxErrno.EINTR) {
+                            continue;
+                        }
+                        throw new NativeException(errno, "copy_file_range of " + (length - done) + " bytes at "
+                                + (offset + done) + " to " + target.path, path);
+                    }
+                    if (n == 0) {
+                        break;
+                    }
+                    done += n;
+                }
+                return done;
+            } finally {
+                target.release();
+            }
+        } finally {
+            release();
+        }
+    }
+
     /**
      * Discards a block device range with the BLKDISCARD ioctl; the range's contents are
      * undefined afterwards. Offset and length must be multiples of the logical block size.

@@ -166,6 +166,36 @@ class NativeFileTest {
     }
 
     @Test
+    void holesAreFoundAndACopyInTheKernelKeepsDataAndHoles() throws IOException {
+        Path from = dir.resolve("sparse.img");
+        Path to = dir.resolve("copy.img");
+        byte[] data = new byte[MIB];
+        new Random(3).nextBytes(data);
+        try (NativeFile f = NativeFile.open(from, false, true, false); NativeFile t = NativeFile.open(to, false, true, false)) {
+            f.truncate(16L * MIB);
+            f.pwrite(ByteBuffer.allocateDirect(MIB).put(data).flip(), 8L * MIB);
+            assertEquals(8L * MIB, f.nextData(0), "the first data is the block written");
+            assertEquals(9L * MIB, f.nextHole(8L * MIB), "a hole follows it");
+            assertEquals(-1, f.nextData(9L * MIB), "no data after it");
+            assertEquals(9L * MIB, f.nextHole(9L * MIB), "an offset in a hole is its own next hole");
+
+            t.truncate(16L * MIB);
+            assertEquals(MIB, f.copyTo(t, 8L * MIB, MIB));
+            assertEquals(0, f.copyTo(t, 16L * MIB, MIB), "nothing past the end");
+            ByteBuffer back = ByteBuffer.allocateDirect(MIB);
+            t.pread(back, 8L * MIB);
+            assertArrayEquals(data, toArray(back.flip()));
+            assertTrue(t.allocatedBytes() < 4L * MIB, "the copy stays sparse: " + t.allocatedBytes());
+        }
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    @Test
     void truncateGrowsSparse() throws IOException {
         Path file = dir.resolve("sparse");
         try (NativeFile f = NativeFile.open(file, false, true, false)) {

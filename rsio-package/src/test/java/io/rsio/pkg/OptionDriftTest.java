@@ -71,7 +71,7 @@ class OptionDriftTest {
                                 daemon + "cli/VolumeCommands.java"),
                         RsconfigMain::check,
                         List.of(List.of(), List.of("-q"), List.of("-d"), List.of("--stop"),
-                                List.of("-C", "vol", "1G"), List.of("-T", "vol", "1M"))));
+                                List.of("-C", "vol", "1G"), List.of("-T", "vol", "1M"), List.of("-K", "vol", "copy"))));
     }
 
     @ParameterizedTest

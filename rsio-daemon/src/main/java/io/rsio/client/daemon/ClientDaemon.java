@@ -44,6 +44,8 @@ public final class ClientDaemon implements AutoCloseable {
     private final List<NamespaceClient> namespaces = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Block devices (rsconfig -a/-d/-l); closed first, while the volumes still have their paths. None when embedded. */
     private final AttachManager attach;
+    /** Deleted volumes kept because they are attached here (warned about once). */
+    private final java.util.Set<VolumeClient> keptDeleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AttachControl attachControl;
     private final Transport transport;
 
@@ -110,7 +112,26 @@ public final class ClientDaemon implements AutoCloseable {
             if (exports != null) {
                 timer.execute(() -> exports.export(volume));
             }
-        });
+        }, this::volumeDeleted);
+    }
+
+    /**
+     * A volume no server lists any more (deleted, docs/VOLUMES.md): its NBD export goes. One
+     * attached here stays, device and all, until it is detached (it can only have been deleted
+     * through another server of a shared pool; its I/O fails meanwhile).
+     */
+    private boolean volumeDeleted(VolumeClient volume) {
+        if (attach != null && attach.attachments().stream().anyMatch(a -> a.volume() == volume)) {
+            if (keptDeleted.add(volume)) {
+                LOG.warn("volume {}:{} is no longer listed by any server but is attached here: kept until detached",
+                        volume.namespace(), volume.name());
+            }
+            return false;
+        }
+        if (exports != null) {
+            timer.execute(() -> exports.unexport(volume));
+        }
+        return true;
     }
 
     public ClientConfig config() {

@@ -3,9 +3,11 @@ package io.rsio.client.daemon;
 import io.rsio.client.multipath.NamespaceClient;
 import io.rsio.client.multipath.VolumeClient;
 import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.JobRow;
 import io.rsio.control.ControlRows.ManageRow;
 import io.rsio.control.ControlRows.ServerVolumeStatRow;
 import io.rsio.control.ControlRows.VolumeUsageRow;
+import io.rsio.wire.message.CopyJob;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.VolumeLimit;
@@ -34,7 +36,11 @@ import java.util.concurrent.TimeoutException;
  * volume stats [NS:]NAME|-
  * volume pause [NS:]NAME...
  * volume resume [NS:]NAME...
+ * volume copy [NS:]NAME TARGET|- volume|file
+ * volume jobs
  * </pre>
+ * A snapshot is asked for as a COPY of kind snapshot: a reflink where the pool has them, else
+ * a background copy; a copy answers with its job, whose progress {@code volume jobs} shows.
  */
 final class VolumeManagementControl {
     /** A management request may wait for a pool lock, a preallocation or a reflink. */
@@ -43,7 +49,7 @@ final class VolumeManagementControl {
     static final String USAGE = "usage: volume create [NS:]NAME BYTES POOL|- thin|thick | volume resize [NS:]NAME BYTES"
             + " | volume snapshot [NS:]NAME SNAPSHOT | volume delete [NS:]NAME | volume usage"
             + " | volume throttle [NS:]NAME BYTES_PER_SECOND IOPS CLIENT|- | volume stats [NS:]NAME|-"
-            + " | volume pause|resume [NS:]NAME...";
+            + " | volume pause|resume [NS:]NAME... | volume copy [NS:]NAME TARGET|- volume|file | volume jobs";
 
     private final ClientDaemon daemon;
 
@@ -79,7 +85,7 @@ final class VolumeManagementControl {
                 case "snapshot" -> {
                     need(words, 4);
                     Target t = target(words.get(2));
-                    yield change(t, new Management.Snapshot(t.name(), words.get(3)));
+                    yield copy(t, new Management.Copy(t.name(), words.get(3), CopyJob.Kind.SNAPSHOT));
                 }
                 case "delete" -> {
                     need(words, 3);
@@ -104,6 +110,24 @@ final class VolumeManagementControl {
                     }
                     yield ControlResponse.ok(pauseOrResume(words.get(1).equals("pause"), words.subList(2, words.size())));
                 }
+                case "copy" -> {
+                    need(words, 5);
+                    Target t = target(words.get(2));
+                    String into = words.get(3).equals("-") ? "" : words.get(3);
+                    CopyJob.Kind kind = switch (words.get(4)) {
+                        case "volume" -> CopyJob.Kind.VOLUME;
+                        case "file" -> CopyJob.Kind.FILE;
+                        default -> throw new Refused(USAGE);
+                    };
+                    if (kind == CopyJob.Kind.VOLUME && into.isEmpty()) {
+                        throw new Refused("a copy to a new volume needs its name");
+                    }
+                    yield copy(t, new Management.Copy(t.name(), into, kind));
+                }
+                case "jobs" -> {
+                    need(words, 2);
+                    yield ControlResponse.ok(jobs());
+                }
                 case "stats" -> {
                     need(words, 3);
                     yield ControlResponse.ok(statistics(words.get(2)));
@@ -125,7 +149,11 @@ final class VolumeManagementControl {
     }
 
     private ControlResponse change(Target t, Management operation) throws Refused {
-        NamespaceClient.Managed done = await(t.namespace().manage(operation), ANSWER_SECONDS);
+        return changed(t, await(t.namespace().manage(operation), ANSWER_SECONDS));
+    }
+
+    /** The server's answer to a change; once made, the volumes are listed again so that it shows at once. */
+    private ControlResponse changed(Target t, NamespaceClient.Managed done) throws Refused {
         if (done.reply() instanceof Reply.Failure f) {
             throw new Refused("server " + done.serverName() + " refused: " + f.reason());
         }
@@ -141,6 +169,47 @@ final class VolumeManagementControl {
         }
         return ControlResponse.ok(List.of(new ManageRow(t.namespace().name(), done.serverName(), t.name(),
                 m.message() + relisted)));
+    }
+
+    /** A COPY: the server's answer and its job; the volumes listed again when the copy is already whole. */
+    private ControlResponse copy(Target t, Management.Copy operation) throws Refused {
+        NamespaceClient.Managed done = await(t.namespace().manage(operation), ANSWER_SECONDS);
+        if (!(done.reply() instanceof Reply.ManagedJobs m)) {
+            // a refusal, or a pool whose snapshots need no copy (RBD) answering as for any change
+            return changed(t, done);
+        }
+        if (operation.kind() != CopyJob.Kind.FILE && m.jobs().stream().allMatch(CopyJob::finished)) {
+            try {
+                await(t.namespace().refreshVolumes(), RELIST_SECONDS);
+            } catch (Refused e) {
+                // the periodic re-list shows it within NamespaceClient.RELIST_SECONDS
+            }
+        }
+        List<Record> rows = new ArrayList<>();
+        rows.add(new ManageRow(t.namespace().name(), done.serverName(), t.name(), m.message()));
+        m.jobs().forEach(j -> rows.add(jobRow(t.namespace().name(), done.serverName(), j)));
+        return ControlResponse.ok(rows);
+    }
+
+    /** Every server's copy jobs, one row each. */
+    private List<Record> jobs() throws Refused {
+        List<Record> rows = new ArrayList<>();
+        for (NamespaceClient ns : daemon.namespaces()) {
+            for (var answer : ns.manageEach(new Management.Jobs())) {
+                NamespaceClient.Managed done = await(answer, ANSWER_SECONDS);
+                if (done.reply() instanceof Reply.ManagedJobs m) {
+                    m.jobs().forEach(j -> rows.add(jobRow(ns.name(), done.serverName(), j)));
+                } else if (done.reply() instanceof Reply.Failure f) {
+                    throw new Refused("server " + done.serverName() + " refused: " + f.reason());
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static JobRow jobRow(String namespace, String server, CopyJob j) {
+        return new JobRow(namespace, server, j.id(), j.kind().word, j.state().word, j.pool(), j.source(), j.target(),
+                j.client(), j.total(), j.done(), j.bytesPerSecond(), j.elapsedMillis(), j.reflink(), j.message());
     }
 
     private List<Record> usage() throws Refused {

@@ -33,13 +33,31 @@ public final class NamespaceClient implements PathListener {
     private final Map<Integer, ServerView> servers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final Consumer<VolumeClient> volumeAdded;
+    private final java.util.function.Predicate<VolumeClient> volumeGone;
+    /**
+     * Per volume, the servers whose last list (at login or a re-list) named it. A volume no
+     * server names any more was deleted (docs/VOLUMES.md); one whose servers are only
+     * unreachable keeps its entries, and waits for them as any volume without a path.
+     */
+    private final Map<UUID, java.util.Set<Integer>> listedBy = new ConcurrentHashMap<>();
     private volatile java.util.concurrent.ScheduledFuture<?> relister;
 
     public NamespaceClient(NamespaceLogin login, List<PathSpec> specs, Transport transport, EventLoopGroup group,
                     ScheduledExecutorService timer, Consumer<VolumeClient> volumeAdded) {
+        this(login, specs, transport, group, timer, volumeAdded, v -> true);
+    }
+
+    /**
+     * @param volumeGone told of a volume that no server lists any more, before it is dropped;
+     *     answers false to keep it (it is attached here: its device stays until detached)
+     */
+    public NamespaceClient(NamespaceLogin login, List<PathSpec> specs, Transport transport, EventLoopGroup group,
+                    ScheduledExecutorService timer, Consumer<VolumeClient> volumeAdded,
+                    java.util.function.Predicate<VolumeClient> volumeGone) {
         this.login = login;
         this.timer = timer;
         this.volumeAdded = volumeAdded;
+        this.volumeGone = volumeGone;
         this.transport = transport;
         this.group = group;
         for (PathSpec spec : specs) {
@@ -159,6 +177,28 @@ public final class NamespaceClient implements PathListener {
                 volumeAdded.accept(client);
             }
         });
+        forgetDeleted(status.serverId(), here);
+    }
+
+    /**
+     * Notes which volumes server {@code serverId} lists now, and drops the volumes no server
+     * lists any more: their I/O fails, their export goes (unless {@link #volumeGone} keeps them).
+     */
+    private synchronized void forgetDeleted(int serverId, java.util.Set<UUID> listed) {
+        for (VolumeClient v : volumes.values()) {
+            java.util.Set<Integer> by = listedBy.computeIfAbsent(v.info().id(), id -> ConcurrentHashMap.newKeySet());
+            if (listed.contains(v.info().id())) {
+                by.add(serverId);
+            } else {
+                by.remove(serverId);
+            }
+            if (by.isEmpty() && volumeGone.test(v)) {
+                volumes.remove(v.info().id());
+                listedBy.remove(v.info().id());
+                v.shutdown("volume " + name() + ":" + v.name() + " was deleted (no server lists it)");
+                LOG.info("volume {}:{} no longer listed by any server: deleted, closed", name(), v.name());
+            }
+        }
     }
 
     /** The answer of a management request and the server that gave it. */

@@ -444,9 +444,14 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
 
     /** Fails every waiting request; used when rsiod stops. */
     void shutdown() {
+        shutdown("rsiod is stopping");
+    }
+
+    /** Ends the volume here: the requests waiting for a path or held fail with {@code reason}. */
+    void shutdown(String reason) {
         housekeeping.cancel(false);
         List<IoRequest> left = new ArrayList<>(waiting.clear());
         left.addAll(held.clear());
-        left.forEach(r -> r.fail(Errno.ESHUTDOWN, "rsiod is stopping"));
+        left.forEach(r -> r.fail(Errno.ESHUTDOWN, reason));
     }
 }

@@ -52,7 +52,7 @@ final class PoolDirectory implements PoolStorage {
         return pool.directory().toString();
     }
 
-    private Path dataFile(String volume) {
+    Path dataFile(String volume) {
         return pool.directory().resolve(volume + VolumeRecord.DATA_SUFFIX);
     }
 
@@ -120,10 +120,19 @@ final class PoolDirectory implements PoolStorage {
      */
     @Override
     public void remove(VolumeRecord record, List<VolumeRecord> records, Runnable stopServing) throws IOException {
-        Files.delete(recordFile(record.name()));
+        remove(record.name(), stopServing);
+    }
+
+    /** In {@link #change}: removes a volume this server does not serve (a copy not complete). */
+    void remove(String volume) throws IOException {
+        remove(volume, () -> { });
+    }
+
+    private void remove(String volume, Runnable stopServing) throws IOException {
+        Files.delete(recordFile(volume));
         syncDirectory();
         stopServing.run();
-        Files.deleteIfExists(dataFile(record.name()));
+        Files.deleteIfExists(dataFile(volume));
         syncDirectory();
     }
 
@@ -169,8 +178,7 @@ final class PoolDirectory implements PoolStorage {
             to.fdatasync();
         } catch (NativeException e) {
             Files.deleteIfExists(data);
-            if (e.errno() == LinuxErrno.EOPNOTSUPP || e.errno() == LinuxErrno.EINVAL
-                    || e.errno() == LinuxErrno.ENOTTY || e.errno() == 18 /* EXDEV */) {
+            if (VolumeCopies.noReflinks(e)) {
                 throw new ManagementRefusal(Errno.ENOTSUP, "no snapshot of " + source.name() + ": the file system of pool "
                         + pool.name() + " (" + pool.directory() + ") cannot make reflinks ("
                         + e.getMessage() + "); snapshots need XFS made with reflink=1, or btrfs");
@@ -217,7 +225,7 @@ final class PoolDirectory implements PoolStorage {
         }
     }
 
-    private void syncDirectory() throws IOException {
+    void syncDirectory() throws IOException {
         try (NativeFile d = NativeFile.open(pool.directory(), true, false, false)) {
             d.fdatasync();
         }

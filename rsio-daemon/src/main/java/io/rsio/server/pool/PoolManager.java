@@ -10,6 +10,7 @@ import io.rsio.server.store.RbdVolumeStore;
 import io.rsio.server.store.ServedVolume;
 import io.rsio.server.store.VolumeStore;
 import io.rsio.wire.Opcode;
+import io.rsio.wire.message.CopyJob;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.VolumeInfo;
@@ -43,7 +44,9 @@ import org.apache.logging.log4j.Logger;
  * ordered sequence of steps under the pool's lock whose order is what makes a crash at any
  * step leave a readable pool (docs/VOLUMES.md); the storage's steps, the records and the open-volume
  * bookkeeping are their own classes, and so are the operations on a volume's I/O (limits, pause,
- * statistics: {@link VolumeIoControls}), which change no files but the limits in a record.
+ * statistics: {@link VolumeIoControls}), which change no files but the limits in a record, the
+ * copies made on the server ({@link VolumeCopies}) and the open markers of shared pools
+ * ({@link OpenMarkers}); what stays here is the open-volume bookkeeping they all share.
  */
 public final class PoolManager implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PoolManager.class);
@@ -59,6 +62,10 @@ public final class PoolManager implements AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(new NamedThreads("rssrv-manage"));
     /** Limits, pauses and statistics: the operations on a volume's I/O rather than its files. */
     private final VolumeIoControls controls;
+    /** Copies made on the server: to new volumes, to files, snapshots without reflinks. */
+    private final VolumeCopies copies;
+    /** The per-server files saying which volumes clients have open here (shared pools). */
+    private final OpenMarkers markers;
 
     public PoolManager(ServerConfig config, List<ServedVolume> configured, VolumeUsers users) throws IOException {
         this.serverName = config.server().name();
@@ -78,7 +85,55 @@ public final class PoolManager implements AutoCloseable {
             pools.forEach(PoolStorage::close);
             throw e;
         }
+        copies = new VolumeCopies(serverName, this);
+        markers = new OpenMarkers(serverName);
+        for (PoolDirectory pool : directories()) {
+            copies.removeUnfinished(pool);
+            markers.start(pool);
+        }
         refresh();
+        if (!pools.isEmpty()) {
+            users.onChange(this::markOpenSoon);
+        }
+    }
+
+    /**
+     * The pools that are directories: copies and open markers are files beside the volumes' (an
+     * RBD pool refuses copies; its images are held open by librbd, which refuses their removal).
+     */
+    private List<PoolDirectory> directories() {
+        return pools.stream().filter(PoolDirectory.class::isInstance).map(PoolDirectory.class::cast).toList();
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean markPending = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Opens or closes happened (on an event loop): the pools' open markers follow on the management thread. */
+    private void markOpenSoon() {
+        if (markPending.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    markPending.set(false);
+                    markOpen();
+                });
+            } catch (RejectedExecutionException e) {
+                markPending.set(false); // shutting down
+            }
+        }
+    }
+
+    /** This server's open pool volumes and their clients, into each pool's open marker (management thread). */
+    private void markOpen() {
+        Map<String, List<String>> all = users.snapshot();
+        for (PoolDirectory pool : directories()) {
+            Map<String, List<String>> mine = new java.util.TreeMap<>();
+            all.forEach((volume, clients) -> {
+                PoolVolume v = open.get(volume);
+                if (v != null && v.pool() == pool) {
+                    mine.put(volume, clients);
+                }
+            });
+            markers.update(pool, mine);
+        }
     }
 
     /** The pool volumes as of the last reading of the pools; no I/O. */
@@ -127,6 +182,8 @@ public final class PoolManager implements AutoCloseable {
                 case Management.Statistics st -> controls.statistics(tag, client, st);
                 case Management.Pause p -> controls.pause(tag, client, p);
                 case Management.Resume r -> controls.resume(tag, client, r);
+                case Management.Copy c -> copy(tag, client, c);
+                case Management.Jobs j -> copies.jobs(tag, client, directories());
             };
         } catch (ManagementRefusal e) {
             LOG.warn("client {}: {} refused: {}", client, describe(operation), e.getMessage());
@@ -185,6 +242,13 @@ public final class PoolManager implements AutoCloseable {
             VolumeRecord now = records.stream().filter(x -> x.name().equals(r.name())).findFirst()
                     .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + r.name() + " was deleted meanwhile"));
             if (r.size() < now.size()) {
+                if (pool instanceof PoolDirectory directory) {
+                    markers.refuseIfOpenElsewhere(directory, r.name(), "shrunk");
+                }
+                if (pool instanceof PoolDirectory directory && copies.reading(directory, r.name())) {
+                    throw refusal(Errno.EBUSY, "volume " + r.name() + " not shrunk: a copy of it is running on server "
+                            + serverName + " (rsconfig -m jobs)");
+                }
                 List<String> others = users.othersThan(r.name(), client);
                 if (!others.isEmpty()) {
                     throw refusal(Errno.EBUSY, "volume " + r.name() + " not shrunk: client(s) " + String.join(", ", others)
@@ -234,7 +298,31 @@ public final class PoolManager implements AutoCloseable {
                 List.of(opened.usage()));
     }
 
+    /**
+     * COPY: the server's copies are files beside a directory pool's volumes ({@link VolumeCopies});
+     * an RBD pool makes a snapshot its own way (an RBD snapshot and a clone, instant) and has no
+     * other copies yet.
+     */
+    private Reply copy(long tag, String client, Management.Copy c) throws ManagementRefusal, IOException,
+            InterruptedException {
+        PoolStorage pool = poolVolume(c.name()).pool();
+        if (pool instanceof PoolDirectory) {
+            return copies.copy(tag, client, c);
+        }
+        if (c.kind() == CopyJob.Kind.SNAPSHOT) {
+            return snapshot(tag, client, new Management.Snapshot(c.name(), c.target()));
+        }
+        throw refusal(Errno.ENOTSUP, "no " + c.kind().word + " copy of " + c.name() + ": pool " + pool.pool().name()
+                + " is an RBD pool, where copies are not built yet (snapshots are: rsconfig -S)");
+    }
+
     private Reply delete(long tag, String client, Management.Delete d) throws ManagementRefusal, IOException {
+        if (!open.containsKey(d.name())) {
+            Optional<Reply> unfinished = copies.deleteUnfinished(tag, client, directories(), d.name());
+            if (unfinished.isPresent()) {
+                return unfinished.get();
+            }
+        }
         PoolVolume volume = poolVolume(d.name());
         PoolStorage pool = volume.pool();
         pool.require(client, PoolRight.DELETE, serverName);
@@ -246,6 +334,9 @@ public final class PoolManager implements AutoCloseable {
         pool.change(records -> {
             VolumeRecord now = records.stream().filter(x -> x.name().equals(d.name())).findFirst()
                     .orElseThrow(() -> refusal(Errno.ENOENT, "volume " + d.name() + " was deleted meanwhile"));
+            if (pool instanceof PoolDirectory directory) {
+                markers.refuseIfOpenElsewhere(directory, d.name(), "deleted");
+            }
             pool.remove(now, records, () -> close(volume));
             return null;
         });
@@ -259,6 +350,20 @@ public final class PoolManager implements AutoCloseable {
     private static void close(PoolVolume volume) {
         volume.served().gate().resume();
         volume.served().store().close();
+    }
+
+    /** A volume a copy made whole (a reflink): served at once. Management thread only. */
+    void opened(PoolDirectory pool, VolumeRecord record) throws IOException {
+        openVolume(pool, record);
+    }
+
+    /** Reads the pool directories again soon, on the management thread: a background copy completed. */
+    void refreshSoon() {
+        try {
+            worker.execute(this::refresh);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     private Reply usage(long tag, String client) throws IOException {
@@ -289,16 +394,22 @@ public final class PoolManager implements AutoCloseable {
                 LOG.warn("pool {}: not read ({}); its volumes stay as they were", pool.pool().name(), e.getMessage());
                 continue;
             }
-            List<String> names = records.stream().map(VolumeRecord::name).toList();
+            // A volume is its identity, not its name: one deleted and made again (or being copied in
+            // again) under the same name since the last reading is another file, opened anew.
+            java.util.Set<UUID> whole = new java.util.HashSet<>();
+            records.stream().filter(r -> !r.copying()).forEach(r -> whole.add(r.id()));
             for (var it = open.values().iterator(); it.hasNext(); ) {
                 PoolVolume o = it.next();
-                if (o.pool() == pool && !names.contains(o.record().name())) {
+                if (o.pool() == pool && !whole.contains(o.record().id())) {
                     LOG.info("pool {}: volume {} was deleted by another server", pool.pool().name(), o.record().name());
                     close(o);
                     it.remove();
                 }
             }
             for (VolumeRecord record : records) {
+                if (record.copying()) {
+                    continue; // reserved, not served, until its copy completes
+                }
                 PoolVolume known = open.get(record.name());
                 if (known == null) {
                     try {
@@ -360,7 +471,7 @@ public final class PoolManager implements AutoCloseable {
         return all;
     }
 
-    private PoolVolume poolVolume(String name) throws ManagementRefusal {
+    PoolVolume poolVolume(String name) throws ManagementRefusal {
         PoolVolume o = open.get(name);
         if (o != null) {
             return o;
@@ -372,7 +483,7 @@ public final class PoolManager implements AutoCloseable {
         throw refusal(Errno.ENOENT, "no pool volume " + name + " on server " + serverName);
     }
 
-    private void checkNewName(String name) throws ManagementRefusal {
+    void checkNewName(String name) throws ManagementRefusal {
         if (!ConfigValues.isName(name)) {
             throw refusal(Errno.EINVAL, "volume name " + ConfigValues.namePhrase(name));
         }
@@ -387,7 +498,7 @@ public final class PoolManager implements AutoCloseable {
         }
     }
 
-    private static void checkQuota(PoolStorage pool, List<VolumeRecord> records, long more) throws ManagementRefusal {
+    static void checkQuota(PoolStorage pool, List<VolumeRecord> records, long more) throws ManagementRefusal {
         Optional<Long> quota = pool.pool().quota().isPresent() ? Optional.of(pool.pool().quota().getAsLong())
                 : Optional.empty();
         long provisioned = records.stream().mapToLong(VolumeRecord::size).sum();
@@ -413,12 +524,16 @@ public final class PoolManager implements AutoCloseable {
             case Management.Statistics st -> "statistics";
             case Management.Pause p -> "pause " + String.join(", ", p.names());
             case Management.Resume r -> "resume " + String.join(", ", r.names());
+            case Management.Copy c -> c.kind().word + " copy of " + c.name() + " to " + c.target();
+            case Management.Jobs j -> "jobs";
         };
     }
 
     @Override
     public void close() {
+        copies.close();
         worker.shutdown();
+        directories().forEach(markers::remove);
         try {
             if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 worker.shutdownNow();

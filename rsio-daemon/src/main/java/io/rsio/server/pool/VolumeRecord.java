@@ -20,9 +20,11 @@ import java.util.UUID;
  * @param createdBy the client that asked for it, for people reading the file
  * @param limits its bandwidth and IOPS limits ({@code limit = BYTES/S IOPS} for the volume,
  *     {@code limit.CLIENT = …} per client), none when unlimited
+ * @param copyingBy the server whose background copy is filling the data file: until it clears
+ *     this ({@code copying = SERVER}) the volume is reserved but not served; empty when whole
  */
 record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thick, boolean readOnly, String origin,
-                    String createdBy, List<VolumeLimit> limits) {
+                    String createdBy, List<VolumeLimit> limits, String copyingBy) {
     static final String SUFFIX = ".vol";
     static final String DATA_SUFFIX = ".img";
     private static final String LIMIT = "limit";
@@ -32,16 +34,27 @@ record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thic
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(createdBy, "createdBy");
+        Objects.requireNonNull(copyingBy, "copyingBy");
         limits = List.copyOf(limits);
     }
 
     VolumeRecord(String name, UUID id, long size, int blockSize, boolean thick, boolean readOnly, String origin,
                  String createdBy) {
-        this(name, id, size, blockSize, thick, readOnly, origin, createdBy, List.of());
+        this(name, id, size, blockSize, thick, readOnly, origin, createdBy, List.of(), "");
     }
 
     VolumeRecord withSize(long newSize) {
-        return new VolumeRecord(name, id, newSize, blockSize, thick, readOnly, origin, createdBy, limits);
+        return new VolumeRecord(name, id, newSize, blockSize, thick, readOnly, origin, createdBy, limits, copyingBy);
+    }
+
+    /** True while a background copy fills its data: reserved, not served. */
+    boolean copying() {
+        return !copyingBy.isEmpty();
+    }
+
+    /** The record reserving the name while {@code server} copies the data in. */
+    VolumeRecord copyingBy(String server) {
+        return new VolumeRecord(name, id, size, blockSize, thick, readOnly, origin, createdBy, limits, server);
     }
 
     /** The record with {@code limit} in place of the same client's (or the volume's) limit; unlimited removes it. */
@@ -51,7 +64,7 @@ record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thic
             next.add(limit);
         }
         next.sort(java.util.Comparator.comparing(VolumeLimit::client));
-        return new VolumeRecord(name, id, size, blockSize, thick, readOnly, origin, createdBy, next);
+        return new VolumeRecord(name, id, size, blockSize, thick, readOnly, origin, createdBy, next, copyingBy);
     }
 
     String text() {
@@ -64,6 +77,7 @@ record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thic
                 + "readonly = " + (readOnly ? "yes" : "no") + "\n"
                 + "origin = " + origin + "\n"
                 + "created_by = " + createdBy + "\n"
+                + (copyingBy.isEmpty() ? "" : "copying = " + copyingBy + "\n")
                 + String.join("", limits.stream().map(l -> LIMIT + (l.client().isEmpty() ? "" : "." + l.client())
                         + " = " + l.bytesPerSecond() + " " + l.iops() + "\n").toList());
     }
@@ -85,7 +99,8 @@ record VolumeRecord(String name, UUID id, long size, int blockSize, boolean thic
             return new VolumeRecord(need(file, values, "name"), UUID.fromString(need(file, values, "id")),
                     Long.parseLong(need(file, values, "size")), Integer.parseInt(need(file, values, "blocksize")),
                     "yes".equals(need(file, values, "thick")), "yes".equals(need(file, values, "readonly")),
-                    values.getOrDefault("origin", ""), values.getOrDefault("created_by", ""), limits(values));
+                    values.getOrDefault("origin", ""), values.getOrDefault("created_by", ""), limits(values),
+                    values.getOrDefault("copying", ""));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.rsio.wire.codec;
 
+import io.rsio.wire.message.CopyJob;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
@@ -31,8 +32,12 @@ final class ManagementCodec {
     static final int MIN_LIMIT_ENTRY = 2 + 8 + 8;
     /** A latency bucket: two u64. */
     static final int LATENCY_BUCKET = 8 + 8;
+    /** Job flag bits. */
+    static final int JOB_REFLINK = 1;
+    /** The smallest job entry: u32 id, u16 kind, u16 state, u32 flags, four empty strings, four u64, empty message. */
+    static final int MIN_JOB_ENTRY = 4 + 2 + 2 + 4 + 4 * 2 + 4 * 8 + 2;
     /** The last operation code this implementation knows. */
-    static final int LAST_OPERATION = Management.Resume.CODE;
+    static final int LAST_OPERATION = Management.Jobs.CODE;
 
     private ManagementCodec() {}
 
@@ -58,6 +63,9 @@ final class ManagementCodec {
             case Management.Statistics.CODE -> new Management.Statistics(in.string("volume name"));
             case Management.Pause.CODE -> new Management.Pause(names(in));
             case Management.Resume.CODE -> new Management.Resume(names(in));
+            case Management.Copy.CODE -> new Management.Copy(in.string("volume name"), in.string("target name"),
+                    kind(in));
+            case Management.Jobs.CODE -> new Management.Jobs();
             default -> throw in.error("unknown management operation " + code);
         };
         return new Request.Manage(tag, op);
@@ -90,6 +98,21 @@ final class ManagementCodec {
             case Management.Statistics st -> out.string(st.name());
             case Management.Pause p -> names(out, p.names());
             case Management.Resume r -> names(out, r.names());
+            case Management.Copy c -> {
+                out.string(c.name());
+                out.string(c.target());
+                out.u16(c.kind().code, "copy kind");
+            }
+            case Management.Jobs j -> {}
+        }
+    }
+
+    private static CopyJob.Kind kind(PayloadReader in) {
+        int code = in.u16();
+        try {
+            return CopyJob.Kind.of(code);
+        } catch (IllegalArgumentException e) {
+            throw in.error(e.getMessage());
         }
     }
 
@@ -129,6 +152,9 @@ final class ManagementCodec {
         String message = in.string("message");
         if (code == Management.Statistics.CODE) {
             return new Reply.ManagedStatistics(tag, message, statistics(in));
+        }
+        if (code == Management.Copy.CODE || code == Management.Jobs.CODE) {
+            return new Reply.ManagedJobs(tag, code, message, jobs(in));
         }
         int count = in.u16();
         if ((long) count * MIN_USAGE_ENTRY > in.remaining()) {
@@ -189,6 +215,61 @@ final class ManagementCodec {
         return volumes;
     }
 
+    private static List<CopyJob> jobs(PayloadReader in) {
+        int count = counted(in, "job", MIN_JOB_ENTRY);
+        List<CopyJob> jobs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int id = in.u32();
+            CopyJob.Kind kind = kind(in);
+            int stateCode = in.u16();
+            CopyJob.State state;
+            try {
+                state = CopyJob.State.of(stateCode);
+            } catch (IllegalArgumentException e) {
+                throw in.error(e.getMessage());
+            }
+            int flags = in.u32();
+            if ((flags & ~JOB_REFLINK) != 0) {
+                throw in.error("unknown job flag bits 0x" + Integer.toHexString(flags));
+            }
+            String pool = in.string("pool");
+            String source = in.string("source");
+            String target = in.string("target");
+            String client = in.string("client");
+            long total = in.u64Size("total");
+            long done = in.u64Size("done");
+            if (done > total) {
+                throw in.error("job " + id + ": " + done + " bytes done of " + total);
+            }
+            jobs.add(new CopyJob(id, kind, state, pool, source, target, client, total, done, in.u64Size("rate"),
+                    in.u64Size("elapsed"), flags == JOB_REFLINK, in.string("message")));
+        }
+        return jobs;
+    }
+
+    static void writeJobs(Reply.ManagedJobs m, PayloadWriter out) {
+        if (m.operation() != Management.Copy.CODE && m.operation() != Management.Jobs.CODE) {
+            throw new IllegalArgumentException("jobs answer a COPY or JOBS request, not operation " + m.operation());
+        }
+        out.u16(m.operation(), "operation");
+        out.string(WireString.sendable(m.message()));
+        out.u16(m.jobs().size(), "job count");
+        for (CopyJob j : m.jobs()) {
+            out.u32(j.id());
+            out.u16(j.kind().code, "copy kind");
+            out.u16(j.state().code, "job state");
+            out.u32(j.reflink() ? JOB_REFLINK : 0);
+            out.string(j.pool());
+            out.string(j.source());
+            out.string(j.target());
+            out.string(j.client());
+            for (long n : new long[] {j.total(), j.done(), j.bytesPerSecond(), j.elapsedMillis()}) {
+                size(out, n);
+            }
+            out.string(WireString.sendable(j.message()));
+        }
+    }
+
     /** A u16 count of entries of at least {@code minEntry} bytes each that the payload can hold. */
     private static int counted(PayloadReader in, String what, int minEntry) {
         int count = in.u16();
@@ -226,6 +307,9 @@ final class ManagementCodec {
     }
 
     static void writeReply(Reply.Managed m, PayloadWriter out) {
+        if (m.operation() == Management.Copy.CODE || m.operation() == Management.Jobs.CODE) {
+            throw new IllegalArgumentException("a COPY or JOBS answer is a ManagedJobs, not a Managed reply");
+        }
         if (m.operation() == Management.Statistics.CODE) {
             throw new IllegalArgumentException("a STATISTICS answer is a ManagedStatistics, not a Managed reply");
         }

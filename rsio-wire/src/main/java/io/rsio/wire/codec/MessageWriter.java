@@ -74,6 +74,7 @@ final class MessageWriter {
             }
             case Reply.Managed m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
             case Reply.ManagedStatistics m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
+            case Reply.ManagedJobs m -> HeaderFields.of(Opcode.MANAGE, FLAG_REPLY, m.tag());
             case Reply.Failure m -> {
                 if (m.status() == Errno.OK) {
                     throw new IllegalArgumentException("a failure reply needs a status other than OK");
@@ -136,6 +137,7 @@ final class MessageWriter {
             case Request.Manage m -> ManagementCodec.writeRequest(m, out);
             case Reply.Managed m -> ManagementCodec.writeReply(m, out);
             case Reply.ManagedStatistics m -> ManagementCodec.writeStatistics(m, out);
+            case Reply.ManagedJobs m -> ManagementCodec.writeJobs(m, out);
             case Reply.Geometry m -> {
                 size(out, m.size(), "size");
                 blockSize(out, m.blockSize(), "logical block size");

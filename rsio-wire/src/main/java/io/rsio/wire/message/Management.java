@@ -138,6 +138,38 @@ public sealed interface Management {
         public String right() { return "pause"; }
     }
 
+    /**
+     * Copies pool volume {@code name} on the server, no data crossing the network: to a new
+     * volume {@code target} of the same pool ({@link CopyJob.Kind#VOLUME}), to a file
+     * {@code target} in the pool directory ({@link CopyJob.Kind#FILE}; empty: the server names
+     * it {@code NAME.backup-DATE.raw}), or as a read-only snapshot {@code target}
+     * ({@link CopyJob.Kind#SNAPSHOT}). With reflinks it is done at once; else it is a
+     * background job the answer names, whose progress {@link Jobs} shows.
+     */
+    record Copy(String name, String target, CopyJob.Kind kind) implements Management {
+        public static final int CODE = 10;
+
+        public Copy {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        public int code() { return CODE; }
+
+        /** A snapshot is a snapshot however it is made; a copy into the pool needs "copy". */
+        public String right() { return kind == CopyJob.Kind.SNAPSHOT ? "snapshot" : "copy"; }
+    }
+
+    /** The server's copy jobs, running and recently ended, in pools the client may use; changes nothing. */
+    record Jobs() implements Management {
+        public static final int CODE = 11;
+
+        public int code() { return CODE; }
+
+        public String right() { return ""; }
+    }
+
     /** Provisioned and allocated bytes of every volume the client may use; changes nothing. */
     record Usage() implements Management {
         public static final int CODE = 5;

@@ -87,6 +87,15 @@ public sealed interface Reply extends Message {
         public Opcode opcode() { return Opcode.MANAGE; }
     }
 
+    /** The answer of a MANAGE COPY (the job started or done) or JOBS (every job) request (docs/PROTOCOL.md §3.6). */
+    record ManagedJobs(long tag, int operation, String message, List<CopyJob> jobs) implements Reply {
+        public ManagedJobs {
+            jobs = List.copyOf(jobs);
+        }
+
+        public Opcode opcode() { return Opcode.MANAGE; }
+    }
+
     /** Any request refused or failed: status is never OK; the reason is for people, never a key. */
     record Failure(long tag, Opcode opcode, Errno status, String reason) implements Reply {}
 }

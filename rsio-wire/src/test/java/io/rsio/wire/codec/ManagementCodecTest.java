@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rsio.wire.Opcode;
+import io.rsio.wire.message.CopyJob;
 import io.rsio.wire.message.Management;
 import io.rsio.wire.message.Reply;
 import io.rsio.wire.message.Request;
@@ -100,10 +101,10 @@ class ManagementCodecTest {
 
     @Test
     void unknownOperationIsAProtocolError() {
-        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 10)).bytes();
+        byte[] frame = RawFrame.request(Opcode.MANAGE.value()).payload(RawFrame.payloadOf((short) 12)).bytes();
         DecoderHarness decoder = new DecoderHarness(true);
         ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
-        assertTrue(e.getMessage().contains("unknown management operation 10"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown management operation 12"), e.getMessage());
     }
 
     @Test
@@ -143,5 +144,44 @@ class ManagementCodecTest {
         DecoderHarness decoder = new DecoderHarness(false);
         ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
         assertTrue(e.getMessage().contains("volume count 65535"), e.getMessage() + " " + Arrays.toString(payload));
+    }
+
+    /** Copy("v1", "v1.bak", VOLUME), tag 12: the example of PROTOCOL.md §3.6. */
+    @Test
+    void copyRequestHasTheDocumentedBytes() {
+        byte[] expected = HEX.parseHex("5253494f" + "01" + "30" + "0000" + "000000000000000c" + "00000000" + "00000000"
+                + "0000000000000000" + "00000000" + "00000010" + "00000000"
+                + "000a" + "0002" + "7631" + "0006" + "76312e62616b" + "0001");
+        Request.Manage copy = new Request.Manage(12, new Management.Copy("v1", "v1.bak", CopyJob.Kind.VOLUME));
+        assertArrayEquals(expected, Encoding.bytes(copy, NO_DIGESTS));
+        DecoderHarness decoder = new DecoderHarness(true).agreed(4096, 0);
+        decoder.write(expected, 1);
+        assertEquals(List.of(copy), decoder.messages());
+        assertEquals("copy", copy.operation().right());
+        assertEquals("snapshot", new Management.Copy("v1", "s", CopyJob.Kind.SNAPSHOT).right());
+    }
+
+    @Test
+    void jobsReplyRoundTripsEveryField() {
+        Reply.ManagedJobs reply = new Reply.ManagedJobs(5, Management.Jobs.CODE, "2 job(s)", List.of(
+                new CopyJob(1, CopyJob.Kind.FILE, CopyJob.State.RUNNING, "p1", "v1", "v1.backup-x.raw", "big-2",
+                        1L << 30, 1L << 29, 300L << 20, 1500, false, ""),
+                new CopyJob(2, CopyJob.Kind.SNAPSHOT, CopyJob.State.DONE, "p1", "v1", "v1.snap", "big-3",
+                        1L << 30, 1L << 30, 0, 3, true, "")));
+        DecoderHarness decoder = new DecoderHarness(false).agreed(4096, 0);
+        decoder.write(Encoding.bytes(reply, NO_DIGESTS), 7);
+        assertEquals(List.of(reply), decoder.messages());
+    }
+
+    @Test
+    void aJobWithMoreDoneThanItsTotalOrAnUnknownStateIsAProtocolError() {
+        for (Object[] c : new Object[][] {{(short) 2, 5L, "5 bytes done of 4"}, {(short) 9, 1L, "unknown job state 9"}}) {
+            byte[] payload = RawFrame.payloadOf((short) 11, "", (short) 1, 1, (short) 1, (short) c[0], 0, "", "v", "w",
+                    "", 4L, (long) c[1], 0L, 0L, "");
+            byte[] frame = RawFrame.reply(Opcode.MANAGE.value()).payload(payload).bytes();
+            DecoderHarness decoder = new DecoderHarness(false);
+            ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.write(frame));
+            assertTrue(e.getMessage().contains((String) c[2]), e.getMessage());
+        }
     }
 }
