@@ -211,6 +211,11 @@ class VolumeOperationsTmuxTest {
         // followed to its end; the copy's data file and the backup hold other's bytes.
         must("qemu-io", "-f", "raw", "-c", "write -P 0x3c 2M 3M", "nbd+unix:///other?socket="
                 + runDir.resolve("nbd/other.sock"));
+        tmux.keys("F7"); // the F7 menu has them too, with their letters
+        tmux.await("Copy osl:other to a new volume...  (K)");
+        tmux.await("Back up osl:other to a file in its pool...  (B)");
+        tmux.keys("Escape");
+        tmux.awaitGone("Copy osl:other to a new volume");
         tmux.text("K");
         tmux.await("Copy osl:other");
         tmux.await("other.copy");

@@ -24,9 +24,9 @@ import java.util.function.Supplier;
 /**
  * The Volumes screen's management operations (docs/VOLUMES.md), each the rsconfig command of the
  * same letter: create (C), grow (G), snapshot (S), copy to a new volume (K), backup to a file in
- * the pool (B), delete (D), throttle (T), pause (P), resume (R). A form asks what rsconfig's operands say; its OK builds the rsconfig command line and
- * checks it with rsconfig's own parser ({@link VolumeCommands#parse}), so the same mistakes get
- * the same words. rsiod carries the request to a server; the answer goes to the message line, a
+ * the pool (B), delete (D), throttle (T), pause (P), resume (R). A form asks what rsconfig's
+ * operands say; its OK builds the rsconfig command line and checks it with rsconfig's own parser
+ * ({@link VolumeCommands#parse}), so the same mistakes get the same words. rsiod carries the request to a server; the answer goes to the message line, a
  * refusal (a missing right, a volume in use) also to a dialog with the server's reason. Work
  * that lasts more than a second gets the progress dialog; a server's copy job (K, B, and S
  * without reflinks) shows its bytes done of the total ({@link ServerCopyJob}).
