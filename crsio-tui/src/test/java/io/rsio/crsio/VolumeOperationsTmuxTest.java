@@ -28,11 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Volume management from crsio's Volumes screen on a real pty (tmux, 80x24, PuTTY's key bytes)
  * against a real rssrv process with two pools and a real rsiod: create (thin in one pool, thick
  * in the other), grow, snapshot, a delete kept by the confirmation's focused button, a delete
- * done, a delete the server refuses for a missing right, throttle, pause and resume, each by
+ * done, a delete the server refuses for a missing right, a copy to a volume and a backup to a file
+ * (background jobs: pool "plain" has no reflinks) and a copy refused, throttle, pause and resume, each by
  * keys, and each checked where the server keeps it (the pool's files) or by rsiod's control
  * socket as rsconfig asks it. The pool "fast" is an XFS made with reflink=1 in a loop-backed file
  * where the host can (root, mkfs.xfs): then the snapshot is made; elsewhere it is a directory and
- * the snapshot is refused with the server's reason (or made, on a file system with reflinks).
+ * the snapshot is the server's background copy, followed to its end (or a reflink, on a file system
+ * with reflinks).
  * The server listens on 127.0.0.191 (rsiod's interface must be an address the host has
  * configured: 127.0.0.1).
  */
@@ -100,6 +102,7 @@ class VolumeOperationsTmuxTest {
                 [pool plain]
                 path     = %s
                 create   = big-2
+                copy     = big-2
                 """.formatted(port, fast, plain));
         rssrv = TmuxTerminal.startRssrv(dir, serverConfig);
 
@@ -121,7 +124,7 @@ class VolumeOperationsTmuxTest {
         tmux.await("Main menu (Enter opens");
         tmux.keys("Home", "Down", "Down", "Down", "Down", "Down", "Down", "Enter");
         tmux.await("0 volume(s) in 1 namespace(s)");
-        tmux.await(" C create  G grow  S snapshot  D delete  T throttle  P pause  R resume");
+        tmux.await("C create G grow S snapshot K copy B backup D delete T throttle P pause R resume");
 
         // Create (C): thin, 64M, in pool fast.
         create("data", "64M", "fast", false);
@@ -159,33 +162,21 @@ class VolumeOperationsTmuxTest {
         assertTrue(vol(fast, "data").contains("size = " + 96 * MIB + "\n"), vol(fast, "data"));
         tmux.await("96.0 MiB");
 
-        // Snapshot (S): a reflink where the pool has them (the XFS pool here); without, a background copy.
+        // Snapshot (S): a reflink where the pool has them, else the server's background copy (job 1),
+        // followed to its end.
         tmux.text("S");
         tmux.await("Snapshot osl:data");
         tmux.await("data.snap");
         tmux.keys("Enter");
-        String victim;
-        long victimSize;
         String made = "osl:data: snapshot data.snap of data made (reflink, 96M) on server big-9";
-        boolean snapshotMade = awaitEither(made, "Refused: Snapshot osl:data").equals(made);
-        assertTrue(!reflinks || snapshotMade, "the XFS pool makes reflinks:\n" + tmux.screen());
-        if (snapshotMade) { // XFS here, or a plain directory on a file system with reflinks (btrfs)
-            String snap = vol(fast, "data.snap");
-            assertTrue(snap.contains("readonly = yes") && snap.contains("origin = data"), snap);
-            assertEquals(96 * MIB, Files.size(fast.resolve("data.snap.img")));
-            victim = "data.snap";
-            victimSize = 96 * MIB;
-        } else {
-            String refused = tmux.await("Refused: Snapshot osl:data");
-            assertTrue(flat(refused).contains("cannot make reflinks"), refused);
-            tmux.keys("Enter");
-            tmux.awaitGone("Refused: Snapshot");
-            assertFalse(Files.exists(fast.resolve("data.snap.vol")));
-            create("spare", "8M", "fast", false);
-            tmux.await("osl:spare: created spare in pool fast");
-            victim = "spare";
-            victimSize = 8 * MIB;
-        }
+        boolean reflinked = awaitEither(made, "job 1 on big-9: snapshot data.snap done, 96.0 MiB in").equals(made);
+        assertTrue(!reflinks || reflinked, "the XFS pool makes reflinks:\n" + tmux.screen());
+        String snap = vol(fast, "data.snap");
+        assertTrue(snap.contains("readonly = yes") && snap.contains("origin = data") && !snap.contains("copying"),
+                snap);
+        assertEquals(-1, Files.mismatch(fast.resolve("data.img"), fast.resolve("data.snap.img")));
+        String victim = "data.snap";
+        long victimSize = 96 * MIB;
 
         // Delete (D), kept: the question names the volume and what is lost; Enter keeps it.
         selectRow(victim);
@@ -215,6 +206,41 @@ class VolumeOperationsTmuxTest {
         tmux.awaitGone("Refused: Delete");
         assertTrue(tmux.screen().contains("lacks the right"), "the reason stays on the message line");
         assertTrue(Files.exists(plain.resolve("other.vol")) && Files.exists(plain.resolve("other.img")));
+
+        // Copy (K) and backup (B) in pool plain, which has no reflinks: the server's background job,
+        // followed to its end; the copy's data file and the backup hold other's bytes.
+        must("qemu-io", "-f", "raw", "-c", "write -P 0x3c 2M 3M", "nbd+unix:///other?socket="
+                + runDir.resolve("nbd/other.sock"));
+        tmux.keys("F7"); // the F7 menu has them too, with their letters
+        tmux.await("Copy osl:other to a new volume...  (K)");
+        tmux.await("Back up osl:other to a file in its pool...  (B)");
+        tmux.keys("Escape");
+        tmux.awaitGone("Copy osl:other to a new volume");
+        tmux.text("K");
+        tmux.await("Copy osl:other");
+        tmux.await("other.copy");
+        tmux.keys("Enter");
+        awaitFlat("job 2 on big-9: volume other.copy done, 8.0 MiB in");
+        assertFalse(vol(plain, "other.copy").contains("copying"), vol(plain, "other.copy"));
+        assertEquals(-1, Files.mismatch(plain.resolve("other.img"), plain.resolve("other.copy.img")));
+        rowOf("other.copy");
+        selectRow("other");
+        tmux.text("B");
+        tmux.await("Back up osl:other");
+        tmux.text("nightly.raw");
+        tmux.keys("Enter");
+        awaitFlat("job 3 on big-9: file nightly.raw done, 8.0 MiB in");
+        assertEquals(-1, Files.mismatch(plain.resolve("other.img"), plain.resolve("nightly.raw")));
+        // Copy refused: no right "copy" in pool fast; the reason in a dialog, nothing made.
+        selectRow("data");
+        tmux.text("K");
+        tmux.await("Copy osl:data");
+        tmux.keys("Enter");
+        String noCopy = tmux.await("Refused: Copy osl:data");
+        assertTrue(flat(noCopy).contains("client big-2 lacks the right \"copy\" in pool fast"), noCopy);
+        tmux.keys("Enter");
+        tmux.awaitGone("Refused: Copy");
+        assertFalse(Files.exists(fast.resolve("data.copy.vol")) || Files.exists(fast.resolve("data.copy.img")));
 
         selectRow("data");
         // Throttle (T): 10M and 500 IOPS for the volume, in its .vol and shown.
@@ -289,11 +315,16 @@ class VolumeOperationsTmuxTest {
         }
     }
 
-    /** Which of two texts the screen shows first. */
+    /** {@code text} on the screen, the message line's wrap taken as a space. */
+    private void awaitFlat(String text) throws Exception {
+        awaitEither(text, text);
+    }
+
+    /** Which of two texts the screen shows first (wrapped lines joined). */
     private String awaitEither(String one, String other) throws Exception {
         long deadline = System.nanoTime() + TmuxTerminal.WAIT.toNanos();
         while (true) {
-            String screen = tmux.screen();
+            String screen = flat(tmux.screen());
             if (screen.contains(one) || screen.contains(other)) {
                 return screen.contains(one) ? one : other;
             }

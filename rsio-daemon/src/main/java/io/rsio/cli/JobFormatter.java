@@ -8,7 +8,7 @@ import java.util.List;
  * "Copies"): each server's copy jobs, running and recently ended, with bytes done of the total,
  * the rate and the time taken.
  */
-final class JobFormatter {
+public final class JobFormatter {
     private static final int BAR = 30;
 
     private JobFormatter() {}
@@ -36,8 +36,8 @@ final class JobFormatter {
                 + Units.bytes(j.done()) + " of " + Units.bytes(j.total()) + ", " + Units.bytes(j.rate()) + "/s";
     }
 
-    /** The line a finished job ends with. */
-    static String ended(JobRow j) {
+    /** The line a finished job ends with (also crsio's message line). */
+    public static String ended(JobRow j) {
         return "job " + j.id() + " on " + j.server() + ": " + j.kind() + " " + j.target() + " " + j.state()
                 + (j.state().equals("done") ? ", " + Units.bytes(j.total()) + (j.reflink() ? " by reflink"
                 : " in " + String.format("%.1f s (%s/s)", j.elapsedMillis() / 1000.0, Units.bytes(j.rate())))

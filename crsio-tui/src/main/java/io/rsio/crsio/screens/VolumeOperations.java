@@ -1,5 +1,6 @@
 package io.rsio.crsio.screens;
 
+import io.rsio.cli.JobFormatter;
 import io.rsio.cli.ServerStatFormatter;
 import io.rsio.cli.Units;
 import io.rsio.cli.VolumeCommands;
@@ -7,13 +8,14 @@ import io.rsio.common.Args;
 import io.rsio.config.ConfigValues;
 import io.rsio.control.ControlClient;
 import io.rsio.control.ControlResponse;
+import io.rsio.control.ControlRows.JobRow;
 import io.rsio.control.ControlRows.ManageRow;
 import io.rsio.crsio.Action;
 import io.rsio.crsio.Dialogs;
 import io.rsio.crsio.ScreenHost;
 import io.rsio.crsio.Text;
 import io.rsio.crsio.progress.JobFollower;
-import io.rsio.crsio.progress.RequestJob;
+import io.rsio.crsio.progress.ServerCopyJob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,16 +23,17 @@ import java.util.function.Supplier;
 
 /**
  * The Volumes screen's management operations (docs/VOLUMES.md), each the rsconfig command of the
- * same letter: create (C), grow (G), snapshot (S), delete (D), throttle (T), pause (P), resume
- * (R). A form asks what rsconfig's operands say; its OK builds the rsconfig command line and
- * checks it with rsconfig's own parser ({@link VolumeCommands#parse}), so the same mistakes get
- * the same words. rsiod carries the request to a server; the answer goes to the message line, a
+ * same letter: create (C), grow (G), snapshot (S), copy to a new volume (K), backup to a file in
+ * the pool (B), delete (D), throttle (T), pause (P), resume (R). A form asks what rsconfig's
+ * operands say; its OK builds the rsconfig command line and checks it with rsconfig's own parser
+ * ({@link VolumeCommands#parse}), so the same mistakes get the same words. rsiod carries the request to a server; the answer goes to the message line, a
  * refusal (a missing right, a volume in use) also to a dialog with the server's reason. Work
- * that lasts more than a second gets the progress dialog.
+ * that lasts more than a second gets the progress dialog; a server's copy job (K, B, and S
+ * without reflinks) shows its bytes done of the total ({@link ServerCopyJob}).
  */
 final class VolumeOperations {
     /** The keys, in the order of the F7 menu and the screen's key line. */
-    static final String KEYS = " C create  G grow  S snapshot  D delete  T throttle  P pause  R resume";
+    static final String KEYS = "C create G grow S snapshot K copy B backup D delete T throttle P pause R resume";
 
     private final ScreenHost app;
     private final Supplier<ControlClient> client;
@@ -59,10 +62,14 @@ final class VolumeOperations {
         list.add(Action.when(fixed == null, "Grow " + label(e) + "...  (G)", () -> grow(e), fixed));
         list.add(Action.when(e != null && !isSnapshot(e), "Snapshot " + label(e) + "...  (S)", () -> snapshot(e),
                 e == null ? none : "it is a snapshot already (read-only)"));
+        String poolOnly = e == null ? none : e.usage() != null && e.usage().pool().isEmpty() ? configured() : null;
+        list.add(Action.when(poolOnly == null, "Copy " + label(e) + " to a new volume...  (K)", () -> copy(e),
+                poolOnly));
+        list.add(Action.when(poolOnly == null, "Back up " + label(e) + " to a file in its pool...  (B)",
+                () -> backup(e), poolOnly));
         String deletable = e == null ? none : e.usage() != null && e.usage().pool().isEmpty() ? configured()
                 : e.local() != null ? "it is attached here as " + e.local().blockPath() + ": detach it first" : null;
         list.add(Action.when(deletable == null, "Delete " + label(e) + "...  (D)", () -> delete(e), deletable));
-        String poolOnly = e == null ? none : e.usage() != null && e.usage().pool().isEmpty() ? configured() : null;
         list.add(Action.when(poolOnly == null, "Throttle " + label(e) + "...  (T)", () -> throttle(e), poolOnly));
         list.add(Action.when(poolOnly == null, "Pause I/O of " + label(e) + "...  (P)", () -> pause(c, true),
                 poolOnly));
@@ -72,7 +79,7 @@ final class VolumeOperations {
 
     /** The operation of a key of the screen's key line; false for other keys. */
     boolean key(char key, Context c) {
-        int index = "CGSDTPR".indexOf(key);
+        int index = "CGSKBDTPR".indexOf(key);
         if (index < 0) {
             return false;
         }
@@ -175,13 +182,40 @@ final class VolumeOperations {
     private void snapshot(VolumesScreen.Entry e) {
         Dialogs.form(app.gui(), "Snapshot " + e.selector(), """
                 A read-only snapshot of %s (rsconfig -S): a reflink, instant, sharing
-                blocks until either side writes; the server's pool needs XFS made
-                with reflink=1, or btrfs. For a file system mounted on it, freeze it
-                first (fsfreeze -f MOUNT) so that the snapshot is consistent.""".formatted(e.selector()),
+                blocks until either side writes, where the pool has them (XFS made with
+                reflink=1, btrfs); elsewhere a copy on the server, with progress. For a
+                file system mounted on it, freeze it first (fsfreeze -f MOUNT) so that
+                the snapshot is consistent.""".formatted(e.selector()),
                 List.of(Dialogs.Field.of("Snapshot name", e.volume().name() + ".snap")),
                 v -> problem(List.of("-S", e.selector(), v.getFirst()))).ifPresent(v ->
                 send("Snapshot " + e.selector(), "Snapshot " + v.getFirst() + " of " + e.selector(),
                         List.of("-S", e.selector(), v.getFirst())));
+    }
+
+    private void copy(VolumesScreen.Entry e) {
+        Dialogs.form(app.gui(), "Copy " + e.selector(), """
+                A new read-write volume with the data of %s, in its pool (rsconfig -K).
+                The server copies it: no data crosses the network. With reflinks at
+                once; otherwise a copy of the data ranges, with progress. A volume
+                written meanwhile is not copied at one instant: pause it (P) or
+                freeze its file system first.""".formatted(e.selector()),
+                List.of(Dialogs.Field.of("Copy name", e.volume().name() + ".copy")),
+                v -> problem(List.of("-K", e.selector(), v.getFirst()))).ifPresent(v ->
+                send("Copy " + e.selector(), "Copy " + v.getFirst() + " of " + e.selector(),
+                        List.of("-K", e.selector(), v.getFirst())));
+    }
+
+    private void backup(VolumesScreen.Entry e) {
+        Dialogs.form(app.gui(), "Back up " + e.selector(), """
+                The bytes of %s to a file in its pool directory on the server
+                (rsconfig -B), sparse: the LAN-less backup, only the command crosses
+                the network. File: empty for NAME.backup-YYYYMMDD-HHMMSS.raw.""".formatted(e.selector()),
+                List.of(Dialogs.Field.of("File", "")), v -> problem(backupArgs(e, v.getFirst()))).ifPresent(v ->
+                send("Back up " + e.selector(), "Backup of " + e.selector(), backupArgs(e, v.getFirst())));
+    }
+
+    private static List<String> backupArgs(VolumesScreen.Entry e, String file) {
+        return file.isEmpty() ? List.of("-B", e.selector()) : List.of("-B", e.selector(), file);
     }
 
     private void delete(VolumesScreen.Entry e) {
@@ -277,7 +311,7 @@ final class VolumeOperations {
         }
         ControlClient control = client.get();
         app.status(title + "...");
-        JobFollower.follow(app.gui(), title, new RequestJob<>(phase, () -> control.call(words.toArray(String[]::new))),
+        JobFollower.follow(app.gui(), title, new ServerCopyJob(phase, control, words.toArray(String[]::new)),
                 app::status, r -> answered(title, r), e -> {
                     refresh.run();
                     app.status(title + ": " + ScreenHost.message(e));
@@ -285,15 +319,24 @@ final class VolumeOperations {
                 });
     }
 
-    private void answered(String title, ControlResponse r) {
+    private void answered(String title, ServerCopyJob.Outcome outcome) {
         refresh.run();
+        ControlResponse r = outcome.answer();
         if (!r.ok()) {
             app.status(title + ": " + r.error());
             Dialogs.message(app.gui(), "Refused: " + title, Text.wrap(r.error(), 66));
             return;
         }
-        List<String> lines = r.rows(ManageRow.class).stream().map(m -> m.namespace() + ":" + m.name() + ": "
-                + m.message()).toList();
+        // A reflink's answer says it all; a background job's ("started ... as job 2") is old news by now.
+        boolean copied = outcome.jobs().stream().anyMatch(j -> !j.reflink());
+        List<String> lines = copied ? outcome.jobs().stream().map(JobFormatter::ended).toList()
+                : r.rows(ManageRow.class).stream().map(m -> m.namespace() + ":" + m.name() + ": " + m.message())
+                .toList();
         app.status(lines.isEmpty() ? title + ": done" : String.join("; ", lines));
+        List<JobRow> failed = outcome.failed();
+        if (!failed.isEmpty()) { // the server took the request, its copy did not finish: shown as a refusal is
+            Dialogs.message(app.gui(), "Failed: " + title, Text.wrap(String.join("\n", failed.stream()
+                    .map(JobFormatter::ended).toList()), 66));
+        }
     }
 }

@@ -40,7 +40,8 @@ import java.util.stream.Collectors;
  * attach method, pool, I/O state, limits and NBD export. F7 attaches and detaches through
  * rsiod's control socket ({@code attach}/{@code detach}, docs/CONTROL.md), off the GUI thread;
  * a refused detach shows rsiod's reason and offers to force it. The management operations
- * (create, grow, snapshot, delete, throttle, pause, resume) are {@link VolumeOperations}.
+ * (create, grow, snapshot, copy, backup, delete, throttle, pause, resume) are
+ * {@link VolumeOperations}.
  */
 public final class VolumesScreen implements Screen {
     private static final int DETAIL_LINES = 7;
@@ -397,8 +398,9 @@ public final class VolumesScreen implements Screen {
                 Below: the selected volume's devices (b: block, c: raw), its pool,
                 I/O state and limits (rsconfig -m vstat), and its NBD export.
                 F7 attaches or detaches. The capital letters are rsconfig's options:
-                C create, G grow, S snapshot, D delete (asks; Keep is focused),
-                T throttle, P pause, R resume. The server checks the rights of its
+                C create, G grow, S snapshot, K copy to a new volume, B backup to
+                a file in the pool, D delete (asks; Keep is focused), T throttle,
+                P pause, R resume. The server checks the rights of its
                 [pool]; a refusal shows its reason. Work over a second gets a
                 progress window; Esc sends it to the background.
                 "full": the server has no space left for the volume. A "!" line
