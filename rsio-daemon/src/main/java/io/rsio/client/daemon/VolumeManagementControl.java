@@ -174,9 +174,11 @@ final class VolumeManagementControl {
     /** A COPY: the server's answer and its job; the volumes listed again when the copy is already whole. */
     private ControlResponse copy(Target t, Management.Copy operation) throws Refused {
         NamespaceClient.Managed done = await(t.namespace().manage(operation), ANSWER_SECONDS);
+        if (done.reply() instanceof Reply.Failure f) {
+            throw new Refused("server " + done.serverName() + " refused: " + f.reason());
+        }
         if (!(done.reply() instanceof Reply.ManagedJobs m)) {
-            // a refusal, or a pool whose snapshots need no copy (RBD) answering as for any change
-            return changed(t, done);
+            throw new Refused("server " + done.serverName() + " answered " + done.reply().opcode());
         }
         if (operation.kind() != CopyJob.Kind.FILE && m.jobs().stream().allMatch(CopyJob::finished)) {
             try {

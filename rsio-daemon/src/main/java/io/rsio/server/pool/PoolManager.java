@@ -272,7 +272,8 @@ public final class PoolManager implements AutoCloseable {
                 List.of(open.get(r.name()).usage()));
     }
 
-    private Reply snapshot(long tag, String client, Management.Snapshot s) throws ManagementRefusal, IOException {
+    private Reply.Managed snapshot(long tag, String client, Management.Snapshot s) throws ManagementRefusal,
+            IOException {
         PoolVolume origin = poolVolume(s.name());
         PoolStorage pool = origin.pool();
         pool.require(client, PoolRight.SNAPSHOT, serverName);
@@ -300,8 +301,8 @@ public final class PoolManager implements AutoCloseable {
 
     /**
      * COPY: the server's copies are files beside a directory pool's volumes ({@link VolumeCopies});
-     * an RBD pool makes a snapshot its own way (an RBD snapshot and a clone, instant) and has no
-     * other copies yet.
+     * an RBD pool makes a snapshot its own way (an RBD snapshot and a clone, instant, so its job is
+     * done when answered) and has no other copies yet.
      */
     private Reply copy(long tag, String client, Management.Copy c) throws ManagementRefusal, IOException,
             InterruptedException {
@@ -310,7 +311,10 @@ public final class PoolManager implements AutoCloseable {
             return copies.copy(tag, client, c);
         }
         if (c.kind() == CopyJob.Kind.SNAPSHOT) {
-            return snapshot(tag, client, new Management.Snapshot(c.name(), c.target()));
+            // answered as COPY always is (docs/PROTOCOL.md §3.6): a job already DONE, as for a reflink
+            Reply.Managed made = snapshot(tag, client, new Management.Snapshot(c.name(), c.target()));
+            return copies.madeAtOnce(tag, c, pool.pool().name(), client, poolVolume(c.name()).record().size(),
+                    made.message());
         }
         throw refusal(Errno.ENOTSUP, "no " + c.kind().word + " copy of " + c.name() + ": pool " + pool.pool().name()
                 + " is an RBD pool, where copies are not built yet (snapshots are: rsconfig -S)");

@@ -69,6 +69,12 @@ final class VolumeCopies implements AutoCloseable {
         return new Reply.ManagedJobs(tag, Management.Copy.CODE, message, List.of(job.view()));
     }
 
+    /** The answer to a COPY another way made whole at once (an RBD snapshot): a job listed as done. */
+    Reply madeAtOnce(long tag, Management.Copy c, String poolName, String client, long size, String message) {
+        CopyJobs.Job job = jobs.done(c.kind(), poolName, c.name(), c.target(), client, size);
+        return new Reply.ManagedJobs(tag, Management.Copy.CODE, message, List.of(job.view()));
+    }
+
     Reply jobs(long tag, String client, List<PoolDirectory> pools) {
         List<CopyJob> visible = jobs.list(name -> pools.stream().anyMatch(p -> p.pool().name().equals(name)
                 && p.pool().allows(client)));

@@ -170,9 +170,12 @@ final class FuseRingQueue implements Runnable {
             }
             ring.submitAndWait(1);
             sleeping.set(false);
-            ring.reap(this::completed);
+            ring.reap(onCompletion);
         }
     }
+
+    /** Made once: a method reference evaluated in the serving loop would be one allocation per wake-up. */
+    private final IoUring.CompletionHandler onCompletion = this::completed;
 
     private void completed(long userData, int result, int flags) {
         if (userData == WAKEUP) {
