@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after each kill the server's volume file is checked block by block against what was
  * acknowledged and issued.
  */
+@FaultSuite
 class BlockDeviceCrashTest {
     static final int SERVER_KILLS = Integer.getInteger("rsio.crash.kills", 20);
     static final int CLIENT_KILLS = 3;

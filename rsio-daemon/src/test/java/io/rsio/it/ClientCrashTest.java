@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * volume must be consistent: every acknowledged write present, every block an old or a new
  * valid version, nothing torn.
  */
+@FaultSuite
 class ClientCrashTest {
     static final int KILLS = 5;
     static final int VOLUME_MIB = 8;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bytes answered never exceed the bytes received), and answers must respect the rate limits
  * (per source 5 at once + 2/s, in total 50 at once + 20/s).
  */
+@FaultSuite
 class DiscoveryFuzzTest {
     static final int DATAGRAMS = Integer.getInteger("rsio.discovery.fuzz.datagrams", 200_000);
     static final long LIMIT_NANOS = Long.getLong("rsio.discovery.fuzz.seconds", 20) * 1_000_000_000L;

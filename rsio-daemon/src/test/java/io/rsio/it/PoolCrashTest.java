@@ -42,6 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a later operation of the same name, no leftover of an unfinished copy), and the same operation
  * done again, and a delete, must work and leave the pool clean.
  */
+@FaultSuite
 class PoolCrashTest {
     private static final String ADDRESS = "127.0.0.172";
     private static final String CALLS = "write,pwrite64,pwritev,ftruncate,fallocate,fdatasync,fsync,rename,renameat,"

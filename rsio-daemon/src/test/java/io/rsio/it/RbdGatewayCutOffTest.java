@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * I/O (the stall) goes to target/rbd-cutoff-report.txt. Then the cut heals, the other gateway
  * is killed, and the healed one (fenced while cut off) takes the image back under fio.
  */
+@FaultSuite
 @Timeout(300)
 class RbdGatewayCutOffTest {
     static final String[] ADDRESSES = {"127.0.0.150", "127.0.0.151"};

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over: its late writes must not land over newer ones. The longest I/O (fio's largest completion
  * latency) is the stall of a failover; it is recorded in target/rbd-failover-report.txt.
  */
+@FaultSuite
 class RbdGatewayFailoverTest {
     static final int KILLS = 10;
     static final int FIO_MIB = 128;

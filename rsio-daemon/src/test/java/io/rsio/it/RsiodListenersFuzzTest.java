@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bounded memory, answer every well-formed request, close every broken connection with a
  * logged reason, and keep serving a good NBD session that verifies what it reads.
  */
+@FaultSuite
 class RsiodListenersFuzzTest {
     static final long NBD_FRAMES = Long.getLong("rsio.fuzz.nbd.frames", 1_000_000);
     static final Duration TIME_LIMIT = Duration.ofSeconds(60);

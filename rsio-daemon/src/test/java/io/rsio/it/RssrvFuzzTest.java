@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * must survive, never leak a buffer, keep its RSS bounded, close every bad connection with a
  * logged reason, and never close a connection for a well-formed frame.
  */
+@FaultSuite
 class RssrvFuzzTest {
     // The suite runs 300,000 frames (about half a minute); `scripts/test-long` runs the million.
     // The time limit only stops a hung run: it is far above what the frames take on a loaded

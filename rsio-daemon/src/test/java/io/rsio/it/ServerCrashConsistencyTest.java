@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writes acknowledged after the last FLUSH must survive. What FLUSH alone guarantees on power
  * loss is rssrv's fdatasync, see docs/reliability.md.
  */
+@FaultSuite
 class ServerCrashConsistencyTest {
     static final int KILLS = Integer.getInteger("rsio.crash.kills", 20);
     static final int VOLUME_MIB = 8;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * after warm-up. {@code scripts/test-long} runs it for 10 minutes; longer runs are reported in
  * docs/reliability.md.
  */
+@FaultSuite
 class SoakScriptTest {
     static final long MINUTES = Long.getLong("rsio.soak.minutes", 1);
 

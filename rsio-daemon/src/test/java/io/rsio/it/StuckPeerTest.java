@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * other path exists, and moves it to a real server's path when one does. Nothing hangs:
  * every wait here is bounded.
  */
+@FaultSuite
 class StuckPeerTest {
     static final int VOLUME_MIB = 8;
     static final Duration PATH_TIMEOUT = Duration.ofMillis(600);
