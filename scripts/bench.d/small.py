@@ -37,6 +37,17 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / HZ
 
 
+def rss_mib(pid):
+    """Resident set of a process in MiB, or None without one (a stack with no daemon there)."""
+    if not pid:
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(l.split()[1]) // 1024 for l in f if l.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return None
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -308,7 +319,8 @@ def main():
                               "p50": statistics.median(r["p50"] for r in results),
                               "p99": statistics.median(r["p99"] for r in results),
                               "srv_us": 1e6 * sum(r.get("server_cpu", 0) for r in results) / ios,
-                              "clt_us": 1e6 * sum(r["client_cpu"] for r in results) / ios}
+                              "clt_us": 1e6 * sum(r["client_cpu"] for r in results) / ios,
+                              "srv_rss": rss_mib(spid), "clt_rss": rss_mib(cpid)}
             rows.append(row)
     finally:
         stacks.stop()
@@ -323,21 +335,24 @@ def render(rows, stacks, a):
     peers = [s for s in stacks if not s.startswith("rsio") and s not in CEPH_STACKS]
     lines = [f"scripts/bench small: {a.seconds} s per run, {a.repeats} repeat(s); rssrv busy_poll "
              f"{a.busy_poll or 'off'}; per stack: median IOPS "
-             "[min-max], then latency p50/p99 (us) and CPU per I/O (us) of server / client side", ""]
+             "[min-max], then latency p50/p99 (us) and CPU per I/O (us) of server / client side, then the RSS\n"
+             "(MiB) of the server process and of rsiod (the client side's daemon, RSIO's NBD stacks only) after the cell", ""]
     rbd_ratio = "rsio-rbd" in stacks and "rbd" in stacks
     lines.append(f"{'cell':<26}" + "".join(f"{s:>28}" for s in stacks) + f"{'rsio-nbd/best peer':>20}"
                  + (f"{'rsio-rbd/rbd':>14}" if rbd_ratio else ""))
     for row in rows:
         bs, rw, qd, jobs = row["cell"]
-        iops_cells, detail_cells = [], []
+        iops_cells, detail_cells, rss_cells = [], [], []
         for s in stacks:
             r = row.get(s)
             if r is None:
                 iops_cells.append("-")
                 detail_cells.append("-")
+                rss_cells.append("-")
                 continue
             iops_cells.append("%.0f [%.0f-%.0f]" % (r["iops"], r["min"], r["max"]))
             detail_cells.append("%.0f/%.0f %.1f/%.1f" % (r["p50"], r["p99"], r["srv_us"], r["clt_us"]))
+            rss_cells.append("%s/%s" % (r["srv_rss"] or "-", r["clt_rss"] or "-"))
         best = max((row[p]["iops"] for p in peers if p in row), default=0)
         ratio = row["rsio-nbd"]["iops"] / best if best and "rsio-nbd" in row else 0
         rbd = row["rsio-rbd"]["iops"] / row["rbd"]["iops"] if rbd_ratio and row["rbd"]["iops"] else 0
@@ -345,6 +360,7 @@ def render(rows, stacks, a):
                      + "".join(f"{c:>28}" for c in iops_cells) + f"{ratio:>20.2f}"
                      + (f"{rbd:>14.2f}" if rbd_ratio else ""))
         lines.append(f"{'  p50/p99 srv/clt':<26}" + "".join(f"{c:>28}" for c in detail_cells))
+        lines.append(f"{'  RSS MiB srv/clt':<26}" + "".join(f"{c:>28}" for c in rss_cells))
     return "\n".join(lines) + "\n"
 
 
