@@ -21,9 +21,14 @@ rsio_build_if_needed() {
 }
 
 # The checkout's daemons run from the copies of rsio_snapshot_classpath; their ahead-of-time
-# caches (aot.sh) belong to exactly that class path, so they live in a directory named by it.
+# caches (aot.sh) belong to exactly that class path and the JVM options they were trained with
+# (jvm.sh: the JVM refuses a cache made with another heap or collector), so they live in a
+# directory named by both.
 rsio_aot_dir() {
-  echo "$RSIO_HOME/.daemon-jars/aot-$(printf '%s' "$1" | sha256sum | cut -c1-16)"
+  local srv=() cli=()
+  rsio_jvm_options srv daemon rssrv
+  rsio_jvm_options cli daemon rsiod
+  echo "$RSIO_HOME/.daemon-jars/aot-$(printf '%s\n' "$1" "${srv[*]}" "${cli[*]}" | sha256sum | cut -c1-16)"
 }
 
 # rsio_aot_ready_checkout: prints the directory of the daemons' ahead-of-time caches for the jars

@@ -33,21 +33,26 @@ rsio_jvm_options() {
   fi
 }
 
-# rsio_daemon_memory_options ARRAY NAME: GC and native-memory limits of the daemons.
-# G1 with the JVM's own heap sizing: the serial collector with small heaps (rsiod -Xmx64m,
-# rssrv -Xmx128m, heap shrinking at 30 % free) saved about half of rsiod's RSS, but in a same-
-# session A/B (docs/performance.md, "Memory") it cost throughput the daemons are for: 8 KiB
-# random reads at QD32 through the export 27,770-33,342 IOPS against 38,952 with G1, rsiod's
-# CPU per 8 KiB write 132 us against 69 us (young collections on every few MiB of requests).
-# Throughput first; the footprint goal stays open. Direct memory is capped well above what
-# flow control lets be in flight (a cap is a hard allocation failure, not a soft limit), to
-# stop a leak rather than to save memory. Override per host with RSIO_JAVA_OPTS (appended last).
+# rsio_daemon_memory_options ARRAY NAME: GC and native-memory limits of the daemons
+# (docs/performance.md §10). G1 with a heap floor and a cap, both on purpose:
+# - the floor (-Xms64m): rsiod's live heap is about 7 MiB; in a heap the JVM sizes itself from
+#   16 MiB, G1 keeps it near 18 MiB and starts a concurrent marking cycle every few seconds
+#   (its occupancy threshold is 45 %), with remark pauses of up to 40 ms on the I/O path; a
+#   64 MiB floor puts the threshold far above the live set: young collections only, about one
+#   a second at 40,000 requests per second, 5-15 ms each on two loaded cores.
+# - the cap (rsiod 256 MiB, rssrv 512 MiB for its many clients): a bound on what a leak can
+#   take, not a working set. Without one the JVM takes a quarter of the host's memory as its
+#   cap and a 64th as its first heap (384 MiB on 24 GiB), and rsiod's RSS climbed to 340-420
+#   MiB under small random I/O where this setting stays near 150 MiB, at the same CPU per I/O.
+# Direct memory is capped well above what flow control lets be in flight (a cap is a hard
+# allocation failure, not a soft limit), to stop a leak rather than to save memory. Override
+# per host with RSIO_JAVA_OPTS (appended last).
 rsio_daemon_memory_options() {
   local -n mem_into=$1
-  mem_into+=(-XX:+UseG1GC)
+  mem_into+=(-XX:+UseG1GC -Xms64m)
   case "$2" in
-    rsiod) mem_into+=(-XX:MaxDirectMemorySize=256m);;
-    *) mem_into+=(-XX:MaxDirectMemorySize=512m);;
+    rsiod) mem_into+=(-Xmx256m -XX:MaxDirectMemorySize=256m);;
+    *) mem_into+=(-Xmx512m -XX:MaxDirectMemorySize=512m);;
   esac
   # glibc gives each thread that mallocs its own arena (up to 8 per core, 64 MiB of address
   # space each, partly touched): the JIT's and Netty's threads would each keep one.
