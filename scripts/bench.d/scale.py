@@ -8,6 +8,7 @@
         it (RUNDIR/../launched, epoch ms), when its JVM made the daemon (DaemonRow.startedMillis)
         and when its last path became connected (the largest PathRow.stateSinceMillis), so the
         times do not depend on how often this polls.
+  threads PID      CPU seconds per thread name of PID
   proc PID...      RSS, peak RSS (VmHWM), threads, open fds and CPU seconds of each process
   fio FILE         per job: name, read IOPS, I/Os
   table FILE       the Markdown tables of the records (JSON lines) the bench wrote
@@ -94,6 +95,27 @@ def proc(args):
     print(json.dumps(out))
 
 
+def threads(args):
+    """CPU seconds per thread name of one process (numbers stripped: rsiod-io-3-1 counts as rsiod-io)."""
+    pid, by_name = args[0], {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+            fields = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = name.rstrip("0123456789-#").rstrip() or name
+        by_name[name] = by_name.get(name, 0) + (int(fields[11]) + int(fields[12])) / HZ
+    print(json.dumps(by_name))
+
+
+def idle_by_thread(before, after, seconds):
+    """Text: the threads that used CPU between two `threads` readings, in % of a core."""
+    used = {k: 100 * (after.get(k, 0) - v) / seconds for k, v in before.items()}
+    used = sorted(((v, k) for k, v in used.items() if v >= 0.05), reverse=True)
+    return ", ".join(f"{k} {v:.1f}" for v, k in used[:8]) or "-"
+
+
 def fio(args):
     text = open(args[0]).read()
     jobs = json.loads(text[text.index("{"):])["jobs"]
@@ -164,6 +186,11 @@ def table(args):
                   f"| {d['up'] - d['started']} | {c['cpu_s']:.1f} | {c['rss_mib']:.0f} | {c['threads']} | {c['fds']} "
                   f"| {r['clt_idle_pct']:.1f} | {spread([p['rss_mib'] for p in r['srv'] if 'rss_mib' in p])} "
                   f"| {r['load_login']} |")
+        print("\nrsiod's idle CPU by thread (% of a core; JVM thread names, numbers stripped):\n")
+        for r in servers:
+            if r.get("clt_idle_threads"):
+                t = r["clt_idle_threads"]
+                print(f"- {r['n']} servers: {idle_by_thread(t[0], t[1], r['idle_s'])}")
         print(f"\n| servers | exports read × QD each | 8 KiB randread IOPS per export min/med/max | sum IOPS "
               "| rsiod CPU µs per I/O | rsiod RSS after I/O (peak) MiB | threads | load average |")
         print("|---:|---|---|---:|---:|---:|---:|---|")
@@ -179,4 +206,4 @@ def table(args):
 
 
 if __name__ == "__main__":
-    {"login": login, "proc": proc, "fio": fio, "table": table}[sys.argv[1]](sys.argv[2:])
+    {"login": login, "proc": proc, "threads": threads, "fio": fio, "table": table}[sys.argv[1]](sys.argv[2:])
