@@ -144,18 +144,21 @@ def table(args):
         print("| clients | the wave's paths logged in | all paths up after (s, from the wave's first launch) "
               "| per client: launch → paths up (s) min/med/max | per client: JVM start → paths up (ms) min/med/max "
               "| rssrv RSS after log-in (MiB) | rssrv CPU s for the wave's log-ins | rssrv threads / fds "
-              "| rssrv idle CPU (% of a core) | rsiod RSS after log-in (MiB) min/med/max "
+              "| rssrv idle CPU (% of a core) | all rsiod idle CPU together (% of a core) "
+              "| rsiod RSS after log-in (MiB) min/med/max "
               "| the wave's rsiod: CPU s, start to logged in, min/med/max | load average |")
-        print("|---:|---:|---:|---|---|---:|---:|---|---:|---|---|---|")
+        print("|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|")
         for r in clients:
             lg = r["login"]
             ds = lg["daemons"]
+            clt_idle = f"{r['clt_idle_pct']:.1f}" if "clt_idle_pct" in r else "-"  # older records lack it
             print(f"| {r['n']} | {sum(d['paths'] for d in ds) + sum(m['paths'] for m in lg['missing'])}"
                   f"/{2 * (len(ds) + len(lg['missing']))} | {r['all_up_s']:.1f} "
                   f"| {spread([(d['up'] - d['launched']) / 1000 for d in ds], '{:.1f}')} "
                   f"| {spread([d['up'] - d['started'] for d in ds])} "
                   f"| {r['srv_login']['rss_mib']:.0f} | {r['srv_login_cpu_s']:.1f} "
                   f"| {r['srv_login']['threads']} / {r['srv_login']['fds']} | {r['srv_idle_pct']:.1f} "
+                  f"| {clt_idle} "
                   f"| {spread([p['rss_mib'] for p in r['clt_login'] if 'rss_mib' in p])} "
                   f"| {spread([p['cpu_s'] for p in r['clt_login'] if p['pid'] in {d['pid'] for d in ds}], '{:.1f}')} "
                   f"| {r['load_login']} |")
