@@ -225,7 +225,11 @@ public final class RsioPath {
                 pinger.cancel(false);
             }
             if (channel != null && channel.isActive() && loggedIn) {
-                channel.writeAndFlush(new Request.Goodbye(nextTag++));
+                // The server answers GOODBYE too: an expected reply, not one "for unknown tag"
+                // (a WARN per path on every stop and reload, 64 of them for 32 servers).
+                long tag = nextTag++;
+                exchanges.put(tag, new java.util.concurrent.CompletableFuture<>());
+                channel.writeAndFlush(new Request.Goodbye(tag));
                 channel.eventLoop().schedule(() -> channel.close(), 500, TimeUnit.MILLISECONDS);
             } else if (channel != null) {
                 channel.close();

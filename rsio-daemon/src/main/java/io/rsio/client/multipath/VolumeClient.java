@@ -74,8 +74,16 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         this.nopathTimeout = settings.nopathTimeout();
         this.chunkSize = settings.chunkSize();
         this.scheduler = new PathScheduler(PathScheduler.Policy.of(settings.policy()));
-        this.housekeeping = timer.scheduleAtFixedRate(this::housekeeping, 100, 100, TimeUnit.MILLISECONDS);
+        // Every volume's housekeeping on one grid of HOUSEKEEPING_NANOS: the timer thread wakes
+        // once a tick for all volumes rather than once per volume at its own phase (32 servers
+        // with a volume each were 320 wake-ups a second; docs/performance.md §13).
+        long phase = HOUSEKEEPING_NANOS - Math.floorMod(System.nanoTime(), HOUSEKEEPING_NANOS);
+        this.housekeeping = timer.scheduleAtFixedRate(this::housekeeping, phase, HOUSEKEEPING_NANOS,
+                TimeUnit.NANOSECONDS);
     }
+
+    /** How often a volume expires and re-sends the requests waiting for a path, and samples its rates. */
+    static final long HOUSEKEEPING_NANOS = 100_000_000L;
 
     /** A reload changed the namespace's multipath settings: later requests use the new ones. */
     void reconfigure(io.rsio.config.ClientConfig.MultipathSettings settings) {
