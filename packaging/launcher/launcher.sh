@@ -17,6 +17,8 @@ rsio_java() {
   local kind=$1 name=$2 main=$3; shift 3
   local opts=()
   rsio_jvm_options opts "$kind" "$name"
+  # crsio starts rsiod through its launcher, with a daemon's options (RsiodCommand).
+  [ "$kind" = tui ] && export RSIO_RSIOD_LAUNCHER=/usr/sbin/rsiod
   # The daemons start with the ahead-of-time cache made when the package was built (aot.sh),
   # the other programs, and a daemon whose cache the JVM refuses, with the CDS archive.
   if ! { [ "$kind" = daemon ] && rsio_aot_options opts "$name" "$RSIO_LIB/aot/$name.aot" "${RSIO_RUN_DIR:-/run/rsio}" \

@@ -129,8 +129,12 @@ rsio_java() {
         && rsio_aot_options opts "$name" "$(rsio_aot_dir "$cp")/$name.aot" "$cds_dir" "$JAVA_HOME/bin/java" "$cp"; }; then
     rsio_cds_options opts "$cds_dir/$name.jsa" auto
   fi
-  # crsio starts rsiod as a child: the logs it makes, rotations too, stay 0640 (as daemon.sh).
-  [ "$kind" = tui ] && umask 027
+  # crsio starts rsiod as a child: the logs it makes, rotations too, stay 0640 (as daemon.sh);
+  # through rsiod's launcher, so that it runs with a daemon's options (RsiodCommand).
+  if [ "$kind" = tui ]; then
+    umask 027
+    export RSIO_RSIOD_LAUNCHER="$RSIO_HOME/scripts/rsiod"
+  fi
   exec "$JAVA_HOME/bin/java" "${opts[@]}" ${RSIO_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
 

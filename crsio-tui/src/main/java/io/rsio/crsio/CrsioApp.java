@@ -18,6 +18,7 @@ import com.googlecode.lanterna.gui2.WindowListenerAdapter;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import io.rsio.admin.DaemonControl;
+import io.rsio.admin.RsiodCommand;
 import io.rsio.admin.DaemonState;
 import io.rsio.common.NamedThreads;
 import io.rsio.common.RsioEnvironment;
@@ -73,22 +74,22 @@ public final class CrsioApp implements ScreenHost {
     /**
      * @param configFile    the file to edit, normally /etc/rscltcfg
      * @param env           rsiod's run, log and device directories
-     * @param rsiodJava     java executable and options to start rsiod with (see DaemonControl)
+     * @param rsiod         how the Daemon screen starts rsiod (see DaemonControl)
      * @param discoveryWait how long "Find NEW Namespace" listens for answers
      * @param refresh       the base refresh interval of the live screens
      */
-    public record Options(Path configFile, RsioEnvironment env, List<String> rsiodJava, Duration discoveryWait,
+    public record Options(Path configFile, RsioEnvironment env, RsiodCommand rsiod, Duration discoveryWait,
                           Duration refresh, TerminalLook look) {
         public Options {
             Objects.requireNonNull(configFile, "configFile");
             Objects.requireNonNull(env, "env");
+            Objects.requireNonNull(rsiod, "rsiod");
             Objects.requireNonNull(look, "look");
-            rsiodJava = List.copyOf(rsiodJava);
         }
 
-        public Options(Path configFile, RsioEnvironment env, List<String> rsiodJava, Duration discoveryWait,
+        public Options(Path configFile, RsioEnvironment env, RsiodCommand rsiod, Duration discoveryWait,
                        Duration refresh) {
-            this(configFile, env, rsiodJava, discoveryWait, refresh, TerminalLook.COLOUR);
+            this(configFile, env, rsiod, discoveryWait, refresh, TerminalLook.COLOUR);
         }
     }
 
@@ -125,7 +126,7 @@ public final class CrsioApp implements ScreenHost {
         this.store = store;
         this.editor = ClientConfigEditor.of(options.configFile(), loaded.text());
         this.snapshot = loaded.snapshot();
-        this.daemon = new DaemonControl(options.env(), options.rsiodJava());
+        this.daemon = new DaemonControl(options.env(), options.rsiod());
         this.menu = new MenuScreen(this);
     }
 

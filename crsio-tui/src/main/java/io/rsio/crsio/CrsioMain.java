@@ -9,6 +9,7 @@ import com.googlecode.lanterna.terminal.Terminal;
 import com.googlecode.lanterna.terminal.ansi.StreamBasedTerminal;
 import com.googlecode.lanterna.terminal.ansi.UnixTerminal;
 import io.rsio.admin.DaemonControl;
+import io.rsio.admin.RsiodCommand;
 import io.rsio.admin.DaemonState;
 import io.rsio.common.Args;
 import io.rsio.common.RsioEnvironment;
@@ -83,7 +84,7 @@ public final class CrsioMain {
             return 1;
         }
         RsioEnvironment env = RsioEnvironment.fromSystem();
-        CrsioApp.Options options = new CrsioApp.Options(configFile, env, DaemonControl.thisJava(),
+        CrsioApp.Options options = new CrsioApp.Options(configFile, env, RsiodCommand.ofThisInstallation(System.getenv()),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), look);
         Terminal terminal;
         try {
@@ -148,7 +149,7 @@ public final class CrsioMain {
                 }
             }
         }
-        DaemonState state = new DaemonControl(env, options.rsiodJava()).state();
+        DaemonState state = new DaemonControl(env, options.rsiod()).state();
         System.out.println(state.running() ? "crsio: rsiod keeps running (pid " + state.pid() + ")"
                 : "crsio: rsiod is not running (start it with crsio's Daemon screen or scripts/rsiod)");
         return 0;

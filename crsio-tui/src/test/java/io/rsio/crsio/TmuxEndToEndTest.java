@@ -198,6 +198,11 @@ class TmuxEndToEndTest {
         await("rsiod    running");
         long pid = Long.parseLong(Files.readString(runDir.resolve("rsiod.pid")).strip());
         rsiodPids.add(pid);
+        // Started through rsiod's launcher, it runs as rsiod does anywhere else: a daemon's heap
+        // and leak-detector setting (scripts/lib/jvm.sh), not crsio's.
+        String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+        assertTrue(cmdline.contains("-Xmx256m") && cmdline.contains("-Dio.netty.leakDetection.level=disabled")
+                && cmdline.contains("-Drsio.detached=true"), "rsiod's command line: " + cmdline);
         // Path Status: every path connected.
         keys("F9");
         await("Main menu (Enter opens");

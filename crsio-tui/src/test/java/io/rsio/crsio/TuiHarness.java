@@ -9,6 +9,7 @@ import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
 import io.rsio.admin.DaemonControl;
+import io.rsio.admin.RsiodCommand;
 import io.rsio.common.RsioEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ final class TuiHarness implements AutoCloseable {
         screen = new TerminalScreen(look.wrap(terminal));
         screen.startScreen();
         gui = new MultiWindowTextGUI(CalmGuiThread.factory(), screen);
-        app = CrsioApp.create(gui, new CrsioApp.Options(config, env, DaemonControl.thisJava(), Duration.ofSeconds(3),
+        app = CrsioApp.create(gui, new CrsioApp.Options(config, env, new RsiodCommand.Java(DaemonControl.thisJava()), Duration.ofSeconds(3),
                 Duration.ofMillis(250), look));
         app.start();
         ((AsynchronousTextGUIThread) gui.getGUIThread()).start();

@@ -22,8 +22,8 @@ import java.util.Optional;
  * <p>rsiod is started as a process of its own: {@code setsid} puts it in a new session with its
  * standard input on /dev/null and its output in {@code $RSIO_LOG_DIR/rsiod.out}, so neither
  * quitting crsio nor closing the ssh session that ran crsio stops it, and the attached volumes
- * stay up. It runs the same Java and class path as crsio itself (the launchers give both every
- * jar). Stopping sends SIGTERM to the pid in {@code $RSIO_RUN_DIR/rsiod.pid}, which rsiod
+ * stay up. It starts through rsiod's own launcher when crsio's launcher names it, so that it
+ * runs with the same JVM options as under systemd ({@link RsiodCommand}). Stopping sends SIGTERM to the pid in {@code $RSIO_RUN_DIR/rsiod.pid}, which rsiod
  * handles by saying GOODBYE on every path; it is refused while a file system on an RSIO device
  * is mounted, unless forced.
  *
@@ -43,15 +43,20 @@ public final class DaemonControl {
     }
 
     private final RsioEnvironment env;
-    private final List<String> javaCommand;
+    private final RsiodCommand rsiod;
 
     /**
-     * @param env         where rsiod's pid file, control socket and logs are
-     * @param javaCommand the java executable and options to run rsiod with, up to the main class
+     * @param env   where rsiod's pid file, control socket and logs are
+     * @param rsiod how to run rsiod
      */
-    public DaemonControl(RsioEnvironment env, List<String> javaCommand) {
+    public DaemonControl(RsioEnvironment env, RsiodCommand rsiod) {
         this.env = env;
-        this.javaCommand = List.copyOf(javaCommand);
+        this.rsiod = rsiod;
+    }
+
+    /** @param javaCommand the java executable and options to run rsiod with, up to the main class */
+    public DaemonControl(RsioEnvironment env, List<String> javaCommand) {
+        this(env, new RsiodCommand.Java(javaCommand));
     }
 
     /** The Java of this process with its class path: what the launchers give crsio. */
@@ -110,9 +115,7 @@ public final class DaemonControl {
         Path out = env.logDir().resolve("rsiod.out");
         List<String> command = new ArrayList<>();
         command.add("setsid");
-        command.addAll(javaCommand);
-        command.addAll(List.of("-Drsio.detached=true", "io.rsio.client.daemon.RsiodMain", "-c",
-                config.toAbsolutePath().toString(), "-f"));
+        command.addAll(rsiod.arguments(config));
         Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -120,6 +123,7 @@ public final class DaemonControl {
             builder.environment().put("RSIO_RUN_DIR", env.runDir().toString());
             builder.environment().put("RSIO_LOG_DIR", env.logDir().toString());
             builder.environment().put("RSIO_DEV_DIR", env.devDir().toString());
+            builder.environment().putAll(rsiod.environment(builder.environment()));
             process = builder
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
