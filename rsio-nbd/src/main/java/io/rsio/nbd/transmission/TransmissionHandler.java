@@ -207,7 +207,7 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                     ? new NbdReply.DataChunk(r.cookie(), r.offset(), data, true)
                     : new NbdReply.SimpleReply(r.cookie(), data));
         } else {
-            ReferenceCountUtil.release(data); // none, unless a target answers more than asked
+            ReferenceCountUtil.release(data); // null for everything but a READ; released should a target hand one
             send(ctx, NbdReply.SimpleReply.ok(r.cookie()));
         }
         updateReading(ctx);
