@@ -36,14 +36,39 @@ public final class BlockIo {
     private CompletableFuture<ByteBuf> readOne(long offset, int length) {
         return call(() -> target.read(offset, length)).thenApply(buf -> {
             if (buf == null || buf.readableBytes() != length) {
-                int got = buf == null ? -1 : buf.readableBytes();
-                if (buf != null) {
-                    buf.release();
-                }
-                throw new BlockException(Errno.EIO, "target returned " + got + " bytes for a " + length + "-byte read");
+                throw BlockException.wrongReadLength(buf, length);
             }
             return buf;
         });
+    }
+
+    /**
+     * {@link #read(long, int)} with its outcome passed to {@code done}: a read the target takes
+     * in one call goes to it directly (no future on the way), a longer one is split as above.
+     */
+    public void read(long offset, int length, BlockCompletion done) {
+        if (length > pieceSize) {
+            BlockCompletion.when(read(offset, length), done);
+            return;
+        }
+        try {
+            target.read(offset, length, done);
+        } catch (RuntimeException e) {
+            done.failed(e);
+        }
+    }
+
+    /** {@link #write(long, ByteBuf, boolean)} with its outcome passed to {@code done}. */
+    public void write(long offset, ByteBuf data, boolean fua, BlockCompletion done) {
+        if (data.readableBytes() > pieceSize) {
+            BlockCompletion.when(write(offset, data, fua), done);
+            return;
+        }
+        try {
+            target.write(offset, data, fua, done);
+        } catch (RuntimeException e) {
+            done.failed(e);
+        }
     }
 
     /** Takes ownership of {@code data} (all of it is written at {@code offset}). */

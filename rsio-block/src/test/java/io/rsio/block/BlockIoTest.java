@@ -56,19 +56,67 @@ class BlockIoTest {
     }
 
     @Test
-    void shortBufferFromTheTargetIsAnIoError() {
+    void shortBufferFromTheTargetIsAnIoErrorWithAFutureAndWithACompletion() {
         MemoryBlockTarget mem = new MemoryBlockTarget("t", 1 << 20);
-        ByteBuf[] given = new ByteBuf[1];
+        List<ByteBuf> given = new ArrayList<>();
         BlockTarget liar = new Delegating(mem) {
             @Override
             public CompletableFuture<ByteBuf> read(long offset, int length) {
-                given[0] = Unpooled.buffer(length - 1).writeZero(length - 1);
-                return CompletableFuture.completedFuture(given[0]);
+                given.add(Unpooled.buffer(length - 1).writeZero(length - 1));
+                return CompletableFuture.completedFuture(given.getLast());
             }
         };
         ExecutionException e = assertThrows(ExecutionException.class, () -> new BlockIo(liar).read(0, 4096).get());
         assertEquals(Errno.EIO, BlockException.errnoOf(e.getCause()));
-        assertEquals(0, given[0].refCnt());
+        BlockFuture done = new BlockFuture();
+        new BlockIo(liar).read(0, 4096, done);
+        e = assertThrows(ExecutionException.class, done::get);
+        assertEquals(Errno.EIO, BlockException.errnoOf(e.getCause()));
+        assertEquals(2, given.size());
+        for (ByteBuf b : given) {
+            assertEquals(0, b.refCnt(), "the short buffer is released");
+        }
+    }
+
+    @Test
+    void aReadWithACompletionGetsTheDataWholeOrSplit() throws Exception {
+        MemoryBlockTarget t = new MemoryBlockTarget("t", 1 << 20, 512, 4096, false);
+        byte[] data = new byte[3 * 4096];
+        new Random(5).nextBytes(data);
+        t.load(data);
+        BlockIo io = new BlockIo(t);
+        for (int length : new int[] {4096, 3 * 4096}) { // one piece: the target's own call; three: split
+            BlockFuture done = new BlockFuture();
+            io.read(0, length, done);
+            ByteBuf back = done.get();
+            assertArrayEquals(java.util.Arrays.copyOf(data, length), ByteBufUtil.getBytes(back));
+            back.release();
+        }
+    }
+
+    @Test
+    void aWriteWithACompletionLandsAndATargetThatThrowsFailsIt() throws Exception {
+        MemoryBlockTarget mem = new MemoryBlockTarget("t", 1 << 20, 512, 4096, false);
+        byte[] data = new byte[2 * 4096];
+        new Random(6).nextBytes(data);
+        BlockFuture done = new BlockFuture();
+        new BlockIo(mem).write(8192, Unpooled.wrappedBuffer(data), false, done);
+        done.get();
+        assertEquals(2, mem.writes.get(), "split at the target's maxIoSize");
+        ByteBuf back = new BlockIo(mem).read(8192, data.length).get();
+        assertArrayEquals(data, ByteBufUtil.getBytes(back));
+        back.release();
+
+        BlockTarget thrower = new Delegating(mem) {
+            @Override
+            public CompletableFuture<ByteBuf> read(long offset, int length) {
+                throw new BlockException(Errno.ENOSPC, "thrown");
+            }
+        };
+        BlockFuture failed = new BlockFuture();
+        new BlockIo(thrower).read(0, 512, failed);
+        ExecutionException e = assertThrows(ExecutionException.class, failed::get);
+        assertEquals(Errno.ENOSPC, BlockException.errnoOf(e.getCause()));
     }
 
     @Test

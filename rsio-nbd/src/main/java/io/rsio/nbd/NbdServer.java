@@ -43,6 +43,13 @@ public final class NbdServer implements AutoCloseable {
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(16 << 20, 64 << 20);
     private static final long CLOSE_WAIT_SECONDS = 10;
+    /**
+     * The unix socket's send buffer for replies: the default (net.core.wmem_default, 208 KiB)
+     * filled at QD32 of 8 KiB reads (32 replies and their skb overhead), so about one write in
+     * eight stopped short and cost two epoll_ctl calls and another write (docs/performance.md §12).
+     * The kernel caps it at net.core.wmem_max and reserves nothing: it is a limit, not memory.
+     */
+    static final int UNIX_SEND_BUFFER = 1 << 20;
 
     private final ChannelGroup channels;
     private final Path unixSocket;
@@ -103,6 +110,7 @@ public final class NbdServer implements AutoCloseable {
             if (unixSocket != null) {
                 Channel server = new ServerBootstrap().group(group, childGroup).channel(EpollServerDomainSocketChannel.class)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                        .childOption(ChannelOption.SO_SNDBUF, UNIX_SEND_BUFFER)
                         .childHandler(init)
                         .bind(new DomainSocketAddress(unixSocket.toString())).syncUninterruptibly().channel();
                 channels.add(server);

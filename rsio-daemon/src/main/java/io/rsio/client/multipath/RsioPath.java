@@ -50,18 +50,19 @@ public final class RsioPath {
     private final Transport transport;
     private final EventLoop loop;
     private final PathListener listener;
-    /** By tag; primitive keys, since a boxed Long and a map node per request showed in rsiod's allocations. */
-    private final LongObjectHashMap<Sent> inFlight = new LongObjectHashMap<>();
+    /**
+     * By tag; primitive keys, since a boxed Long and a map node per request showed in rsiod's
+     * allocations. A request knows its owner (the volume it goes back to), so nothing else is
+     * made per send.
+     */
+    private final LongObjectHashMap<IoRequest> inFlight = new LongObjectHashMap<>();
 
-    /** One listener for every request sent (a lambda per send would be one more allocation per I/O). */
+    /** One listener for every request sent with a promise (a lambda per send would be one more allocation). */
     private final ChannelFutureListener markTxFailure = f -> {
         if (!f.isSuccess()) {
             txOk = false;
         }
     };
-
-    /** A request on the wire and the volume it goes back to. */
-    private record Sent(IoRequest request, RequestOwner owner) {}
     private final AtomicInteger outstanding = new AtomicInteger();
     private final PathStats stats = new PathStats();
 
@@ -241,7 +242,7 @@ public final class RsioPath {
      * Sends a block request on this path; answers false (and sends nothing) when the path is
      * not ready, so the caller can pick another.
      */
-    boolean submit(IoRequest request, int handle, RequestOwner owner) {
+    boolean submit(IoRequest request, int handle) {
         if (state != PathState.CONNECTED) {
             return false;
         }
@@ -251,25 +252,33 @@ public final class RsioPath {
         if (loop.inEventLoop()) {
             // A front end on this path's loop (an NBD connection placed there): no task hand-off;
             // the flush consolidation handler still turns a burst into one write.
-            send(request, handle, owner);
+            send(request, handle);
         } else {
-            loop.execute(() -> send(request, handle, owner));
+            loop.execute(() -> send(request, handle));
         }
         return true;
     }
 
-    private void send(IoRequest request, int handle, RequestOwner owner) {
+    private void send(IoRequest request, int handle) {
         if (!loggedIn || channel == null || !channel.isActive()) {
             outstanding.decrementAndGet();
             stats.outstandingBytes.addAndGet(-request.length);
             listener.pathDown(this);
-            owner.retry(request);
+            request.owner.retry(request);
             return;
         }
         long tag = nextTag++;
-        inFlight.put(tag, new Sent(request, owner));
+        inFlight.put(tag, request);
         request.attempts++;
-        channel.writeAndFlush(request.toWire(tag, handle)).addListener(markTxFailure);
+        if (request.kind == IoRequest.Kind.READ) {
+            // No promise for a READ (most requests): its frame always encodes, so only the socket
+            // can fail it, which fires exceptionCaught through the void promise and fails the path.
+            channel.writeAndFlush(request.toWire(tag, handle), channel.voidPromise());
+        } else {
+            // Data frames can be refused by the encoder (a payload over the agreed limit): that
+            // must not take the path down, so they keep a promise.
+            channel.writeAndFlush(request.toWire(tag, handle)).addListener(markTxFailure);
+        }
     }
 
     /**
@@ -432,13 +441,12 @@ public final class RsioPath {
             waiting.complete(reply);
             return true;
         }
-        Sent sent = inFlight.remove(reply.tag());
-        if (sent == null) {
+        IoRequest request = inFlight.remove(reply.tag());
+        if (request == null) {
             release(reply);
             LOG.warn("path {}: reply for unknown tag {} ignored", spec.describe(), reply.tag());
             return true;
         }
-        IoRequest request = sent.request();
         outstanding.decrementAndGet();
         stats.outstandingBytes.addAndGet(-request.length);
         if (reply instanceof Reply.Failure) {
@@ -446,7 +454,7 @@ public final class RsioPath {
         } else {
             stats.completed(request.kind, request.length);
         }
-        sent.owner().completed(this, request, reply);
+        request.owner.completed(this, request, reply);
         return true;
     }
 
@@ -529,7 +537,7 @@ public final class RsioPath {
         if (pinger != null) {
             pinger.cancel(false);
         }
-        List<Sent> orphans = new ArrayList<>(inFlight.values());
+        List<IoRequest> orphans = new ArrayList<>(inFlight.values());
         inFlight.clear();
         exchanges.values().forEach(f -> f.completeExceptionally(new java.io.IOException("path down: " + why)));
         exchanges.clear();
@@ -551,7 +559,7 @@ public final class RsioPath {
         }
         lastFailure = wasReady ? null : why;
         listener.pathDown(this);
-        orphans.forEach(o -> o.owner().retry(o.request()));
+        orphans.forEach(o -> o.owner.retry(o));
         scheduleReconnect();
     }
 

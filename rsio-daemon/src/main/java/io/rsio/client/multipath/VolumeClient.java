@@ -2,7 +2,9 @@ package io.rsio.client.multipath;
 
 import io.rsio.metrics.IoLatency;
 import io.netty.buffer.ByteBuf;
+import io.rsio.block.BlockCompletion;
 import io.rsio.block.BlockException;
+import io.rsio.block.BlockFuture;
 import io.rsio.block.BlockTarget;
 import io.rsio.block.Errno;
 import io.rsio.block.RequestSplitter;
@@ -162,14 +164,53 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
-        return RequestSplitter.read(offset, length, chunkSize, (at, piece) ->
-                dispatch(new IoRequest(IoRequest.Kind.READ, at, piece, false, null)).thenApply(ByteBuf.class::cast));
+        return RequestSplitter.read(offset, length, chunkSize, (at, piece) -> {
+            BlockFuture part = new BlockFuture();
+            dispatch(request(IoRequest.Kind.READ, at, piece, false, null, part));
+            return part;
+        });
+    }
+
+    /** A read of one chunk or less is one request that completes {@code done} itself: no future on the way. */
+    @Override
+    public void read(long offset, int length, BlockCompletion done) {
+        if (length > chunkSize) {
+            BlockCompletion.when(read(offset, length), done);
+        } else {
+            dispatch(request(IoRequest.Kind.READ, offset, length, false, null, done));
+        }
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
         return RequestSplitter.write(offset, data, chunkSize, (at, piece) ->
-                dispatch(new IoRequest(IoRequest.Kind.WRITE, at, piece.readableBytes(), fua, piece)).thenApply(x -> null));
+                future(request(IoRequest.Kind.WRITE, at, piece.readableBytes(), fua, piece, new BlockFuture())));
+    }
+
+    @Override
+    public void write(long offset, ByteBuf data, boolean fua, BlockCompletion done) {
+        if (data.readableBytes() > chunkSize) {
+            BlockCompletion.when(write(offset, data, fua), done);
+        } else {
+            dispatch(request(IoRequest.Kind.WRITE, offset, data.readableBytes(), fua, data, done));
+        }
+    }
+
+    private IoRequest request(IoRequest.Kind kind, long offset, int length, boolean flag, ByteBuf data,
+            BlockCompletion done) {
+        return new IoRequest(kind, offset, length, flag, data, this, done);
+    }
+
+    /** A request without data that completes a future of its own; for the operations that compose. */
+    private IoRequest request(IoRequest.Kind kind, long offset, int length, boolean flag) {
+        return request(kind, offset, length, flag, null, new BlockFuture());
+    }
+
+    /** Sends {@code request} (made with a {@link BlockFuture}) and answers that future, without its data. */
+    private CompletableFuture<Void> future(IoRequest request) {
+        BlockFuture done = (BlockFuture) request.done();
+        dispatch(request);
+        return done.thenApply(x -> null);
     }
 
     /**
@@ -185,21 +226,22 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         if (info.oneActiveServer()) {
             // Gateways to shared storage: every acknowledged write is durable there already,
             // whichever gateway took it; the FLUSH is a barrier on the active one.
-            return dispatch(new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
+            return future(request(IoRequest.Kind.FLUSH, 0, 0, false));
         }
         List<String> losses = ledger.takeLosses();
         if (!losses.isEmpty()) {
             stats.errors.increment();
             return CompletableFuture.failedFuture(new BlockException(Errno.EIO, flushFailure(String.join("; ", losses))));
         }
-        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        List<CompletableFuture<ByteBuf>> parts = new ArrayList<>();
         Set<Integer> pinned = new TreeSet<>(ledger.unflushed());
         for (int server : pinned) {
             // This server holds writes only it can make durable: the part waits for it.
-            IoRequest flush = new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null);
+            IoRequest flush = request(IoRequest.Kind.FLUSH, 0, 0, false);
             flush.server = server;
             flush.covers = ledger.mark(server);
-            parts.add(dispatch(flush));
+            parts.add((BlockFuture) flush.done());
+            dispatch(flush);
         }
         // Servers without writes of ours get a FLUSH too while they are reachable (an earlier
         // rsiod may have left writes there), as before: best effort, it may move to any path.
@@ -210,17 +252,17 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
             }
         }
         for (RsioPath path : others.values()) {
-            IoRequest flush = new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null);
+            IoRequest flush = request(IoRequest.Kind.FLUSH, 0, 0, false);
+            parts.add((BlockFuture) flush.done());
             Integer handle = handles.get(path);
-            if (handle == null || !path.submit(flush, handle, this)) {
+            if (handle == null || !path.submit(flush, handle)) {
                 dispatch(flush);
             }
-            parts.add(flush.future);
         }
         if (parts.isEmpty()) {
             // Nothing written through this daemon and no path yet: the first server that comes
             // up flushes.
-            return dispatch(new IoRequest(IoRequest.Kind.FLUSH, 0, 0, false, null)).thenApply(x -> null);
+            return future(request(IoRequest.Kind.FLUSH, 0, 0, false));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -237,22 +279,21 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
 
     private CompletableFuture<Void> ranged(IoRequest.Kind kind, long offset, long length, boolean flag) {
         return RequestSplitter.ranged(offset, length, MAX_RANGE_PIECE, (at, piece) ->
-                dispatch(new IoRequest(kind, at, piece, flag, null)).thenApply(x -> null));
+                future(request(kind, at, piece, flag)));
     }
 
-    private CompletableFuture<Object> dispatch(IoRequest request) {
+    private void dispatch(IoRequest request) {
         if (!send(request)) {
             if (request.server >= 0) {
                 // A FLUSH for one server waits for that server, without holding up the rest.
                 held.add(request);
                 drainHeld();
-                return request.future;
+                return;
             }
             waiting.add(request);
             // A path may have come up between the failed send and the enqueue.
             drainWaiting();
         }
-        return request.future;
     }
 
     /** Places the request on the path the scheduler picks; false when no path is ready. */
@@ -264,7 +305,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
                 return false;
             }
             Integer handle = handles.get(path);
-            if (handle != null && path.submit(request, handle, this)) {
+            if (handle != null && path.submit(request, handle)) {
                 return true;
             }
             refreshReady();

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.rsio.block.BlockException;
+import io.rsio.block.BlockFuture;
 import io.rsio.block.Errno;
 import io.rsio.common.Transport;
 import io.rsio.config.ClientConfig;
@@ -211,5 +212,38 @@ class VolumeClientTest {
         assertEquals(Errno.EIO, failure.errno());
         assertTrue(failure.getMessage().startsWith("no path to volume osl:oracle"), failure.getMessage());
         assertEquals(errorsBefore + 1, volume().stats().errors());
+    }
+
+    @Test
+    void aFrontEndsCompletionGetsItsDataOrItsFailureWithoutAFuture() throws Exception {
+        int port = freePort();
+        RsioServer server = startServer(serverConfig("srv-a", 1, port));
+        connect(settings("adaptive", 64 * 1024, Duration.ofMillis(500)), port);
+        await("a ready path", () -> !volumes.isEmpty() && volume().readyPaths() == 1);
+
+        byte[] data = random(192 * 1024, 3);
+        BlockFuture written = new BlockFuture(); // three chunks: the split path
+        volume().write(8192, Unpooled.wrappedBuffer(data), false, written);
+        written.get(20, TimeUnit.SECONDS);
+        for (int length : new int[] {8192, 64 * 1024, 192 * 1024}) { // one request, one chunk, three chunks
+            BlockFuture read = new BlockFuture();
+            volume().read(8192, length, read);
+            ByteBuf back = read.get(20, TimeUnit.SECONDS);
+            try {
+                assertArrayEquals(java.util.Arrays.copyOf(data, length), ByteBufUtil.getBytes(back));
+            } finally {
+                back.release();
+            }
+        }
+
+        server.close();
+        servers.remove(server);
+        await("the path seen down", () -> volume().readyPaths() == 0);
+        BlockFuture lost = new BlockFuture();
+        volume().read(0, 8192, lost);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> lost.get(20, TimeUnit.SECONDS));
+        BlockException failure = assertInstanceOf(BlockException.class, e.getCause());
+        assertEquals(Errno.EIO, failure.errno());
+        assertTrue(failure.getMessage().startsWith("no path to volume osl:oracle"), failure.getMessage());
     }
 }

@@ -1,8 +1,5 @@
 package io.rsio.nbd.protocol;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /** Request command flags and the commands each is legal on. */
 public enum CommandFlag {
     /** Valid on every command once SEND_FUA is advertised (clients set it on reads too). */
@@ -47,15 +44,14 @@ public enum CommandFlag {
         return known;
     }
 
-    /** The flags set in a wire value (known bits only). */
-    public static Set<CommandFlag> decode(int flags) {
-        EnumSet<CommandFlag> set = EnumSet.noneOf(CommandFlag.class);
+    /** The first flag set in {@code flags} that may not be sent with {@code command}, or null. */
+    public static CommandFlag firstIllegal(int flags, NbdCommand command) {
         for (CommandFlag f : ALL) {
-            if (f.isSetIn(flags)) {
-                set.add(f);
+            if (f.isSetIn(flags) && !f.legalFor(command)) {
+                return f;
             }
         }
-        return set;
+        return null;
     }
 
     /** Whether this flag may be sent with {@code command}. */

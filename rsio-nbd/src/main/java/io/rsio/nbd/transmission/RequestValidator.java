@@ -6,7 +6,6 @@ import io.rsio.nbd.protocol.NbdError;
 import io.rsio.nbd.protocol.NbdProtocol;
 import io.rsio.nbd.protocol.TransmissionFlag;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The one place a request is checked before anything is dispatched: command known, flags legal
@@ -21,9 +20,10 @@ public final class RequestValidator {
     /** The outcome of validation. */
     public sealed interface Verdict {}
 
-    public record Accepted(NbdCommand command, Set<CommandFlag> flags) implements Verdict {
+    /** A request to serve; {@code flags} are its command flag bits (known ones only, as checked). */
+    public record Accepted(NbdCommand command, int flags) implements Verdict {
         public boolean has(CommandFlag flag) {
-            return flags.contains(flag);
+            return flag.isSetIn(flags);
         }
     }
 
@@ -39,23 +39,23 @@ public final class RequestValidator {
         if (command == NbdCommand.DISC) {
             // DISC has no reply to carry an error, and nothing is gained by refusing it: its
             // offset and length "MUST be zero" and flags make no sense, but the client is leaving
-            return new Accepted(command, CommandFlag.decode(request.flags()));
+            return new Accepted(command, request.flags() & ~CommandFlag.unknownBits(request.flags()));
         }
 
         int unknown = CommandFlag.unknownBits(request.flags());
         if (unknown != 0) {
             return new Rejected(NbdError.EINVAL, String.format("%s: unknown flags 0x%x", name, unknown));
         }
-        Set<CommandFlag> flags = CommandFlag.decode(request.flags());
-        for (CommandFlag flag : flags) {
-            if (!flag.legalFor(command)) {
-                return new Rejected(NbdError.EINVAL, name + ": flag " + flag + " is not valid for this command");
-            }
+        // Bits, not a set of flags: this runs for every request.
+        int flags = request.flags();
+        CommandFlag illegal = CommandFlag.firstIllegal(flags, command);
+        if (illegal != null) {
+            return new Rejected(NbdError.EINVAL, name + ": flag " + illegal + " is not valid for this command");
         }
-        if (flags.contains(CommandFlag.DF) && !session.structuredReplies()) {
+        if (CommandFlag.DF.isSetIn(flags) && !session.structuredReplies()) {
             return new Rejected(NbdError.EINVAL, name + ": DF needs structured replies");
         }
-        if (flags.contains(CommandFlag.FAST_ZERO) && !session.advertises(TransmissionFlag.SEND_FAST_ZERO)) {
+        if (CommandFlag.FAST_ZERO.isSetIn(flags) && !session.advertises(TransmissionFlag.SEND_FAST_ZERO)) {
             return new Rejected(NbdError.EINVAL, name + ": FAST_ZERO was not advertised");
         }
 

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
+import io.rsio.block.BlockCompletion;
 import io.rsio.block.BlockException;
 import io.rsio.block.BlockIo;
 import io.rsio.block.RequestFlow;
@@ -18,7 +19,6 @@ import io.rsio.nbd.protocol.NbdProtocol;
 import io.rsio.nbd.protocol.NbdProtocolException;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -108,10 +108,10 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 ctx.channel().config().setAutoRead(false);
                 closeWhenIdle(ctx);
             }
-            case READ -> track(ctx, r, a, io.read(r.offset(), (int) r.length()), r.length());
-            case WRITE -> track(ctx, r, a, io.write(r.offset(), r.payload(), fua), r.length());
-            case FLUSH -> track(ctx, r, a, io.flush(), 0);
-            case TRIM -> track(ctx, r, a, io.discard(r.offset(), r.length(), fua), 0);
+            case READ -> io.read(r.offset(), (int) r.length(), track(ctx, r, a, r.length()));
+            case WRITE -> io.write(r.offset(), r.payload(), fua, track(ctx, r, a, r.length()));
+            case FLUSH -> BlockCompletion.when(io.flush(), track(ctx, r, a, 0));
+            case TRIM -> BlockCompletion.when(io.discard(r.offset(), r.length(), fua), track(ctx, r, a, 0));
             case WRITE_ZEROES -> {
                 if (a.has(CommandFlag.FAST_ZERO)) {
                     // we cannot tell whether the target zeroes faster than it writes: the spec's
@@ -119,7 +119,8 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                     send(ctx, errorReply(r.cookie(), NbdError.ENOTSUP, "fast zero is not supported"));
                     return;
                 }
-                track(ctx, r, a, io.writeZeroes(r.offset(), r.length(), !a.has(CommandFlag.NO_HOLE), fua), 0);
+                BlockCompletion.when(io.writeZeroes(r.offset(), r.length(), !a.has(CommandFlag.NO_HOLE), fua),
+                        track(ctx, r, a, 0));
             }
             case CACHE -> send(ctx, NbdReply.SimpleReply.ok(r.cookie())); // a hint; nothing to prefetch into
             case BLOCK_STATUS -> {
@@ -132,31 +133,81 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void track(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a,
-            CompletableFuture<?> future, long bytes) {
+    /** Counts the request in flight; what it returns is the target's completion for it. */
+    private InFlight track(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a, long bytes) {
         flow.started(bytes);
         updateReading(ctx);
-        future.whenComplete((value, failure) -> onEventLoop(ctx,
-                () -> complete(ctx, r, a, value, failure, bytes),
-                () -> ReferenceCountUtil.release(value)));
+        return new InFlight(ctx, r, a, bytes);
     }
 
-    private void complete(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a, Object value,
+    /**
+     * One request the target works on: its completion (called on whichever thread the target
+     * completes it), then the task that answers on the channel's event loop. One object per
+     * request, where a future's stages and lambdas were four.
+     */
+    private final class InFlight implements BlockCompletion, Runnable {
+        private final ChannelHandlerContext ctx;
+        private final NbdRequest request;
+        private final RequestValidator.Accepted accepted;
+        private final long bytes;
+        /** The outcome, written before the hand-off to the event loop (which orders it). */
+        private ByteBuf data;
+        private Throwable failure;
+
+        InFlight(ChannelHandlerContext ctx, NbdRequest request, RequestValidator.Accepted accepted, long bytes) {
+            this.ctx = ctx;
+            this.request = request;
+            this.accepted = accepted;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void succeeded(ByteBuf data) {
+            this.data = data;
+            answer();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            this.failure = failure;
+            answer();
+        }
+
+        private void answer() {
+            EventExecutor loop = ctx.executor();
+            if (loop.inEventLoop()) {
+                run();
+                return;
+            }
+            try {
+                loop.execute(this);
+            } catch (RejectedExecutionException e) {
+                ReferenceCountUtil.release(data); // the event loop is shutting down: the connection is gone anyway
+            }
+        }
+
+        @Override
+        public void run() {
+            complete(ctx, request, accepted, data, failure, bytes);
+        }
+    }
+
+    private void complete(ChannelHandlerContext ctx, NbdRequest r, RequestValidator.Accepted a, ByteBuf data,
             Throwable failure, long bytes) {
         flow.finished(bytes);
         if (!ctx.channel().isActive()) {
-            ReferenceCountUtil.release(value);
+            ReferenceCountUtil.release(data);
         } else if (failure != null) {
             NbdError error = NbdError.fromErrno(BlockException.errnoOf(failure), a.has(CommandFlag.FAST_ZERO));
             LOG.debug("NBD client {}: {} failed: {}", client, r, failure);
             send(ctx, errorReply(r.cookie(), error, "NBD_CMD_" + a.command() + " at offset " + r.offset()
                     + ": " + describe(failure)));
         } else if (a.command() == NbdCommand.READ) {
-            ByteBuf data = (ByteBuf) value;
             send(ctx, session.structuredReplies()
                     ? new NbdReply.DataChunk(r.cookie(), r.offset(), data, true)
                     : new NbdReply.SimpleReply(r.cookie(), data));
         } else {
+            ReferenceCountUtil.release(data); // null for everything but a READ; released should a target hand one
             send(ctx, NbdReply.SimpleReply.ok(r.cookie()));
         }
         updateReading(ctx);
@@ -236,18 +287,5 @@ public final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             LOG.error("NBD client {} on export '{}': unexpected failure, closing", client, session.exportName(), t);
         }
         ctx.close();
-    }
-
-    private static void onEventLoop(ChannelHandlerContext ctx, Runnable task, Runnable ifRejected) {
-        EventExecutor loop = ctx.executor();
-        if (loop.inEventLoop()) {
-            task.run();
-            return;
-        }
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException e) {
-            ifRejected.run(); // the event loop is shutting down: the connection is gone anyway
-        }
     }
 }
