@@ -26,6 +26,8 @@ class ServerRestartTest {
             cluster.startServer();
             cluster.startClient();
             cluster.await("connected", Duration.ofSeconds(20), () -> cluster.statusShows("connected tx: ok"));
+            // The path is up before the volume list that makes the export has come back.
+            cluster.await("NBD export", TestCluster.START_LIMIT, () -> Files.exists(cluster.nbdSocket("oracle")));
 
             byte[] first = NbdExportDataTest.random(4 << 20, 3);
             copyIn(cluster, first, "first.bin");
