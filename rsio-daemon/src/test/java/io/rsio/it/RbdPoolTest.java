@@ -139,8 +139,16 @@ class RbdPoolTest {
             String before = gateway.log("rsiod");
             ceph.rbd("resize", "--size", "64M", ceph.pool() + "/" + vol);
             gateway.await("the export follows rbd resize", LIMIT, () -> nbdSize(gateway, vol) == 64 * MIB);
-            String after = gateway.log("rsiod").substring(before.length());
-            assertTrue(after.contains("server big-9 reports its volumes changed (resized, created or deleted)"), after);
+            // Awaited: the 5 s re-list can bring the new size a moment before the next PING reply
+            // does; the PING's volumes version must still report the change.
+            gateway.await("a PING reply reports the volumes changed", LIMIT, () -> {
+                try {
+                    return gateway.log("rsiod").substring(before.length())
+                            .contains("server big-9 reports its volumes changed (resized, created or deleted)");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
 
             ProcessResult origin = gateway.rsconfigExpecting(1, "-D", vol);
             assertTrue(origin.stderr().contains("snapshot(s) " + snap + " in pool " + poolName + " are clones of it"),
