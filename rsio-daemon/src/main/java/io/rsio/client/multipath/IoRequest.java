@@ -72,11 +72,6 @@ final class IoRequest {
         };
     }
 
-    /** Where its outcome goes. */
-    BlockCompletion done() {
-        return done;
-    }
-
     boolean isFinished() {
         return finished;
     }

@@ -184,7 +184,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
         return RequestSplitter.write(offset, data, chunkSize, (at, piece) ->
-                future(request(IoRequest.Kind.WRITE, at, piece.readableBytes(), fua, piece, new BlockFuture())));
+                dispatched(IoRequest.Kind.WRITE, at, piece.readableBytes(), fua, piece));
     }
 
     @Override
@@ -201,15 +201,10 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         return new IoRequest(kind, offset, length, flag, data, this, done);
     }
 
-    /** A request without data that completes a future of its own; for the operations that compose. */
-    private IoRequest request(IoRequest.Kind kind, long offset, int length, boolean flag) {
-        return request(kind, offset, length, flag, null, new BlockFuture());
-    }
-
-    /** Sends {@code request} (made with a {@link BlockFuture}) and answers that future, without its data. */
-    private CompletableFuture<Void> future(IoRequest request) {
-        BlockFuture done = (BlockFuture) request.done();
-        dispatch(request);
+    /** Sends a request that completes a future of its own, for the operations that compose. */
+    private CompletableFuture<Void> dispatched(IoRequest.Kind kind, long offset, int length, boolean flag, ByteBuf data) {
+        BlockFuture done = new BlockFuture();
+        dispatch(request(kind, offset, length, flag, data, done));
         return done.thenApply(x -> null);
     }
 
@@ -226,7 +221,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         if (info.oneActiveServer()) {
             // Gateways to shared storage: every acknowledged write is durable there already,
             // whichever gateway took it; the FLUSH is a barrier on the active one.
-            return future(request(IoRequest.Kind.FLUSH, 0, 0, false));
+            return dispatched(IoRequest.Kind.FLUSH, 0, 0, false, null);
         }
         List<String> losses = ledger.takeLosses();
         if (!losses.isEmpty()) {
@@ -237,10 +232,11 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         Set<Integer> pinned = new TreeSet<>(ledger.unflushed());
         for (int server : pinned) {
             // This server holds writes only it can make durable: the part waits for it.
-            IoRequest flush = request(IoRequest.Kind.FLUSH, 0, 0, false);
+            BlockFuture part = new BlockFuture();
+            IoRequest flush = request(IoRequest.Kind.FLUSH, 0, 0, false, null, part);
             flush.server = server;
             flush.covers = ledger.mark(server);
-            parts.add((BlockFuture) flush.done());
+            parts.add(part);
             dispatch(flush);
         }
         // Servers without writes of ours get a FLUSH too while they are reachable (an earlier
@@ -252,8 +248,9 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
             }
         }
         for (RsioPath path : others.values()) {
-            IoRequest flush = request(IoRequest.Kind.FLUSH, 0, 0, false);
-            parts.add((BlockFuture) flush.done());
+            BlockFuture part = new BlockFuture();
+            IoRequest flush = request(IoRequest.Kind.FLUSH, 0, 0, false, null, part);
+            parts.add(part);
             Integer handle = handles.get(path);
             if (handle == null || !path.submit(flush, handle)) {
                 dispatch(flush);
@@ -262,7 +259,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
         if (parts.isEmpty()) {
             // Nothing written through this daemon and no path yet: the first server that comes
             // up flushes.
-            return future(request(IoRequest.Kind.FLUSH, 0, 0, false));
+            return dispatched(IoRequest.Kind.FLUSH, 0, 0, false, null);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -279,7 +276,7 @@ public final class VolumeClient implements BlockTarget, RequestOwner {
 
     private CompletableFuture<Void> ranged(IoRequest.Kind kind, long offset, long length, boolean flag) {
         return RequestSplitter.ranged(offset, length, MAX_RANGE_PIECE, (at, piece) ->
-                future(request(kind, at, piece, flag)));
+                dispatched(kind, at, piece, flag, null));
     }
 
     private void dispatch(IoRequest request) {
