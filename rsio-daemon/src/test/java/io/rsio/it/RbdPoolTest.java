@@ -136,6 +136,10 @@ class RbdPoolTest {
             assertTrue(vstat.contains("limits: volume 100"), "the limit is in the catalog:\n" + vstat);
             // A resize made outside RSIO reaches rsiod through the PING replies' volumes version,
             // which pool volumes are part of, rather than at the 5 s re-list.
+            // The first PING reply after a login is rsiod's baseline of the volumes version
+            // (RsioPath): a change made before it arrives reaches rsiod only through the 5 s
+            // re-list. rssrv was restarted just above, so let two ping intervals (1 s) pass.
+            Thread.sleep(2_000);
             String before = gateway.log("rsiod");
             ceph.rbd("resize", "--size", "64M", ceph.pool() + "/" + vol);
             gateway.await("the export follows rbd resize", LIMIT, () -> nbdSize(gateway, vol) == 64 * MIB);
